@@ -1,0 +1,5 @@
+//! `hoist`: the command-line front end. The only crate that prints.
+
+fn main() {
+    println!("hoist");
+}

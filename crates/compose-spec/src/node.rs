@@ -1,0 +1,525 @@
+//! The span-carrying document tree.
+//!
+//! Compose's pipeline (interpolate → merge → canonical forms → validate →
+//! normalise) works on an untyped tree before anything is typed, exactly like
+//! compose-go's `map[string]any`. Ours is [`Node`]: every node and every mapping
+//! key keeps its file and byte range, scalars stay raw (text + quoting style) so
+//! that `yes` only becomes a boolean where a field is boolean, and YAML tags
+//! (`!reset`, `!override`) survive until merging.
+
+use crate::span::Span;
+use indexmap::IndexMap;
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// Unquoted: resolved by the YAML 1.2 core schema (null, bool, int, float, else string).
+    Plain,
+    /// `'...'`: always a string.
+    SingleQuoted,
+    /// `"..."`: always a string.
+    DoubleQuoted,
+    /// `|`: always a string.
+    Literal,
+    /// `>`: always a string.
+    Folded,
+    /// Made by the loader (interpolation result, canonical form): always a string.
+    Synthetic,
+}
+
+/// A scalar's text and style.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scalar {
+    /// The scalar's value after YAML unescaping (not yet interpolated).
+    pub text: String,
+    /// How it was written.
+    pub style: Style,
+}
+
+/// What a scalar means under YAML 1.2's core schema (what go-yaml v3 gives compose-go).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved<'a> {
+    /// `~`, `null`, empty plain scalar.
+    Null,
+    /// `true` / `false` (and their capitalised forms).
+    Bool(bool),
+    /// A decimal, `0x`, `0o` integer.
+    Int(i64),
+    /// A float (incl. `.inf`, `.nan`).
+    Float(f64),
+    /// Everything else, and every quoted scalar.
+    Str(&'a str),
+}
+
+impl Scalar {
+    /// Resolves the scalar's type as go-yaml v3 does for an untyped target.
+    pub fn resolve(&self) -> Resolved<'_> {
+        if self.style != Style::Plain {
+            return Resolved::Str(&self.text);
+        }
+        resolve_plain(&self.text)
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema as go-yaml v3 implements it.
+pub fn resolve_plain(t: &str) -> Resolved<'_> {
+    match t {
+        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
+        "true" | "True" | "TRUE" => return Resolved::Bool(true),
+        "false" | "False" | "FALSE" => return Resolved::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Resolved::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
+        _ => {}
+    }
+    let first = t.as_bytes()[0];
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Resolved::Str(t);
+    }
+    // go-yaml v3: drop '_' then strconv.ParseInt(s, 0, 64), then the float regexp.
+    let plain = t.replace('_', "");
+    if let Some(v) = go_parse_int_base0(&plain) {
+        return Resolved::Int(v);
+    }
+    if is_yaml_float(&plain) {
+        if let Ok(f) = plain.parse::<f64>() {
+            return Resolved::Float(f);
+        }
+    }
+    Resolved::Str(t)
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b` prefixes or a
+/// leading `0` for octal.
+fn go_parse_int_base0(t: &str) -> Option<i64> {
+    let (neg, rest) = match t.as_bytes().first()? {
+        b'-' => (true, &t[1..]),
+        b'+' => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let lower = rest.get(..2).map(|p| p.to_ascii_lowercase());
+    let (radix, digits) = match lower.as_deref() {
+        Some("0x") => (16, &rest[2..]),
+        Some("0o") => (8, &rest[2..]),
+        Some("0b") => (2, &rest[2..]),
+        _ if rest.len() > 1 && rest.starts_with('0') => (8, &rest[1..]),
+        _ => (10, rest),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    let v = i128::from_str_radix(digits, radix).ok()?;
+    let v = if neg { -v } else { v };
+    i64::try_from(v).ok()
+}
+
+fn is_yaml_float(t: &str) -> bool {
+    // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+    let b = t.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let fs = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - fs;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let es = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == es {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// A YAML tag that matters to compose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// `!reset`: remove the value inherited from an earlier file.
+    Reset,
+    /// `!override`: replace the inherited value instead of merging.
+    Override,
+    /// Any other explicit tag, kept verbatim (e.g. `!!str`).
+    Other(String),
+}
+
+/// One mapping entry: the key's span and the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Where the key was written.
+    pub key_span: Span,
+    /// The value.
+    pub value: Node,
+}
+
+/// A mapping with string keys in document order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Map {
+    entries: IndexMap<String, Entry>,
+}
+
+impl Map {
+    /// An empty mapping.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entries.get(key).map(|e| &e.value)
+    }
+    /// The value under `key`, mutable.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries.get_mut(key).map(|e| &mut e.value)
+    }
+    /// The entry (key span + value) under `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.get(key)
+    }
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+    /// Inserts or replaces (keeping the old position on replace); returns the old entry.
+    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Entry> {
+        self.entries.insert(key.into(), Entry { key_span, value })
+    }
+    /// Inserts with the value's own span as key span.
+    pub fn insert_node(&mut self, key: impl Into<String>, value: Node) -> Option<Entry> {
+        let span = value.span;
+        self.insert(key, span, value)
+    }
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        self.entries.shift_remove(key).map(|e| e.value)
+    }
+    /// Removes `key` and returns its whole entry.
+    pub fn remove_entry(&mut self, key: &str) -> Option<Entry> {
+        self.entries.shift_remove(key)
+    }
+    /// Entries in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Node)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, e)| (k, &e.value))
+    }
+    /// Entries in order, with key spans.
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
+        self.entries.iter()
+    }
+    /// Entries in order, values mutable.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Node)> {
+        self.entries.iter_mut().map(|(k, e)| (k, &mut e.value))
+    }
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.keys()
+    }
+    /// Keeps only the entries for which `f` is true.
+    pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Node) -> bool) {
+        self.entries.retain(|k, e| f(k, &mut e.value));
+    }
+    /// Sorts entries by key.
+    pub fn sort_keys(&mut self) {
+        self.entries.sort_keys();
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Entry);
+    type IntoIter = indexmap::map::IntoIter<String, Entry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl FromIterator<(String, Node)> for Map {
+    fn from_iter<T: IntoIterator<Item = (String, Node)>>(iter: T) -> Self {
+        let mut m = Map::new();
+        for (k, v) in iter {
+            m.insert_node(k, v);
+        }
+        m
+    }
+}
+
+/// A node's content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// An explicit or implicit null (`~`, `null`, or nothing after `key:`).
+    ///
+    /// Plain scalars that resolve to null are kept as [`Value::Scalar`]; the
+    /// parser produces `Null` only for an empty value.
+    Null,
+    /// A scalar, raw.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping.
+    Map(Map),
+}
+
+/// A tree node: span, optional tag, content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Where it was written (for aliases: where the alias was used).
+    pub span: Span,
+    /// Explicit YAML tag, if any.
+    pub tag: Option<Tag>,
+    /// The content.
+    pub value: Value,
+}
+
+impl Node {
+    /// A node with no tag.
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { span, tag: None, value }
+    }
+    /// A null node.
+    pub fn null(span: Span) -> Self {
+        Node::new(Value::Null, span)
+    }
+    /// A string scalar (never re-resolved as number/bool).
+    pub fn string(s: impl Into<String>, span: Span) -> Self {
+        Node::new(
+            Value::Scalar(Scalar {
+                text: s.into(),
+                style: Style::Synthetic,
+            }),
+            span,
+        )
+    }
+    /// A plain scalar, typed by YAML resolution.
+    pub fn plain(s: impl Into<String>, span: Span) -> Self {
+        Node::new(
+            Value::Scalar(Scalar {
+                text: s.into(),
+                style: Style::Plain,
+            }),
+            span,
+        )
+    }
+    /// An integer scalar.
+    pub fn int(i: i64, span: Span) -> Self {
+        Node::plain(i.to_string(), span)
+    }
+    /// A boolean scalar.
+    pub fn bool(b: bool, span: Span) -> Self {
+        Node::plain(if b { "true" } else { "false" }, span)
+    }
+    /// A sequence.
+    pub fn seq(items: Vec<Node>, span: Span) -> Self {
+        Node::new(Value::Seq(items), span)
+    }
+    /// A mapping.
+    pub fn map(map: Map, span: Span) -> Self {
+        Node::new(Value::Map(map), span)
+    }
+
+    /// The mapping, if this is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The mapping, mutable.
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The sequence, if this is one.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The sequence, mutable.
+    pub fn as_seq_mut(&mut self) -> Option<&mut Vec<Node>> {
+        match &mut self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The scalar, if this is one.
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The scalar's text whatever its resolved type (`None` for null, seq, map).
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+    /// The value as a string only when it resolves to a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.resolve() {
+            Some(Resolved::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    /// Resolved scalar meaning; `Some(Null)` for null nodes; `None` for seq/map.
+    pub fn resolve(&self) -> Option<Resolved<'_>> {
+        match &self.value {
+            Value::Null => Some(Resolved::Null),
+            Value::Scalar(s) => Some(s.resolve()),
+            _ => None,
+        }
+    }
+    /// Whether the node is null (explicit or empty).
+    pub fn is_null(&self) -> bool {
+        matches!(self.resolve(), Some(Resolved::Null))
+    }
+    /// Map lookup shorthand.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+    /// Map lookup shorthand, mutable.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.as_map_mut().and_then(|m| m.get_mut(key))
+    }
+    /// A word for the node's kind, for messages: "a mapping", "a string"...
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Map(_) => "a mapping",
+            Value::Seq(_) => "a sequence",
+            Value::Null => "null",
+            Value::Scalar(s) => match s.resolve() {
+                Resolved::Null => "null",
+                Resolved::Bool(_) => "a boolean",
+                Resolved::Int(_) => "an integer",
+                Resolved::Float(_) => "a number",
+                Resolved::Str(_) => "a string",
+            },
+        }
+    }
+
+    /// Converts to JSON the way compose-go sees the value after YAML decoding.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Scalar(s) => match s.resolve() {
+                Resolved::Null => J::Null,
+                Resolved::Bool(b) => J::Bool(b),
+                Resolved::Int(i) => J::from(i),
+                Resolved::Float(f) => serde_json::Number::from_f64(f).map(J::Number).unwrap_or(J::Null),
+                Resolved::Str(s) => J::String(s.to_string()),
+            },
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+        }
+    }
+}
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// A key path such as `services.web.ports[1]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct KeyPath(pub Vec<PathSeg>);
+
+impl KeyPath {
+    /// The empty (root) path.
+    pub fn root() -> Self {
+        KeyPath(Vec::new())
+    }
+    /// This path plus a key.
+    pub fn key(&self, k: impl Into<String>) -> Self {
+        let mut p = self.clone();
+        p.0.push(PathSeg::Key(k.into()));
+        p
+    }
+    /// This path plus an index.
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(PathSeg::Index(i));
+        p
+    }
+}
+
+impl std::fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for seg in &self.0 {
+            match seg {
+                PathSeg::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                PathSeg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_like_go_yaml_v3() {
+        assert_eq!(resolve_plain("8080"), Resolved::Int(8080));
+        assert_eq!(resolve_plain("-1"), Resolved::Int(-1));
+        assert_eq!(resolve_plain("0x1F"), Resolved::Int(31));
+        assert_eq!(resolve_plain("1.5"), Resolved::Float(1.5));
+        assert_eq!(resolve_plain("yes"), Resolved::Str("yes"));
+        assert_eq!(resolve_plain("True"), Resolved::Bool(true));
+        assert_eq!(resolve_plain("~"), Resolved::Null);
+        assert_eq!(resolve_plain("80:80"), Resolved::Str("80:80"));
+        assert_eq!(resolve_plain("1e3"), Resolved::Float(1000.0));
+        assert_eq!(resolve_plain("."), Resolved::Str("."));
+    }
+
+    #[test]
+    fn key_path_display() {
+        let p = KeyPath::root().key("services").key("web").key("ports").index(1);
+        assert_eq!(p.to_string(), "services.web.ports[1]");
+    }
+}
