@@ -10,6 +10,7 @@
 //! never mutates the process environment.
 
 pub mod diag;
+pub mod loader;
 pub mod dotenv;
 pub mod model;
 pub mod node;
