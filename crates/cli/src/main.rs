@@ -1,5 +1,23 @@
-//! `hoist`: the command-line front end. The only crate that prints.
+//! `hoist`: the command-line front end, a drop-in for `docker compose`.
+//!
+//! This is the only crate that prints: every command returns its output and
+//! diagnostics to [`output`], which writes them (miette for errors) and maps
+//! results to exit codes.
 
-fn main() {
-    println!("hoist");
+mod cli;
+mod config;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            output::error(&e);
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,0 +1,126 @@
+//! The output funnel: the one place that writes to stdout/stderr.
+//!
+//! Diagnostics are rendered with miette (file:line:col header, the source line,
+//! the span underlined, help), warnings as one line like compose's.
+
+use compose_spec::diag::{Diagnostic, Severity};
+use compose_spec::span::SourceMap;
+use miette::{LabeledSpan, NamedSource, Report};
+use std::io::Write;
+
+/// Writes to stdout.
+pub fn stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// Prints an error that is not a diagnostic.
+pub fn error(e: &anyhow::Error) {
+    eprintln!("{e:#}");
+}
+
+#[derive(Debug)]
+struct Rendered {
+    message: String,
+    code: String,
+    help: Option<String>,
+    severity: miette::Severity,
+    src: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for Rendered {}
+impl miette::Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+/// Renders one diagnostic as text (no colour), as the CLI prints it.
+pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let mut message = d.message.clone();
+    if let Some(loc) = d.location(sources) {
+        message = format!("{loc}: {message}");
+    }
+    if let Some(p) = &d.path {
+        message = format!("{message} (at {p})");
+    }
+    let mut r = Rendered {
+        message,
+        code: d.code.to_string(),
+        help: d.help.clone(),
+        severity: match d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        src: None,
+        labels: Vec::new(),
+    };
+    if let Some(span) = d.span {
+        if let Some(file) = sources.get(span.file) {
+            r.src = Some(NamedSource::new(file.name.clone(), file.text.to_string()));
+            r.labels.push(LabeledSpan::new_primary_with_span(
+                Some(short_label(d)),
+                (span.start, span.len()),
+            ));
+            for l in &d.labels {
+                if l.span.file == span.file {
+                    r.labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len())));
+                }
+            }
+        }
+    }
+    let handler = miette::GraphicalReportHandler::new_themed(if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    })
+    .with_width(100);
+    let mut s = String::new();
+    let report = Report::new(r);
+    let _ = handler.render_report(&mut s, report.as_ref());
+    s
+}
+
+fn short_label(d: &Diagnostic) -> String {
+    match d.code {
+        compose_spec::Code::UnknownKey => "unknown key".into(),
+        _ => "here".into(),
+    }
+}
+
+/// Prints diagnostics to stderr: errors rendered in full, warnings on one line.
+pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let mut err = std::io::stderr().lock();
+    for d in ds {
+        if d.is_error() {
+            let _ = write!(err, "{}", render(d, sources, color));
+        } else {
+            let loc = d.location(sources).map(|l| format!(" ({l})")).unwrap_or_default();
+            let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
+        }
+    }
+}
