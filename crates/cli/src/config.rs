@@ -84,7 +84,10 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let keys = |kind: &str| -> Vec<String> {
-        tree.and_then(|t| t.get(kind)).and_then(|n| n.as_map()).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        tree.and_then(|t| t.get(kind))
+            .and_then(|n| n.as_map())
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     };
     if args.list_services {
         lines(&mut out, &mut keys("services").into_iter());
@@ -96,7 +99,10 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         lines(&mut out, &mut keys("models").into_iter());
     } else if args.profiles {
         let mut set = std::collections::BTreeSet::new();
-        if let Some(s) = tree.and_then(|t| t.get("services")).and_then(|n| n.as_map()) {
+        if let Some(s) = tree
+            .and_then(|t| t.get("services"))
+            .and_then(|n| n.as_map())
+        {
             for (_, svc) in s.iter() {
                 if let Some(p) = svc.get("profiles").and_then(|p| p.as_seq()) {
                     set.extend(p.iter().filter_map(|x| x.as_text().map(str::to_string)));
@@ -108,7 +114,10 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         }
         lines(&mut out, &mut set.into_iter());
     } else if args.images {
-        if let Some(s) = tree.and_then(|t| t.get("services")).and_then(|n| n.as_map()) {
+        if let Some(s) = tree
+            .and_then(|t| t.get("services"))
+            .and_then(|n| n.as_map())
+        {
             for (name, svc) in s.iter() {
                 let img = svc
                     .get("image")
@@ -120,7 +129,11 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             }
         }
     } else if args.environment {
-        let mut v: Vec<String> = loaded.environment.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut v: Vec<String> = loaded
+            .environment
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         v.sort();
         lines(&mut out, &mut v.into_iter());
     } else {

@@ -44,7 +44,9 @@ impl miette::Diagnostic for Rendered {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.src.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -87,7 +89,10 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
             ));
             for l in &d.labels {
                 if l.span.file == span.file {
-                    r.labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len())));
+                    r.labels.push(LabeledSpan::new_with_span(
+                        Some(l.message.clone()),
+                        (l.span.start, l.span.len()),
+                    ));
                 }
             }
         }
@@ -113,13 +118,17 @@ fn short_label(d: &Diagnostic) -> String {
 
 /// Prints diagnostics to stderr: errors rendered in full, warnings on one line.
 pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
-    let color = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     let mut err = std::io::stderr().lock();
     for d in ds {
         if d.is_error() {
             let _ = write!(err, "{}", render(d, sources, color));
         } else {
-            let loc = d.location(sources).map(|l| format!(" ({l})")).unwrap_or_default();
+            let loc = d
+                .location(sources)
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
             let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
         }
     }

@@ -207,7 +207,11 @@ impl Diagnostic {
 
     /// Sets the primary span (ignored when synthetic).
     pub fn with_span(mut self, span: Span) -> Self {
-        self.span = if span.is_synthetic() { None } else { Some(span) };
+        self.span = if span.is_synthetic() {
+            None
+        } else {
+            Some(span)
+        };
         self
     }
 

@@ -16,6 +16,9 @@ impl std::fmt::Display for DotenvError {
 }
 impl std::error::Error for DotenvError {}
 /// Parses.
-pub fn parse(_text: &str, _lookup: &dyn Fn(&str) -> Option<String>) -> Result<indexmap::IndexMap<String, String>, DotenvError> {
+pub fn parse(
+    _text: &str,
+    _lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<indexmap::IndexMap<String, String>, DotenvError> {
     Ok(Default::default())
 }

@@ -10,9 +10,9 @@
 //! never mutates the process environment.
 
 pub mod diag;
-pub mod loader;
 pub mod dotenv;
 pub mod emit;
+pub mod loader;
 pub mod model;
 pub mod node;
 pub mod schema;

@@ -9,7 +9,9 @@ pub struct Project {
 impl Project {
     /// From node.
     pub fn from_node(root: &Node) -> Result<Project, Vec<Diagnostic>> {
-        Ok(Project { json: root.to_json() })
+        Ok(Project {
+            json: root.to_json(),
+        })
     }
     /// To JSON.
     pub fn to_json(&self) -> serde_json::Value {

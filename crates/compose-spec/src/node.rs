@@ -67,7 +67,9 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
         "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
         "true" | "True" | "TRUE" => return Resolved::Bool(true),
         "false" | "False" | "FALSE" => return Resolved::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Resolved::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Resolved::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
         _ => {}
@@ -233,7 +235,9 @@ impl Map {
         self.entries.iter().map(|(k, e)| (k, &e.value))
     }
     /// Entries in order, with key spans.
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
+    pub fn entries(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
         self.entries.iter()
     }
     /// Entries in order, values mutable.
@@ -302,7 +306,11 @@ pub struct Node {
 impl Node {
     /// A node with no tag.
     pub fn new(value: Value, span: Span) -> Self {
-        Node { span, tag: None, value }
+        Node {
+            span,
+            tag: None,
+            value,
+        }
     }
     /// A null node.
     pub fn null(span: Span) -> Self {
@@ -439,7 +447,9 @@ impl Node {
                 Resolved::Null => J::Null,
                 Resolved::Bool(b) => J::Bool(b),
                 Resolved::Int(i) => J::from(i),
-                Resolved::Float(f) => serde_json::Number::from_f64(f).map(J::Number).unwrap_or(J::Null),
+                Resolved::Float(f) => serde_json::Number::from_f64(f)
+                    .map(J::Number)
+                    .unwrap_or(J::Null),
                 Resolved::Str(s) => J::String(s.to_string()),
             },
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
@@ -519,7 +529,11 @@ mod tests {
 
     #[test]
     fn key_path_display() {
-        let p = KeyPath::root().key("services").key("web").key("ports").index(1);
+        let p = KeyPath::root()
+            .key("services")
+            .key("web")
+            .key("ports")
+            .index(1);
         assert_eq!(p.to_string(), "services.web.ports[1]");
     }
 }

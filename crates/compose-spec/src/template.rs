@@ -50,8 +50,14 @@ impl std::fmt::Display for TemplateError {
 }
 impl std::error::Error for TemplateError {}
 /// Substitutes.
-pub fn substitute(template: &str, _lookup: &dyn Fn(&str) -> Option<String>) -> Result<Substitution, TemplateError> {
-    Ok(Substitution { value: template.to_string(), unset: vec![] })
+pub fn substitute(
+    template: &str,
+    _lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<Substitution, TemplateError> {
+    Ok(Substitution {
+        value: template.to_string(),
+        unset: vec![],
+    })
 }
 /// Variable.
 #[derive(Debug, Clone, PartialEq, Eq)]

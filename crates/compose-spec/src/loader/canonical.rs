@@ -262,7 +262,9 @@ impl Canonical<'_> {
                             if !self.ignore_parse_errors {
                                 self.err(
                                     Code::ShortSyntax,
-                                    format!("confusing device mapping, please use long syntax: {text}"),
+                                    format!(
+                                        "confusing device mapping, please use long syntax: {text}"
+                                    ),
                                     path,
                                     span,
                                     "use HOST_PATH:CONTAINER_PATH[:PERMISSIONS] or the long syntax",
@@ -293,7 +295,9 @@ impl Canonical<'_> {
                         Value::Scalar(_) => {
                             let text = super::merge::go_sprint(e);
                             match parse_port_config(&text) {
-                                Ok(ports) => out.extend(ports.into_iter().map(|p| p.to_node(e.span))),
+                                Ok(ports) => {
+                                    out.extend(ports.into_iter().map(|p| p.to_node(e.span)))
+                                }
                                 Err(msg) => {
                                     if self.ignore_parse_errors {
                                         return;
@@ -334,7 +338,13 @@ impl Canonical<'_> {
                             }
                             None => {
                                 if s != "default" {
-                                    self.err(Code::ShortSyntax, format!("invalid ssh key {s:?}"), path, e.span, "use ID=PATH or `default`");
+                                    self.err(
+                                        Code::ShortSyntax,
+                                        format!("invalid ssh key {s:?}"),
+                                        path,
+                                        e.span,
+                                        "use ID=PATH or `default`",
+                                    );
                                     return;
                                 }
                                 m.insert(s, e.span, Node::null(e.span));
@@ -371,7 +381,9 @@ impl Canonical<'_> {
                                 let s = name.span;
                                 self.err(
                                     Code::ExternalConflict,
-                                    format!("{path}: name and external.name conflict; only use name"),
+                                    format!(
+                                        "{path}: name and external.name conflict; only use name"
+                                    ),
                                     path,
                                     s,
                                     "remove external.name",
@@ -504,7 +516,11 @@ impl VolumeSpec {
         if self.has_bind {
             let mut b = Map::new();
             if !self.propagation.is_empty() {
-                b.insert("propagation", span, Node::string(self.propagation.clone(), span));
+                b.insert(
+                    "propagation",
+                    span,
+                    Node::string(self.propagation.clone(), span),
+                );
             }
             if self.kind == "bind" {
                 b.insert("create_host_path", span, Node::bool(true, span));
@@ -666,7 +682,11 @@ impl PortSpec {
         }
         m.insert("target", span, Node::int(i64::from(self.target), span));
         if !self.published.is_empty() {
-            m.insert("published", span, Node::string(self.published.clone(), span));
+            m.insert(
+                "published",
+                span,
+                Node::string(self.published.clone(), span),
+            );
         }
         m.insert("protocol", span, Node::string(self.protocol.clone(), span));
         Node::map(m, span)
@@ -677,7 +697,10 @@ impl PortSpec {
 pub fn parse_port_config(value: &str) -> Result<Vec<PortSpec>, String> {
     let mappings = parse_port_spec(value)?;
     // nat.ParsePortSpecs groups by "port/proto", ParsePortConfig sorts those keys as strings
-    let mut keyed: Vec<(String, PortSpec)> = mappings.into_iter().map(|p| (format!("{}/{}", p.target, p.protocol), p)).collect();
+    let mut keyed: Vec<(String, PortSpec)> = mappings
+        .into_iter()
+        .map(|p| (format!("{}/{}", p.target, p.protocol), p))
+        .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(keyed.into_iter().map(|(_, p)| p).collect())
 }
@@ -730,10 +753,12 @@ fn parse_port_spec(raw: &str) -> Result<Vec<PortSpec>, String> {
     if container.is_empty() {
         return Err(format!("no port specified: {raw}<empty>"));
     }
-    let (start, end) = parse_port_range(container).map_err(|_| format!("invalid containerPort: {container}"))?;
+    let (start, end) =
+        parse_port_range(container).map_err(|_| format!("invalid containerPort: {container}"))?;
     let (mut hstart, mut hend) = (0, 0);
     if !host_port.is_empty() {
-        (hstart, hend) = parse_port_range(host_port).map_err(|_| format!("invalid hostPort: {host_port}"))?;
+        (hstart, hend) =
+            parse_port_range(host_port).map_err(|_| format!("invalid hostPort: {host_port}"))?;
     }
     if !host_port.is_empty() && (end - start) != (hend - hstart) && end != start {
         return Err(format!(
@@ -817,8 +842,15 @@ fn defaults_walk(node: &mut Node, path: &mut KeyPath) {
                 }
                 D::SecretMount => {
                     if !m.contains_key("target") {
-                        let src = m.get("source").map(super::merge::go_sprint).unwrap_or_else(|| "<nil>".into());
-                        m.insert("target", span, Node::string(format!("/run/secrets/{src}"), span));
+                        let src = m
+                            .get("source")
+                            .map(super::merge::go_sprint)
+                            .unwrap_or_else(|| "<nil>".into());
+                        m.insert(
+                            "target",
+                            span,
+                            Node::string(format!("/run/secrets/{src}"), span),
+                        );
                     }
                 }
                 D::Port => {
@@ -883,11 +915,23 @@ mod tests {
     #[test]
     fn port_specs() {
         assert_eq!(ports("80"), vec![("".into(), 80, "".into(), "tcp".into())]);
-        assert_eq!(ports("8080:80"), vec![("".into(), 80, "8080".into(), "tcp".into())]);
-        assert_eq!(ports("127.0.0.1:8080:80/udp"), vec![("127.0.0.1".into(), 80, "8080".into(), "udp".into())]);
-        assert_eq!(ports("[::1]:80:80"), vec![("::1".into(), 80, "80".into(), "tcp".into())]);
+        assert_eq!(
+            ports("8080:80"),
+            vec![("".into(), 80, "8080".into(), "tcp".into())]
+        );
+        assert_eq!(
+            ports("127.0.0.1:8080:80/udp"),
+            vec![("127.0.0.1".into(), 80, "8080".into(), "udp".into())]
+        );
+        assert_eq!(
+            ports("[::1]:80:80"),
+            vec![("::1".into(), 80, "80".into(), "tcp".into())]
+        );
         assert_eq!(ports("9090-9091:8080-8081").len(), 2);
-        assert_eq!(ports("9090-9092:80"), vec![("".into(), 80, "9090-9092".into(), "tcp".into())]);
+        assert_eq!(
+            ports("9090-9092:80"),
+            vec![("".into(), 80, "9090-9092".into(), "tcp".into())]
+        );
         assert!(parse_port_config("80:80:80:80x").is_err());
         assert!(parse_port_config("1-2:3-5").is_err());
     }
@@ -895,11 +939,17 @@ mod tests {
     #[test]
     fn volume_specs() {
         let v = parse_volume("./data:/data:ro").unwrap();
-        assert_eq!((v.kind, v.source.as_str(), v.target.as_str(), v.read_only), ("bind", "./data", "/data", true));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.target.as_str(), v.read_only),
+            ("bind", "./data", "/data", true)
+        );
         let v = parse_volume("db:/var/lib/db").unwrap();
         assert_eq!(v.kind, "volume");
         let v = parse_volume("/anon").unwrap();
-        assert_eq!((v.kind, v.source.as_str(), v.target.as_str()), ("volume", "", "/anon"));
+        assert_eq!(
+            (v.kind, v.source.as_str(), v.target.as_str()),
+            ("volume", "", "/anon")
+        );
         let v = parse_volume("c:\\x:/y").unwrap();
         assert_eq!(v.source, "c:\\x");
         assert!(parse_volume("ab:cd:ef:gh").is_err());

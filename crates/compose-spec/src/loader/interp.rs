@@ -130,10 +130,14 @@ impl Interpolator<'_> {
                                 if message.is_empty() {
                                     format!("required variable {name} is missing a value")
                                 } else {
-                                    format!("required variable {name} is missing a value: {message}")
+                                    format!(
+                                        "required variable {name} is missing a value: {message}"
+                                    )
                                 },
                             )
-                            .with_help(format!("set {name} in the environment, in .env or with --env-file")),
+                            .with_help(format!(
+                                "set {name} in the environment, in .env or with --env-file"
+                            )),
                             TemplateErrorKind::Invalid { message } => Diagnostic::error(
                                 Code::InterpolationSyntax,
                                 format!("invalid interpolation format for {path}: {message}"),
@@ -215,11 +219,15 @@ fn cast_value(cast: Cast, v: &str) -> Result<(Value, Option<String>), String> {
             "false" => Ok((plain("false".into()), None)),
             "y" | "yes" | "on" => Ok((
                 plain("true".into()),
-                Some(format!("{v:?} for boolean is not supported by YAML 1.2, please use `true`")),
+                Some(format!(
+                    "{v:?} for boolean is not supported by YAML 1.2, please use `true`"
+                )),
             )),
             "n" | "no" | "off" => Ok((
                 plain("false".into()),
-                Some(format!("{v:?} for boolean is not supported by YAML 1.2, please use `false`")),
+                Some(format!(
+                    "{v:?} for boolean is not supported by YAML 1.2, please use `false`"
+                )),
             )),
             _ => Err(format!("invalid boolean: {v}")),
         },
@@ -242,7 +250,11 @@ fn parse_go_float(v: &str) -> Option<f64> {
     if matches!(body, "inf" | "infinity" | "nan") {
         return lower.parse().ok();
     }
-    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'+' || b == b'-' || b == b'_') {
+    if body.is_empty()
+        || !body.bytes().all(|b| {
+            b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'+' || b == b'-' || b == b'_'
+        })
+    {
         return None;
     }
     v.replace('_', "").parse().ok()
@@ -253,9 +265,17 @@ fn format_float(f: f64) -> String {
     if f.is_nan() {
         ".nan".into()
     } else if f.is_infinite() {
-        if f > 0.0 { ".inf".into() } else { "-.inf".into() }
+        if f > 0.0 {
+            ".inf".into()
+        } else {
+            "-.inf".into()
+        }
     } else {
         let s = format!("{f}");
-        if s.contains(['.', 'e', 'E']) { s } else { format!("{s}.0") }
+        if s.contains(['.', 'e', 'E']) {
+            s
+        } else {
+            format!("{s}.0")
+        }
     }
 }

@@ -149,6 +149,13 @@ pub fn merge(base: Node, other: Node) -> Result<Node, MergeError> {
     merge_node(base, other, &mut path)
 }
 
+/// compose-go's `ExtendService`: the extending service merged onto its base with
+/// the service merge rules.
+pub fn extend_service(base: Node, service: Node) -> Result<Node, MergeError> {
+    let mut path = KeyPath::root().key("services").key("x");
+    merge_node(base, service, &mut path)
+}
+
 fn merge_node(base: Node, other: Node, path: &mut KeyPath) -> Result<Node, MergeError> {
     if let Some(m) = pattern::lookup(path, MERGERS) {
         return special(*m, base, other, path);
@@ -241,8 +248,12 @@ fn special(m: Merger, base: Node, other: Node, path: &mut KeyPath) -> Result<Nod
             let bd = bm.get("driver").map(Node::to_json);
             let od = om.get("driver").map(Node::to_json);
             if bd == od || bd.is_none() || od.is_none() {
-                let Value::Map(b) = base.value else { unreachable!() };
-                let Value::Map(o) = other.value else { unreachable!() };
+                let Value::Map(b) = base.value else {
+                    unreachable!()
+                };
+                let Value::Map(o) = other.value else {
+                    unreachable!()
+                };
                 Ok(Node::map(merge_maps(b, o, path)?, span))
             } else {
                 Ok(other)
@@ -318,7 +329,11 @@ pub fn go_sprint(n: &Node) -> String {
 /// Go's `%v` of a float64.
 pub fn go_float(f: f64) -> String {
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if f.is_nan() {
         return "NaN".into();
@@ -329,8 +344,16 @@ pub fn go_float(f: f64) -> String {
         let s = format!("{f:e}");
         // Rust: 1e21 -> "1e21"; Go: "1e+21"
         if let Some((m, e)) = s.split_once('e') {
-            let (sign, digits) = if let Some(d) = e.strip_prefix('-') { ("-", d) } else { ("+", e) };
-            let digits = if digits.len() < 2 { format!("0{digits}") } else { digits.to_string() };
+            let (sign, digits) = if let Some(d) = e.strip_prefix('-') {
+                ("-", d)
+            } else {
+                ("+", e)
+            };
+            let digits = if digits.len() < 2 {
+                format!("0{digits}")
+            } else {
+                digits.to_string()
+            };
             return format!("{m}e{sign}{digits}");
         }
         s
@@ -375,11 +398,9 @@ fn merge_ipam(base: Node, other: Node, path: &mut KeyPath) -> Result<Node, Merge
     let mut out: Vec<Node> = Vec::new();
     for original in configs {
         for ov in overrides {
-            if subnet(ov) != subnet(original) {
-                if !out.iter().any(|a| subnet(a) == subnet(ov)) {
-                    out.push(ov.clone());
-                    continue;
-                }
+            if subnet(ov) != subnet(original) && !out.iter().any(|a| subnet(a) == subnet(ov)) {
+                out.push(ov.clone());
+                continue;
             }
             let (Some(r), Some(l)) = (original.as_map(), ov.as_map()) else {
                 continue;
@@ -486,7 +507,9 @@ fn index_key(ix: Indexer, n: &Node) -> Option<String> {
         }
         Indexer::Volume => match &n.value {
             Value::Map(m) => m.get("target").and_then(Node::as_text).map(str::to_string),
-            Value::Scalar(s) => super::canonical::parse_volume(&s.text).ok().map(|v| v.target),
+            Value::Scalar(s) => super::canonical::parse_volume(&s.text)
+                .ok()
+                .map(|v| v.target),
             _ => None,
         },
         Indexer::Device => match &n.value {
@@ -501,7 +524,10 @@ fn index_key(ix: Indexer, n: &Node) -> Option<String> {
             Value::Scalar(_) => Some(format!("{prefix}/{}", go_sprint(n))),
             Value::Map(m) => match m.get("target") {
                 Some(t) => Some(go_sprint(t)),
-                None => Some(format!("{prefix}/{}", m.get("source").map(go_sprint).unwrap_or_default())),
+                None => Some(format!(
+                    "{prefix}/{}",
+                    m.get("source").map(go_sprint).unwrap_or_default()
+                )),
             },
             _ => None,
         },

@@ -14,6 +14,7 @@
 //! run where their input is usable, so one load reports as much as it can.
 
 pub mod canonical;
+mod files;
 pub mod interp;
 pub mod merge;
 pub mod normalize;
@@ -30,7 +31,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The file names compose looks for, in its order.
-pub const DEFAULT_FILE_NAMES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
+pub const DEFAULT_FILE_NAMES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
 /// The override files loaded next to a discovered file.
 pub const DEFAULT_OVERRIDE_FILE_NAMES: &[&str] = &[
     "compose.override.yml",
@@ -141,12 +147,19 @@ impl Loaded {
 /// compose's project-name normalisation: lowercase, keep `[a-z0-9_-]`, trim leading `_`/`-`.
 pub fn normalize_project_name(s: &str) -> String {
     let lower = s.to_lowercase();
-    let kept: String = lower.chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-').collect();
+    let kept: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-')
+        .collect();
     kept.trim_start_matches(['_', '-']).to_string()
 }
 
 fn abs(cwd: &Path, p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
     PathBuf::from(canonical::go_path_clean(&joined.to_string_lossy()))
 }
 
@@ -157,12 +170,14 @@ struct Ctx {
 
 impl Ctx {
     fn error(&mut self, code: Code, msg: impl Into<String>, help: &str) {
-        self.diags.push(Diagnostic::error(code, msg).with_help(help));
+        self.diags
+            .push(Diagnostic::error(code, msg).with_help(help));
     }
 }
 
-fn read_env_files(ctx: &mut Ctx, env: &mut Env, files: &[PathBuf]) {
-    let mut acc = Env::new();
+/// Reads env files like compose-go's `dotenv.GetEnvFromFile`: later files win,
+/// `${VAR}` looks in `current` first, then in what was read so far.
+fn read_env_files(ctx: &mut Ctx, acc: &mut Env, files: &[PathBuf], current: &Env) {
     for f in files {
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
@@ -180,7 +195,7 @@ fn read_env_files(ctx: &mut Ctx, env: &mut Env, files: &[PathBuf]) {
         };
         let id = ctx.sources.add(f.to_string_lossy(), Some(f), text.as_str());
         let parsed = {
-            let lookup = |k: &str| env.get(k).cloned().or_else(|| acc.get(k).cloned());
+            let lookup = |k: &str| current.get(k).cloned().or_else(|| acc.get(k).cloned());
             dotenv::parse(&text, &lookup)
         };
         match parsed {
@@ -196,6 +211,11 @@ fn read_env_files(ctx: &mut Ctx, env: &mut Env, files: &[PathBuf]) {
             }
         }
     }
+}
+
+fn merge_env_files(ctx: &mut Ctx, env: &mut Env, files: &[PathBuf]) {
+    let mut acc = Env::new();
+    read_env_files(ctx, &mut acc, files, &env.clone());
     for (k, v) in acc {
         env.entry(k).or_insert(v);
     }
@@ -234,10 +254,18 @@ fn working_dir(opts: &LoadOptions, files: &[PathBuf]) -> PathBuf {
 fn discover(start: &Path) -> Vec<PathBuf> {
     let mut dir = start.to_path_buf();
     loop {
-        let found: Vec<PathBuf> = DEFAULT_FILE_NAMES.iter().map(|n| dir.join(n)).filter(|p| p.exists()).collect();
+        let found: Vec<PathBuf> = DEFAULT_FILE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .filter(|p| p.exists())
+            .collect();
         if let Some(first) = found.first() {
             let mut out = vec![first.clone()];
-            if let Some(o) = DEFAULT_OVERRIDE_FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.exists()) {
+            if let Some(o) = DEFAULT_OVERRIDE_FILE_NAMES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| p.exists())
+            {
                 out.push(o);
             }
             return out;
@@ -264,10 +292,14 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     let mut files: Vec<PathBuf> = opts.files.clone();
     let wd = working_dir(opts, &files);
     let env_files = default_env_files(opts, &wd);
-    read_env_files(&mut ctx, &mut env, &env_files);
+    merge_env_files(&mut ctx, &mut env, &env_files);
     if files.is_empty() {
         if let Some(f) = env.get("COMPOSE_FILE").cloned() {
-            let sep = env.get("COMPOSE_PATH_SEPARATOR").filter(|s| !s.is_empty()).cloned().unwrap_or_else(|| ":".into());
+            let sep = env
+                .get("COMPOSE_PATH_SEPARATOR")
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .unwrap_or_else(|| ":".into());
             for p in f.split(sep.as_str()) {
                 if p == "-" {
                     files.push(PathBuf::from("-"));
@@ -275,14 +307,22 @@ pub fn load(opts: &LoadOptions) -> Loaded {
                 }
                 let a = abs(&opts.cwd, Path::new(p));
                 if !a.exists() {
-                    ctx.error(Code::Io, format!("stat {}: no such file or directory", a.display()), "check COMPOSE_FILE");
+                    ctx.error(
+                        Code::Io,
+                        format!("stat {}: no such file or directory", a.display()),
+                        "check COMPOSE_FILE",
+                    );
                 }
                 files.push(a);
             }
         }
     }
     if files.is_empty() {
-        let start = opts.project_directory.as_ref().map(|d| abs(&opts.cwd, d)).unwrap_or_else(|| opts.cwd.clone());
+        let start = opts
+            .project_directory
+            .as_ref()
+            .map(|d| abs(&opts.cwd, d))
+            .unwrap_or_else(|| opts.cwd.clone());
         files = discover(&start);
         if files.is_empty() {
             ctx.error(
@@ -295,12 +335,23 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     let wd = working_dir(opts, &files);
     let env_files2 = default_env_files(opts, &wd);
     if env_files2 != env_files {
-        read_env_files(&mut ctx, &mut env, &env_files2);
+        merge_env_files(&mut ctx, &mut env, &env_files2);
     }
     out.working_dir = wd.clone();
-    out.config_files = files.iter().map(|f| if f.as_os_str() == "-" { f.clone() } else { abs(&opts.cwd, f) }).collect();
+    out.config_files = files
+        .iter()
+        .map(|f| {
+            if f.as_os_str() == "-" {
+                f.clone()
+            } else {
+                abs(&opts.cwd, f)
+            }
+        })
+        .collect();
     let profiles: Vec<String> = if opts.profiles.is_empty() {
-        env.get("COMPOSE_PROFILES").map(|p| p.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_else(|| vec![String::new()])
+        env.get("COMPOSE_PROFILES")
+            .map(|p| p.split(',').map(|s| s.trim().to_string()).collect())
+            .unwrap_or_else(|| vec![String::new()])
     } else {
         opts.profiles.clone()
     };
@@ -318,12 +369,24 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             match std::fs::read_to_string(f) {
                 Ok(t) => (f.to_string_lossy().into_owned(), t),
                 Err(e) => {
-                    ctx.error(Code::Io, format!("failed to read {}: {e}", f.display()), "check the -f path");
+                    ctx.error(
+                        Code::Io,
+                        format!("failed to read {}: {e}", f.display()),
+                        "check the -f path",
+                    );
                     continue;
                 }
             }
         };
-        let id = ctx.sources.add(name, if f.as_os_str() == "-" { None } else { Some(f.as_path()) }, text.as_str());
+        let id = ctx.sources.add(
+            name,
+            if f.as_os_str() == "-" {
+                None
+            } else {
+                Some(f.as_path())
+            },
+            text.as_str(),
+        );
         let node = crate::yaml::parse(&text, id, &mut ctx.diags);
         trees.push((f.clone(), node));
     }
@@ -333,89 +396,59 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     env.insert("COMPOSE_PROJECT_NAME".into(), name.clone());
     out.name = name.clone();
 
+    let home = opts.os_env.get("HOME").cloned();
+    let flags = files::Flags {
+        interpolate: opts.interpolate,
+        validation: true,
+        extends: true,
+        include: true,
+        defaults: true,
+        resolve_paths: opts.resolve_paths,
+    };
+    let mut fl = files::FileLoader {
+        ctx: &mut ctx,
+        warned: BTreeSet::new(),
+        home,
+        parsed: Default::default(),
+    };
     let mut dict = Node::map(Map::new(), Span::synthetic());
-    let mut warned = BTreeSet::new();
-    for (_path, tree) in trees {
-        let Some(mut cfg) = tree else { continue };
-        if cfg.is_null() && cfg.as_map().is_none() {
-            continue;
+    for (path, tree) in trees {
+        dict = fl.load_file(&path, tree, dict, &wd, &wd, &env, flags, &[]);
+    }
+    let stop = fl.ctx.diags.has_errors() || dict.as_map().is_none_or(Map::is_empty);
+    if !stop {
+        canonical::set_defaults(&mut dict);
+        validate::check_model(&dict, &mut fl.ctx.diags);
+        if opts.resolve_paths {
+            normalize::resolve_relative_paths(&mut dict, &wd, fl.home.as_deref());
         }
-        if cfg.as_map().is_none() {
-            ctx.diags.push(
-                Diagnostic::error(Code::NotAMapping, "top-level object must be a mapping")
-                    .with_span(cfg.span)
-                    .with_help("a compose file is a mapping with keys such as `services:`"),
-            );
-            continue;
-        }
-        let resets = merge::collect_resets(&mut cfg);
-        if opts.interpolate {
-            let lookup = |k: &str| env.get(k).cloned();
-            let mut it = interp::Interpolator {
-                lookup: &lookup,
-                warned: &mut warned,
-            };
-            it.run(&mut cfg, &mut ctx.diags);
-        }
-        merge::apply_resets(&mut dict, &resets);
-        dict = match merge::merge(dict, cfg) {
-            Ok(d) => d,
-            Err(e) => {
-                ctx.diags.push(
-                    Diagnostic::error(Code::Schema, format!("cannot override {}", e.path))
-                        .with_path(e.path.to_string())
-                        .with_span(e.other)
-                        .with_label(e.base, "value being overridden")
-                        .with_help("the override must have the same shape (mapping or list) as the original"),
-                );
-                return finish(ctx, out, env);
-            }
-        };
-        merge::enforce_unicity(&mut dict);
-        let before = ctx.diags.len();
-        crate::schema::validate(&dict, &mut ctx.diags);
-        if ctx.diags.items()[before..].iter().any(Diagnostic::is_error) {
-            // canonical forms need a valid shape
-            continue;
-        }
-        if let Some(m) = dict.as_map_mut() {
-            if let Some(e) = m.remove_entry("version") {
-                ctx.diags.push(
-                    Diagnostic::warning(Code::Schema, "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion")
-                        .with_path("version")
-                        .with_span(e.key_span)
-                        .with_help("remove the `version:` line"),
-                );
-            }
-        }
-        canonical::Canonical {
-            diags: &mut ctx.diags,
-            ignore_parse_errors: !opts.interpolate,
-        }
-        .run(&mut dict);
-        canonical::omit_empty(&mut dict);
-        merge::enforce_unicity(&mut dict);
+        normalize::resolve_environment(&mut dict, &env);
     }
     if ctx.diags.has_errors() {
         out.tree = Some(dict);
         return finish(ctx, out, env);
     }
     if dict.as_map().is_none_or(Map::is_empty) {
-        ctx.error(Code::NotAMapping, "empty compose file", "add a `services:` section");
+        ctx.error(
+            Code::NotAMapping,
+            "empty compose file",
+            "add a `services:` section",
+        );
         return finish(ctx, out, env);
     }
-    canonical::set_defaults(&mut dict);
-    validate::check_model(&dict, &mut ctx.diags);
-    let home = env.get("HOME").cloned().or_else(|| opts.os_env.get("HOME").cloned());
-    if opts.resolve_paths {
-        normalize::resolve_relative_paths(&mut dict, &wd, home.as_deref());
-    }
-    normalize::resolve_environment(&mut dict, &env);
     if name.is_empty() {
-        ctx.error(Code::ProjectName, "project name must not be empty", "pass -p NAME or set `name:` in the compose file");
+        ctx.error(
+            Code::ProjectName,
+            "project name must not be empty",
+            "pass -p NAME or set `name:` in the compose file",
+        );
     }
     if let Some(m) = dict.as_map_mut() {
-        m.insert("name", Span::synthetic(), Node::string(name.clone(), Span::synthetic()));
+        m.insert(
+            "name",
+            Span::synthetic(),
+            Node::string(name.clone(), Span::synthetic()),
+        );
     }
     if opts.normalize {
         normalize::normalize(&mut dict, &env, &name);
@@ -430,14 +463,21 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     let all_services: Vec<(String, Vec<String>)> = dict
         .get("services")
         .and_then(Node::as_map)
-        .map(|m| m.iter().map(|(k, s)| (k.clone(), service_profiles(s))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, s)| (k.clone(), service_profiles(s)))
+                .collect()
+        })
         .unwrap_or_default();
     for wanted in &opts.services {
         match all_services.iter().find(|(n, _)| n == wanted) {
-            Some((_, p)) if !has_profile(p, &enabled_profiles) => enabled_profiles.extend(p.iter().cloned()),
+            Some((_, p)) if !has_profile(p, &enabled_profiles) => {
+                enabled_profiles.extend(p.iter().cloned())
+            }
             Some(_) => {}
             None => ctx.diags.push(
-                Diagnostic::error(Code::NoSuchService, format!("no such service: {wanted}")).with_help("run `hoist config --services` to list the services"),
+                Diagnostic::error(Code::NoSuchService, format!("no such service: {wanted}"))
+                    .with_help("run `hoist config --services` to list the services"),
             ),
         }
     }
@@ -489,7 +529,13 @@ fn finish(ctx: Ctx, mut out: Loaded, env: Env) -> Loaded {
     out
 }
 
-fn project_name(ctx: &mut Ctx, opts: &LoadOptions, env: &Env, trees: &[(PathBuf, Option<Node>)], wd: &Path) -> String {
+fn project_name(
+    ctx: &mut Ctx,
+    opts: &LoadOptions,
+    env: &Env,
+    trees: &[(PathBuf, Option<Node>)],
+    wd: &Path,
+) -> String {
     let invalid = |ctx: &mut Ctx, n: &str, from: &str| {
         ctx.error(
             Code::ProjectName,
@@ -513,7 +559,11 @@ fn project_name(ctx: &mut Ctx, opts: &LoadOptions, env: &Env, trees: &[(PathBuf,
     }
     let mut from_yaml = String::new();
     for (_, t) in trees {
-        if let Some(n) = t.as_ref().and_then(|t| t.get("name")).and_then(Node::as_text) {
+        if let Some(n) = t
+            .as_ref()
+            .and_then(|t| t.get("name"))
+            .and_then(Node::as_text)
+        {
             if !n.is_empty() {
                 from_yaml = n.to_string();
             }
@@ -525,16 +575,26 @@ fn project_name(ctx: &mut Ctx, opts: &LoadOptions, env: &Env, trees: &[(PathBuf,
             from_yaml = s.value;
         }
     }
-    let n = if opts.normalize { normalize_project_name(&from_yaml) } else { from_yaml };
+    let n = if opts.normalize {
+        normalize_project_name(&from_yaml)
+    } else {
+        from_yaml
+    };
     if !n.is_empty() {
         return n;
     }
-    let base = wd.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let base = wd
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     normalize_project_name(&base)
 }
 
 fn service_profiles(s: &Node) -> Vec<String> {
-    s.get("profiles").and_then(Node::as_seq).map(|p| p.iter().map(merge::go_sprint).collect()).unwrap_or_default()
+    s.get("profiles")
+        .and_then(Node::as_seq)
+        .map(|p| p.iter().map(merge::go_sprint).collect())
+        .unwrap_or_default()
 }
 
 fn has_profile(service: &[String], enabled: &[String]) -> bool {
@@ -582,7 +642,9 @@ fn to_env_map(n: &Node) -> Map {
 }
 
 fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool) {
-    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else { return };
+    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else {
+        return;
+    };
     for (sname, s) in services.iter_mut() {
         let span = s.span;
         let Some(sm) = s.as_map_mut() else { continue };
@@ -605,7 +667,10 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
                     .iter()
                     .map(|i| {
                         let path = i.get("path").map(merge::go_sprint).unwrap_or_default();
-                        let required = !matches!(i.get("required").and_then(Node::resolve), Some(crate::node::Resolved::Bool(false)));
+                        let required = !matches!(
+                            i.get("required").and_then(Node::resolve),
+                            Some(crate::node::Resolved::Bool(false))
+                        );
                         let format = i.get("format").map(merge::go_sprint).unwrap_or_default();
                         (path, required, format, i.span)
                     })
@@ -629,11 +694,16 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
                         continue;
                     }
                 };
-                let id = ctx.sources.add(path.clone(), Some(Path::new(&path)), text.as_str());
+                let id = ctx
+                    .sources
+                    .add(path.clone(), Some(Path::new(&path)), text.as_str());
                 let lookup = |k: &str| {
-                    env.get(k)
-                        .cloned()
-                        .or_else(|| service_env.get(k).and_then(Node::as_text).map(str::to_string))
+                    env.get(k).cloned().or_else(|| {
+                        service_env
+                            .get(k)
+                            .and_then(Node::as_text)
+                            .map(str::to_string)
+                    })
                 };
                 match format.as_str() {
                     "" | ".env" => match dotenv::parse(&text, &lookup) {
@@ -641,19 +711,25 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
                         Err(e) => {
                             let off = e.offset.min(text.len());
                             ctx.diags.push(
-                                Diagnostic::error(Code::DotenvSyntax, format!("failed to read {path}: {}", e.message))
-                                    .with_span(Span::new(id, off, (off + 1).min(text.len())))
-                                    .with_path(format!("services.{sname}.env_file"))
-                                    .with_help("each line must be KEY=VALUE"),
+                                Diagnostic::error(
+                                    Code::DotenvSyntax,
+                                    format!("failed to read {path}: {}", e.message),
+                                )
+                                .with_span(Span::new(id, off, (off + 1).min(text.len())))
+                                .with_path(format!("services.{sname}.env_file"))
+                                .with_help("each line must be KEY=VALUE"),
                             );
                         }
                     },
                     "raw" => from_files.extend(parse_raw_env(&text, &lookup)),
                     other => ctx.diags.push(
-                        Diagnostic::error(Code::Schema, format!("unsupported env_file format {other:?}"))
-                            .with_path(format!("services.{sname}.env_file"))
-                            .with_span(fspan)
-                            .with_help("use `format: raw` or leave it out"),
+                        Diagnostic::error(
+                            Code::Schema,
+                            format!("unsupported env_file format {other:?}"),
+                        )
+                        .with_path(format!("services.{sname}.env_file"))
+                        .with_span(fspan)
+                        .with_help("use `format: raw` or leave it out"),
                     ),
                 }
             }
@@ -677,7 +753,9 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
 }
 
 fn resolve_label_files(ctx: &mut Ctx, dict: &mut Node, discard: bool) {
-    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else { return };
+    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else {
+        return;
+    };
     for (sname, s) in services.iter_mut() {
         let span = s.span;
         let Some(sm) = s.as_map_mut() else { continue };
@@ -697,9 +775,12 @@ fn resolve_label_files(ctx: &mut Ctx, dict: &mut Node, discard: bool) {
                     match dotenv::parse(&text, &lookup) {
                         Ok(v) => labels.extend(v),
                         Err(e) => ctx.diags.push(
-                            Diagnostic::error(Code::DotenvSyntax, format!("failed to read {path}: {}", e.message))
-                                .with_path(format!("services.{sname}.label_file"))
-                                .with_span(fspan),
+                            Diagnostic::error(
+                                Code::DotenvSyntax,
+                                format!("failed to read {path}: {}", e.message),
+                            )
+                            .with_path(format!("services.{sname}.label_file"))
+                            .with_span(fspan),
                         ),
                     }
                 }
@@ -717,7 +798,11 @@ fn resolve_label_files(ctx: &mut Ctx, dict: &mut Node, discard: bool) {
         }
         if let Some(l) = sm.get("labels") {
             for (k, e) in to_env_map(l).entries() {
-                let v = if e.value.is_null() { Node::string("", e.value.span) } else { e.value.clone() };
+                let v = if e.value.is_null() {
+                    Node::string("", e.value.span)
+                } else {
+                    e.value.clone()
+                };
                 m.insert(k.clone(), e.key_span, v);
             }
         }
@@ -731,14 +816,20 @@ fn resolve_label_files(ctx: &mut Ctx, dict: &mut Node, discard: bool) {
 }
 
 fn select_services(dict: &mut Node, wanted: &[String]) {
-    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else { return };
+    let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) else {
+        return;
+    };
     let mut keep: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<String> = wanted.to_vec();
     while let Some(n) = stack.pop() {
         if !keep.insert(n.clone()) {
             continue;
         }
-        if let Some(deps) = services.get(&n).and_then(|s| s.get("depends_on")).and_then(Node::as_map) {
+        if let Some(deps) = services
+            .get(&n)
+            .and_then(|s| s.get("depends_on"))
+            .and_then(Node::as_map)
+        {
             stack.extend(deps.keys().cloned());
         }
     }
@@ -755,18 +846,28 @@ fn drop_unused_resources(dict: &mut Node) {
     if let Some(services) = dict.get("services").and_then(Node::as_map) {
         for (_, s) in services.iter() {
             if let Some(n) = s.get("networks").and_then(Node::as_map) {
-                need.entry("networks").or_default().extend(n.keys().cloned());
+                need.entry("networks")
+                    .or_default()
+                    .extend(n.keys().cloned());
             }
             if let Some(v) = s.get("volumes").and_then(Node::as_seq) {
                 for vol in v {
                     if vol.get("type").and_then(Node::as_text) == Some("volume") {
-                        if let Some(src) = vol.get("source").and_then(Node::as_text).filter(|s| !s.is_empty()) {
+                        if let Some(src) = vol
+                            .get("source")
+                            .and_then(Node::as_text)
+                            .filter(|s| !s.is_empty())
+                        {
                             need.entry("volumes").or_default().insert(src.to_string());
                         }
                     }
                 }
             }
-            for (kind, list) in [("secrets", s.get("secrets")), ("secrets", s.get("build").and_then(|b| b.get("secrets"))), ("configs", s.get("configs"))] {
+            for (kind, list) in [
+                ("secrets", s.get("secrets")),
+                ("secrets", s.get("build").and_then(|b| b.get("secrets"))),
+                ("configs", s.get("configs")),
+            ] {
                 if let Some(items) = list.and_then(Node::as_seq) {
                     for i in items {
                         if let Some(src) = i.get("source") {
@@ -780,13 +881,19 @@ fn drop_unused_resources(dict: &mut Node) {
             }
         }
     }
-    let Some(root) = dict.as_map_mut() else { return };
+    let Some(root) = dict.as_map_mut() else {
+        return;
+    };
     for kind in ["networks", "volumes", "secrets", "configs", "models"] {
         let keep = need.remove(kind).unwrap_or_default();
         if let Some(m) = root.get_mut(kind).and_then(Node::as_map_mut) {
             m.retain(|k, _| keep.contains(k));
         }
-        if root.get(kind).and_then(Node::as_map).is_some_and(Map::is_empty) {
+        if root
+            .get(kind)
+            .and_then(Node::as_map)
+            .is_some_and(Map::is_empty)
+        {
             root.remove(kind);
         }
     }
@@ -810,7 +917,10 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
     if let Some(mut root) = crate::yaml::parse(text, id, &mut ctx.diags) {
         if root.as_map().is_none() {
             if !root.is_null() {
-                ctx.diags.push(Diagnostic::error(Code::NotAMapping, "top-level object must be a mapping").with_span(root.span));
+                ctx.diags.push(
+                    Diagnostic::error(Code::NotAMapping, "top-level object must be a mapping")
+                        .with_span(root.span),
+                );
             }
         } else {
             merge::collect_resets(&mut root);

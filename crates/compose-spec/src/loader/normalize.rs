@@ -32,7 +32,9 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
     if let Some(services) = root.get_mut("services").and_then(Node::as_map_mut) {
         for (_, service) in services.iter_mut() {
             let span = service.span;
-            let Some(s) = service.as_map_mut() else { continue };
+            let Some(s) = service.as_map_mut() else {
+                continue;
+            };
             if s.get("pull_policy").and_then(Node::as_str) == Some("if_not_present") {
                 let sp = s.get("pull_policy").map(|n| n.span).unwrap_or(span);
                 s.insert("pull_policy", sp, Node::string("missing", sp));
@@ -41,7 +43,9 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
                 if build.get("context").is_none_or(Node::is_null) {
                     build.insert("context", span, Node::string(".", span));
                 }
-                if build.get("dockerfile").is_none_or(Node::is_null) && build.get("dockerfile_inline").is_none_or(Node::is_null) {
+                if build.get("dockerfile").is_none_or(Node::is_null)
+                    && build.get("dockerfile_inline").is_none_or(Node::is_null)
+                {
                     build.insert("dockerfile", span, Node::string("Dockerfile", span));
                 }
                 if let Some(args) = build.get_mut("args") {
@@ -62,7 +66,11 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
                 for l in links {
                     let link = go_sprint(l);
                     let parts: Vec<&str> = link.split(':').collect();
-                    let name = if parts.len() == 2 { parts[0].to_string() } else { link.clone() };
+                    let name = if parts.len() == 2 {
+                        parts[0].to_string()
+                    } else {
+                        link.clone()
+                    };
                     if !depends_on.0.contains_key(&name) {
                         depends_on.0.insert(name, l.span, depends(l.span, true));
                     }
@@ -72,7 +80,9 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
                 if let Some(n) = s.get(ns) {
                     if let Some(shared) = n.as_text().and_then(|t| t.strip_prefix("service:")) {
                         if !depends_on.0.contains_key(shared) {
-                            depends_on.0.insert(shared.to_string(), n.span, depends(n.span, true));
+                            depends_on
+                                .0
+                                .insert(shared.to_string(), n.span, depends(n.span, true));
                         }
                     }
                 }
@@ -99,7 +109,11 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
                 }
             }
             if !depends_on.0.is_empty() {
-                s.insert("depends_on", depends_on.1, Node::map(depends_on.0, depends_on.1));
+                s.insert(
+                    "depends_on",
+                    depends_on.1,
+                    Node::map(depends_on.0, depends_on.1),
+                );
             }
         }
     }
@@ -113,7 +127,9 @@ fn normalize_networks(root: &mut Node) {
     if let Some(services) = rm.get_mut("services").and_then(Node::as_map_mut) {
         for (_, service) in services.iter_mut() {
             let span = service.span;
-            let Some(s) = service.as_map_mut() else { continue };
+            let Some(s) = service.as_map_mut() else {
+                continue;
+            };
             if s.contains_key("provider") || s.contains_key("network_mode") {
                 continue;
             }
@@ -138,9 +154,12 @@ fn normalize_networks(root: &mut Node) {
             }
         }
     }
-    let has_default = rm.get("networks").and_then(Node::as_map).is_some_and(|m| m.contains_key("default"));
+    let has_default = rm
+        .get("networks")
+        .and_then(Node::as_map)
+        .is_some_and(|m| m.contains_key("default"));
     if uses_default && !has_default {
-        if !rm.get("networks").is_some_and(|n| n.as_map().is_some()) {
+        if rm.get("networks").is_none_or(|n| n.as_map().is_none()) {
             rm.insert("networks", root_span, Node::map(Map::new(), root_span));
         }
         if let Some(n) = rm.get_mut("networks").and_then(Node::as_map_mut) {
@@ -194,7 +213,9 @@ fn resolve_env_like(n: &mut Node, lookup: &dyn Fn(&str) -> Option<String>, keep_
 fn set_name_from_key(root: &mut Node, project: &str) {
     let Some(rm) = root.as_map_mut() else { return };
     for kind in ["networks", "volumes", "configs", "secrets"] {
-        let Some(top) = rm.get_mut(kind).and_then(Node::as_map_mut) else { continue };
+        let Some(top) = rm.get_mut(kind).and_then(Node::as_map_mut) else {
+            continue;
+        };
         for (key, r) in top.iter_mut() {
             let span = r.span;
             if r.as_map().is_none() {
@@ -202,8 +223,14 @@ fn set_name_from_key(root: &mut Node, project: &str) {
             }
             let Some(m) = r.as_map_mut() else { continue };
             if m.get("name").is_none_or(Node::is_null) {
-                let external = m.get("external").is_some_and(|x| go_parse_bool(&go_sprint(x)) == Some(true));
-                let name = if external { key.clone() } else { format!("{project}_{key}") };
+                let external = m
+                    .get("external")
+                    .is_some_and(|x| go_parse_bool(&go_sprint(x)) == Some(true));
+                let name = if external {
+                    key.clone()
+                } else {
+                    format!("{project}_{key}")
+                };
                 m.insert("name", span, Node::string(name, span));
             }
         }
@@ -282,15 +309,10 @@ fn resolve_walk(node: &mut Node, path: &mut KeyPath, base: &Path, home: Option<&
 
 /// `~` and `~/x` expanded with HOME.
 pub fn expand_user(p: &str, home: Option<&str>) -> String {
-    if let Some(h) = home {
-        if p == "~" {
-            return h.to_string();
-        }
-        if let Some(rest) = p.strip_prefix("~/") {
-            return join(h, rest);
-        }
+    match (p.strip_prefix('~'), home) {
+        (Some(rest), Some(h)) => join(h, rest),
+        _ => p.to_string(),
     }
-    p.to_string()
 }
 
 /// Go's `filepath.Join(base, p)` on unix: join then clean.
@@ -314,7 +336,8 @@ fn abs_str(p: &str, base: &Path, home: Option<&str>) -> String {
 
 fn is_windows_abs(p: &str) -> bool {
     let b = p.as_bytes();
-    (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/')) || p.starts_with("\\\\")
+    (b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
+        || p.starts_with("\\\\")
 }
 
 fn maybe_unix(p: &str, base: &Path, home: Option<&str>) -> String {
@@ -334,11 +357,23 @@ fn set_text(n: &mut Node, s: String) {
 fn resolve_one(r: R, node: &mut Node, base: &Path, home: Option<&str>) {
     match r {
         R::Context => {
-            let Some(v) = node.as_text().map(str::to_string) else { return };
+            let Some(v) = node.as_text().map(str::to_string) else {
+                return;
+            };
             if v.contains("://") || v.starts_with("service:") {
                 return;
             }
-            if ["https://", "http://", "git://", "ssh://", "github.com/", "git@"].iter().any(|p| v.starts_with(p)) {
+            if [
+                "https://",
+                "http://",
+                "git://",
+                "ssh://",
+                "github.com/",
+                "git@",
+            ]
+            .iter()
+            .any(|p| v.starts_with(p))
+            {
                 return;
             }
             set_text(node, abs_str(&v, base, home));
@@ -384,7 +419,9 @@ fn resolve_one(r: R, node: &mut Node, base: &Path, home: Option<&str>) {
             if m.get("driver").and_then(Node::as_text) != Some("local") {
                 return;
             }
-            let Some(opts) = m.get_mut("driver_opts").and_then(Node::as_map_mut) else { return };
+            let Some(opts) = m.get_mut("driver_opts").and_then(Node::as_map_mut) else {
+                return;
+            };
             if opts.get("o").and_then(Node::as_text) == Some("bind") {
                 if let Some(dev) = opts.get_mut("device") {
                     if let Some(v) = dev.as_text().map(str::to_string) {
@@ -424,7 +461,9 @@ pub fn resolve_environment(root: &mut Node, env: &Env) {
             for (_, r) in top.iter_mut() {
                 let span = r.span;
                 let Some(m) = r.as_map_mut() else { continue };
-                let Some(e) = m.get("environment").and_then(Node::as_str) else { continue };
+                let Some(e) = m.get("environment").and_then(Node::as_str) else {
+                    continue;
+                };
                 if let Some(v) = env.get(e) {
                     m.insert("content", span, Node::string(v.clone(), span));
                 }

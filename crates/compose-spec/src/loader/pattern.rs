@@ -10,12 +10,15 @@ pub fn matches(path: &KeyPath, pattern: &[&str]) -> bool {
     if path.0.len() != pattern.len() {
         return false;
     }
-    path.0.iter().zip(pattern).all(|(seg, pat)| match (*pat, seg) {
-        ("*", _) => true,
-        ("[]", PathSeg::Index(_)) => true,
-        (p, PathSeg::Key(k)) => p == k,
-        _ => false,
-    })
+    path.0
+        .iter()
+        .zip(pattern)
+        .all(|(seg, pat)| match (*pat, seg) {
+            ("*", _) => true,
+            ("[]", PathSeg::Index(_)) => true,
+            (p, PathSeg::Key(k)) => p == k,
+            _ => false,
+        })
 }
 
 /// The first pattern of `table` that `path` matches, with its payload.
@@ -29,11 +32,20 @@ mod tests {
 
     #[test]
     fn wildcard_and_list() {
-        let p = KeyPath::root().key("services").key("web").key("ports").index(0).key("target");
+        let p = KeyPath::root()
+            .key("services")
+            .key("web")
+            .key("ports")
+            .index(0)
+            .key("target");
         assert!(matches(&p, &["services", "*", "ports", "[]", "target"]));
         assert!(matches(&p, &["services", "*", "ports", "*", "target"]));
         assert!(!matches(&p, &["services", "*", "ports", "target"]));
-        let k = KeyPath::root().key("services").key("web").key("ports").key("x");
+        let k = KeyPath::root()
+            .key("services")
+            .key("web")
+            .key("ports")
+            .key("x");
         assert!(!matches(&k, &["services", "*", "ports", "[]"]));
     }
 }

@@ -34,7 +34,9 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
         ("configs", &["file", "environment", "content"][..]),
         ("secrets", &["file", "environment"][..]),
     ] {
-        let Some(top) = root.get(kind).and_then(Node::as_map) else { continue };
+        let Some(top) = root.get(kind).and_then(Node::as_map) else {
+            continue;
+        };
         for (name, r) in top.iter() {
             let Some(m) = r.as_map() else { continue };
             let present: Vec<&str> = keys.iter().copied().filter(|k| m.contains_key(k)).collect();
@@ -42,26 +44,34 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
             if present.len() > 1 {
                 let d = err(
                     Code::ResourceSource,
-                    format!("{path}: {} attributes are mutually exclusive", keys.join("|")),
+                    format!(
+                        "{path}: {} attributes are mutually exclusive",
+                        keys.join("|")
+                    ),
                     path.clone(),
                     m.get(present[1]),
                     &format!("keep only one of {}", present.join(", ")),
                 );
                 diags.push(key_span_diag(m, present[1], d));
-            } else if present.is_empty() && !m.contains_key("driver") && !m.contains_key("external") {
+            } else if present.is_empty() && !m.contains_key("driver") && !m.contains_key("external")
+            {
                 let singular = &kind[..kind.len() - 1];
                 diags.push(err(
                     Code::ResourceSource,
                     format!("{path}: one of {} must be set", keys.join("|")),
                     path,
                     Some(r),
-                    &format!("say where the {singular}'s content comes from, e.g. `file: ./{name}.txt`"),
+                    &format!(
+                        "say where the {singular}'s content comes from, e.g. `file: ./{name}.txt`"
+                    ),
                 ));
             }
         }
     }
     for kind in ["volumes", "networks", "secrets", "configs"] {
-        let Some(top) = root.get(kind).and_then(Node::as_map) else { continue };
+        let Some(top) = root.get(kind).and_then(Node::as_map) else {
+            continue;
+        };
         for (name, r) in top.iter() {
             let Some(m) = r.as_map() else { continue };
             if kind != "volumes" && kind != "networks" {
@@ -85,11 +95,16 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
                     m.get(k),
                     "an external resource is created outside compose: remove the other attributes, or drop `external: true`",
                 );
-                diags.push(key_span_diag(m, k, d).with_label(external.map(|e| e.span).unwrap_or_default(), "declared external here"));
+                diags.push(key_span_diag(m, k, d).with_label(
+                    external.map(|e| e.span).unwrap_or_default(),
+                    "declared external here",
+                ));
             }
         }
     }
-    let Some(services) = root.get("services").and_then(Node::as_map) else { return };
+    let Some(services) = root.get("services").and_then(Node::as_map) else {
+        return;
+    };
     for (sname, s) in services.iter() {
         if let Some(ports) = s.get("ports").and_then(Node::as_seq) {
             for (i, p) in ports.iter().enumerate() {
@@ -107,7 +122,11 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
                 }
             }
         }
-        if let Some(w) = s.get("develop").and_then(|d| d.get("watch")).and_then(Node::as_seq) {
+        if let Some(w) = s
+            .get("develop")
+            .and_then(|d| d.get("watch"))
+            .and_then(Node::as_seq)
+        {
             for (i, e) in w.iter().enumerate() {
                 if let Some(p) = e.get("path") {
                     if p.as_text() == Some("") {
@@ -131,7 +150,10 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
             .and_then(Node::as_seq)
         {
             for (i, e) in d.iter().enumerate() {
-                reqs.push((format!("services.{sname}.deploy.resources.reservations.devices[{i}]"), e));
+                reqs.push((
+                    format!("services.{sname}.deploy.resources.reservations.devices[{i}]"),
+                    e,
+                ));
             }
         }
         if let Some(g) = s.get("gpus").and_then(Node::as_seq) {
@@ -156,7 +178,10 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
     }
 }
 
-fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> Option<String> {
+fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a String>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))
@@ -165,9 +190,19 @@ fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>
         .map(|(_, c)| c.clone())
 }
 
+/// The closest candidate to `name`, if one is close enough to suggest.
+pub fn did_you_mean_pub<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a String>,
+) -> Option<String> {
+    did_you_mean(name, candidates)
+}
+
 fn undefined_help(kind: &str, name: &str, defined: &BTreeSet<String>) -> String {
     match did_you_mean(name, defined) {
-        Some(c) => format!("did you mean `{c}`? Otherwise declare it under the top-level `{kind}:` key"),
+        Some(c) => {
+            format!("did you mean `{c}`? Otherwise declare it under the top-level `{kind}:` key")
+        }
         None => format!("declare `{name}` under the top-level `{kind}:` key"),
     }
 }
@@ -183,8 +218,14 @@ fn names(root: &Node, kind: &str) -> BTreeSet<String> {
 ///
 /// `disabled` holds services switched off by profiles: a dependency on one of them
 /// is allowed when it is not required, and otherwise named with its profiles.
-pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, diags: &mut Diagnostics) {
-    let Some(services) = root.get("services").and_then(Node::as_map) else { return };
+pub fn check_consistency(
+    root: &Node,
+    disabled: &BTreeMap<String, Vec<String>>,
+    diags: &mut Diagnostics,
+) {
+    let Some(services) = root.get("services").and_then(Node::as_map) else {
+        return;
+    };
     let networks = names(root, "networks");
     let volumes = names(root, "volumes");
     let secrets = names(root, "secrets");
@@ -208,8 +249,14 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
             );
         }
         if let Some(build) = sm.get("build").and_then(Node::as_map) {
-            let df = build.get("dockerfile").and_then(Node::as_text).unwrap_or("");
-            let dfi = build.get("dockerfile_inline").and_then(Node::as_text).unwrap_or("");
+            let df = build
+                .get("dockerfile")
+                .and_then(Node::as_text)
+                .unwrap_or("");
+            let dfi = build
+                .get("dockerfile_inline")
+                .and_then(Node::as_text)
+                .unwrap_or("");
             if !df.is_empty() && !dfi.is_empty() {
                 diags.push(err(
                     Code::Schema,
@@ -242,11 +289,19 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                     }
                 }
             }
-            if let (Some(plats), Some(platform)) = (build.get("platforms").and_then(Node::as_seq), sm.get("platform").and_then(Node::as_text)) {
-                if !plats.is_empty() && !platform.is_empty() && !plats.iter().any(|x| x.as_text() == Some(platform)) {
+            if let (Some(plats), Some(platform)) = (
+                build.get("platforms").and_then(Node::as_seq),
+                sm.get("platform").and_then(Node::as_text),
+            ) {
+                if !plats.is_empty()
+                    && !platform.is_empty()
+                    && !plats.iter().any(|x| x.as_text() == Some(platform))
+                {
                     diags.push(err(
                         Code::Schema,
-                        format!("service.build.platforms MUST include service.platform {platform:?}"),
+                        format!(
+                            "service.build.platforms MUST include service.platform {platform:?}"
+                        ),
                         p("build.platforms"),
                         build.get("platforms"),
                         "add the service's platform to build.platforms",
@@ -302,7 +357,10 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 if service_names.contains(dep) {
                     continue;
                 }
-                let required = !matches!(cfg.get("required").and_then(Node::resolve), Some(Resolved::Bool(false)));
+                let required = !matches!(
+                    cfg.get("required").and_then(Node::resolve),
+                    Some(Resolved::Bool(false))
+                );
                 if let Some(profiles) = disabled.get(dep) {
                     if !required {
                         continue;
@@ -333,7 +391,10 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 diags.push(key_span_diag(deps, dep, d));
             }
         }
-        if let Some(nm) = sm.get("network_mode").and_then(|n| n.as_text().map(|t| (n, t))) {
+        if let Some(nm) = sm
+            .get("network_mode")
+            .and_then(|n| n.as_text().map(|t| (n, t)))
+        {
             if let Some(target) = nm.1.strip_prefix("service:") {
                 if !service_names.contains(target) && !disabled.contains_key(target) {
                     diags.push(err(
@@ -363,7 +424,12 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 }
             }
         }
-        let mut refs = |list: Option<&Node>, kind: &str, defined: &BTreeSet<String>, code: Code, what: &str, path: &str| {
+        let mut refs = |list: Option<&Node>,
+                        kind: &str,
+                        defined: &BTreeSet<String>,
+                        code: Code,
+                        what: &str,
+                        path: &str| {
             if let Some(items) = list.and_then(Node::as_seq) {
                 for (i, e) in items.iter().enumerate() {
                     let src = e.get("source").map(go_sprint).unwrap_or_default();
@@ -379,9 +445,30 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 }
             }
         };
-        refs(sm.get("build").and_then(|b| b.get("secrets")), "secrets", &secrets, Code::UndefinedSecret, "build secret", "build.secrets");
-        refs(sm.get("configs"), "configs", &configs, Code::UndefinedConfig, "config", "configs");
-        refs(sm.get("secrets"), "secrets", &secrets, Code::UndefinedSecret, "secret", "secrets");
+        refs(
+            sm.get("build").and_then(|b| b.get("secrets")),
+            "secrets",
+            &secrets,
+            Code::UndefinedSecret,
+            "build secret",
+            "build.secrets",
+        );
+        refs(
+            sm.get("configs"),
+            "configs",
+            &configs,
+            Code::UndefinedConfig,
+            "config",
+            "configs",
+        );
+        refs(
+            sm.get("secrets"),
+            "secrets",
+            &secrets,
+            Code::UndefinedSecret,
+            "secret",
+            "secrets",
+        );
         if let Some(ms) = sm.get("models").and_then(Node::as_map) {
             for (m, _) in ms.iter() {
                 if !models.contains(m) {
@@ -419,7 +506,13 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
             }
         }
         if scale.is_some_and(|s| s < 0) {
-            diags.push(err(Code::Schema, format!("services.{name}.scale: must be greater than or equal to 0"), p("scale"), scale_node, "use 0 or more"));
+            diags.push(err(
+                Code::Schema,
+                format!("services.{name}.scale: must be greater than or equal to 0"),
+                p("scale"),
+                scale_node,
+                "use 0 or more",
+            ));
         }
         if replicas.is_some_and(|s| s < 0) {
             diags.push(err(
@@ -434,7 +527,11 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
         if let Some(cn) = sm.get("container_name") {
             let cname = go_sprint(cn);
             if effective > 1 && !cname.is_empty() {
-                let attr = if scale.is_some() { "scale" } else { "deploy.replicas" };
+                let attr = if scale.is_some() {
+                    "scale"
+                } else {
+                    "deploy.replicas"
+                };
                 diags.push(
                     err(
                         Code::ContainerNameWithScale,
@@ -463,7 +560,11 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 }
             }
         }
-        if let Some(w) = sm.get("develop").and_then(|d| d.get("watch")).and_then(Node::as_seq) {
+        if let Some(w) = sm
+            .get("develop")
+            .and_then(|d| d.get("watch"))
+            .and_then(Node::as_seq)
+        {
             for (i, e) in w.iter().enumerate() {
                 let target = e.get("target").map(go_sprint).unwrap_or_default();
                 let action = e.get("action").map(go_sprint).unwrap_or_default();
@@ -486,8 +587,14 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 let loc = format!("services.{name}.tmpfs[{i}]");
                 if let Some((prev, first)) = mounts.get(&path) {
                     diags.push(
-                        err(Code::Duplicate, format!("{loc}: target {path} already mounted as {prev}"), loc.clone(), Some(e), "mount each container path once")
-                            .with_label(first.span, "first mounted here"),
+                        err(
+                            Code::Duplicate,
+                            format!("{loc}: target {path} already mounted as {prev}"),
+                            loc.clone(),
+                            Some(e),
+                            "mount each container path once",
+                        )
+                        .with_label(first.span, "first mounted here"),
                     );
                 } else {
                     mounts.insert(path, (loc, e));
@@ -500,8 +607,14 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
                 let loc = format!("services.{name}.volumes[{i}]");
                 if let Some((prev, first)) = mounts.get(&target) {
                     diags.push(
-                        err(Code::Duplicate, format!("{loc}: target {target} already mounted as {prev}"), loc.clone(), Some(v), "mount each container path once")
-                            .with_label(first.span, "first mounted here"),
+                        err(
+                            Code::Duplicate,
+                            format!("{loc}: target {target} already mounted as {prev}"),
+                            loc.clone(),
+                            Some(v),
+                            "mount each container path once",
+                        )
+                        .with_label(first.span, "first mounted here"),
                     );
                 } else {
                     mounts.insert(target, (loc, v));
@@ -515,7 +628,11 @@ pub fn check_consistency(root: &Node, disabled: &BTreeMap<String, Vec<String>>, 
 fn check_cycles(services: &Map, diags: &mut Diagnostics) {
     use petgraph_lite::tarjan;
     let names: Vec<&String> = services.keys().collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (i, (_, s)) in services.iter().enumerate() {
         if let Some(deps) = s.get("depends_on").and_then(Node::as_map) {
@@ -538,7 +655,11 @@ fn check_cycles(services: &Map, diags: &mut Diagnostics) {
         let mut chain = vec![start];
         let mut cur = start;
         loop {
-            let next = edges[cur].iter().copied().filter(|n| comp.contains(n)).min_by_key(|n| names[*n]);
+            let next = edges[cur]
+                .iter()
+                .copied()
+                .filter(|n| comp.contains(n))
+                .min_by_key(|n| names[*n]);
             match next {
                 Some(n) if n == start || chain.contains(&n) => {
                     chain.push(n);
