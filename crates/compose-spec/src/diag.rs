@@ -128,8 +128,6 @@ codes! {
     Profile => "compose::profile",
     /// A name given on the command line is not a service.
     NoSuchService => "compose::no-such-service",
-    /// Something the loader does not support yet.
-    Unsupported => "compose::unsupported",
 }
 
 impl std::fmt::Display for Code {
