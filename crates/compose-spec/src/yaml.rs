@@ -1,14 +1,1155 @@
-//! (stub; replaced by the real parser)
-use crate::diag::Diagnostics;
-use crate::node::Node;
-use crate::span::FileId;
-/// Limits.
-#[derive(Debug, Clone, Copy, Default)]
+//! YAML text → [`Node`] tree.
+//!
+//! Builds the span-carrying tree from `saphyr-parser` events, with the
+//! semantics compose-go v2 gets from go-yaml v3:
+//!
+//! * scalars stay raw ([`Scalar`] text + [`Style`]); an empty plain value
+//!   (`key:`) is [`Value::Null`], `null`/`~` stay plain scalars;
+//! * anchors and aliases are expanded by cloning the anchored subtree (the
+//!   clone's root takes the alias's span, the nodes inside keep the spans where
+//!   they were defined); the nodes produced by aliases are counted against
+//!   [`ParseOptions::alias_budget`] so that an alias bomb fails fast;
+//! * `<<` merge keys are resolved: explicit keys win wherever they appear, with
+//!   a list of maps the earlier ones win; merged keys take the place of the `<<`
+//!   entry in the mapping's order;
+//! * duplicate keys, several documents, non-scalar keys and keys that are not
+//!   strings are errors, as they are for compose-go;
+//! * tags: `!reset` → [`Tag::Reset`], `!override` → [`Tag::Override`], any
+//!   other → [`Tag::Other`] with the full tag (`tag:yaml.org,2002:str` for
+//!   `!!str`, `!custom` for a local tag). A scalar whose tag makes go-yaml
+//!   decode it as a string (`!!str`, `!!binary`, local tags such as
+//!   `!override`) gets [`Style::DoubleQuoted`] when it was plain, so that it
+//!   resolves as a string; one tagged `!!int`, `!!float`, `!!bool` or `!!null`
+//!   gets [`Style::Plain`] when its text resolves to that type, and is an error
+//!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int").
+//!
+//! Spans are byte ranges (saphyr reports character indices; they are converted).
+//! A scalar's span covers its token (quotes included, the anchor and tag
+//! excluded); a collection's span runs from its first token (`[`, `{`, the
+//! first key or `-`) to the end of its last child or closing bracket.
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::node::{
+    resolve_plain, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Style, Tag, Value,
+};
+use crate::span::{FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Default for [`ParseOptions::alias_budget`].
+///
+/// go-yaml v3 rejects documents where aliases produce most of the nodes once
+/// the document is past a few hundred thousand nodes ("document contains
+/// excessive aliasing"); one million expanded nodes is of the same order and
+/// keeps a rejected alias bomb well under a second and a few hundred MB.
+pub const DEFAULT_ALIAS_BUDGET: usize = 1_000_000;
+
+/// Deepest nesting of collections accepted (go-yaml v3 stops at 10 000; the
+/// tree is dropped and cloned recursively, so hoist keeps a smaller bound).
+pub const MAX_DEPTH: usize = 1_000;
+
+/// How many unknown aliases are reported before giving up.
+const MAX_UNKNOWN_ANCHORS: usize = 100;
+
+const CORE: &str = "tag:yaml.org,2002:";
+const UNKNOWN_ANCHOR: &str = "while parsing node, found unknown anchor";
+
+/// Limits for parsing.
+#[derive(Debug, Clone, Copy)]
 pub struct ParseOptions {
-    /// Max nodes produced by aliases.
+    /// Maximum number of nodes (scalars, collections and mapping keys) that alias
+    /// expansion may produce in one file; past it the parse fails with
+    /// [`Code::YamlAliasBudget`].
     pub alias_budget: usize,
 }
-/// Parses.
-pub fn parse(_text: &str, _file: FileId, _diags: &mut Diagnostics) -> Option<Node> {
-    None
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            alias_budget: DEFAULT_ALIAS_BUDGET,
+        }
+    }
+}
+
+/// Parses one compose file's text. Returns the root node (a [`Value::Null`]
+/// node for an empty document) or `None` when the text is not usable; every
+/// problem is pushed to `diags`.
+///
+/// ```
+/// use compose_spec::diag::Diagnostics;
+/// use compose_spec::span::FileId;
+/// let mut diags = Diagnostics::new();
+/// let root = compose_spec::yaml::parse("services:\n  web:\n    image: nginx\n", FileId(0), &mut diags).unwrap();
+/// assert_eq!(root.get("services").and_then(|s| s.get("web")).and_then(|w| w.get("image")).and_then(|i| i.as_str()), Some("nginx"));
+/// assert!(diags.is_empty());
+/// ```
+pub fn parse(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<Node> {
+    parse_with(text, file, ParseOptions::default(), diags)
+}
+
+/// [`parse`] with explicit limits.
+pub fn parse_with(
+    text: &str,
+    file: FileId,
+    opts: ParseOptions,
+    diags: &mut Diagnostics,
+) -> Option<Node> {
+    // saphyr-parser is not supposed to panic, but a panic in a dependency must
+    // not take the whole load down: it becomes a diagnostic.
+    let run = std::panic::catch_unwind(|| Builder::new(text, file, opts).run());
+    match run {
+        Ok((root, found)) => {
+            diags.extend(found);
+            root
+        }
+        Err(_) => {
+            diags.push(
+                Diagnostic::error(Code::YamlSyntax, "the YAML parser failed on this file")
+                    .with_span(Span::new(file, 0, 0))
+                    .with_help(
+                        "this is a bug in hoist's YAML parser; please report it with the file",
+                    ),
+            );
+            None
+        }
+    }
+}
+
+/// Char index → byte offset. saphyr's markers count characters.
+struct Offsets<'t> {
+    text: &'t str,
+    ascii: bool,
+    /// Byte offset of every `STEP`-th character.
+    checkpoints: Vec<usize>,
+}
+
+const STEP: usize = 64;
+
+impl<'t> Offsets<'t> {
+    fn new(text: &'t str) -> Self {
+        let ascii = text.is_ascii();
+        let checkpoints = if ascii {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(STEP).map(|(b, _)| b).collect()
+        };
+        Offsets {
+            text,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        let len = self.text.len();
+        if self.ascii {
+            return char_index.min(len);
+        }
+        let Some(&start) = self.checkpoints.get(char_index / STEP) else {
+            return len;
+        };
+        let rest = char_index % STEP;
+        self.text[start..]
+            .char_indices()
+            .nth(rest)
+            .map_or(len, |(b, _)| start + b)
+    }
+}
+
+/// A finished node on its way to its parent.
+struct Done {
+    node: Node,
+    /// Nodes in the subtree, mapping keys included (for the alias budget).
+    count: usize,
+    /// Whether it is an alias (go-yaml: `<<: *seq` is refused even when the
+    /// sequence holds maps).
+    from_alias: bool,
+    /// A stand-in for an alias that could not be resolved (already reported).
+    broken: bool,
+}
+
+/// What a mapping frame expects next.
+enum Pending {
+    /// A key.
+    Key,
+    /// The value of this key.
+    Value { key: String, span: Span },
+    /// The value of a `<<` merge key.
+    Merge { span: Span },
+    /// The value of a rejected key: dropped.
+    Skip,
+}
+
+struct MergeSource {
+    /// Number of explicit entries before the `<<` entry.
+    position: usize,
+    maps: Vec<Map>,
+}
+
+struct MapFrame {
+    map: Map,
+    pending: Pending,
+    merges: Vec<MergeSource>,
+    /// Span of the first `<<` key (go-yaml: a second one is a duplicate key).
+    merge_key: Option<Span>,
+}
+
+enum Kind {
+    Seq(Vec<Node>),
+    Map(MapFrame),
+}
+
+struct Frame {
+    kind: Kind,
+    /// Byte offset of the first token of the content (after anchor and tag).
+    start: usize,
+    /// End of the last child seen.
+    last_end: usize,
+    tag: Option<Tag>,
+    anchor: usize,
+    count: usize,
+}
+
+struct Anchored {
+    node: Node,
+    count: usize,
+}
+
+/// Whether the event loop goes on.
+enum Flow {
+    Go,
+    Fatal,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    file: FileId,
+    opts: ParseOptions,
+    offsets: Offsets<'t>,
+    diags: Vec<Diagnostic>,
+    stack: Vec<Frame>,
+    /// Finished anchored nodes by saphyr's anchor id (`None` while being built).
+    anchors: Vec<Option<Anchored>>,
+    expanded: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, file: FileId, opts: ParseOptions) -> Self {
+        Builder {
+            text,
+            file,
+            opts,
+            offsets: Offsets::new(text),
+            diags: Vec::new(),
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            expanded: 0,
+            root: None,
+            documents: 0,
+        }
+    }
+
+    fn run(mut self) -> (Option<Node>, Vec<Diagnostic>) {
+        let mut parser = Parser::new_from_str(self.text);
+        let mut unknown_anchors = 0;
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => break,
+                Some(Ok(x)) => x,
+                Some(Err(e)) => {
+                    // saphyr reports an unknown alias as an error after having
+                    // consumed the alias token: the parse can go on, with a null
+                    // in its place, so that every unknown alias gets reported.
+                    if e.info() == UNKNOWN_ANCHOR && unknown_anchors < MAX_UNKNOWN_ANCHORS {
+                        unknown_anchors += 1;
+                        self.unknown_anchor(&e);
+                        continue;
+                    }
+                    self.syntax_error(&e);
+                    return (None, self.diags);
+                }
+            };
+            let start = self.offsets.byte(span.start.index());
+            let end = self.offsets.byte(span.end.index()).max(start);
+            let flow = match event {
+                Event::StreamEnd => break,
+                Event::Nothing | Event::StreamStart | Event::DocumentEnd => Flow::Go,
+                Event::DocumentStart(_) => self.document_start(start, end),
+                Event::Scalar(text, style, anchor, tag) => {
+                    let done = self.scalar(text, style, tag.as_deref(), anchor > 0, start, end);
+                    self.complete(done, anchor)
+                }
+                Event::Alias(id) => self.alias(id, start, end),
+                Event::SequenceStart(anchor, tag) => {
+                    self.open(Kind::Seq(Vec::new()), anchor, tag.as_deref(), start, end)
+                }
+                Event::MappingStart(anchor, tag) => {
+                    let frame = MapFrame {
+                        map: Map::new(),
+                        pending: Pending::Key,
+                        merges: Vec::new(),
+                        merge_key: None,
+                    };
+                    self.open(Kind::Map(frame), anchor, tag.as_deref(), start, end)
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
+            };
+            if let Flow::Fatal = flow {
+                return (None, self.diags);
+            }
+        }
+        if !self.stack.is_empty() {
+            // Not expected from saphyr, which ends every collection it opens.
+            let at = self.text.len();
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                "unexpected end of the file inside a collection",
+            )
+            .with_span(self.span(at, at))
+            .with_help("check that every `[` and `{` is closed");
+            self.diags.push(d);
+            return (None, self.diags);
+        }
+        let root = self
+            .root
+            .take()
+            .unwrap_or_else(|| Node::null(self.span(0, 0)));
+        (Some(root), self.diags)
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn document_start(&mut self, start: usize, end: usize) -> Flow {
+        self.documents += 1;
+        if self.documents < 2 {
+            return Flow::Go;
+        }
+        let d = Diagnostic::error(
+            Code::YamlMultipleDocuments,
+            "the file holds more than one YAML document",
+        )
+        .with_span(self.span(start, end))
+        .with_help(
+            "a compose file is a single document: remove this `---` (or `...`) separator, or move the \
+             second document to its own file and pass both with -f",
+        );
+        self.diags.push(d);
+        Flow::Fatal
+    }
+
+    /// The key path of the child about to be delivered to the innermost frame.
+    fn child_path(&self) -> KeyPath {
+        let mut path = KeyPath::root();
+        for frame in &self.stack {
+            match &frame.kind {
+                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+                Kind::Map(m) => match &m.pending {
+                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
+                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
+                    Pending::Key | Pending::Skip => {}
+                },
+            }
+        }
+        path
+    }
+
+    /// The key path of the innermost frame itself.
+    fn frame_path(&self) -> KeyPath {
+        let mut path = KeyPath::root();
+        let n = self.stack.len().saturating_sub(1);
+        for frame in &self.stack[..n] {
+            match &frame.kind {
+                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+                Kind::Map(m) => match &m.pending {
+                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
+                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
+                    Pending::Key | Pending::Skip => {}
+                },
+            }
+        }
+        path
+    }
+
+    /// Skips an anchor and a tag (and the blanks and comments after them) from
+    /// `at`, returning where the node's content starts.
+    fn skip_properties(&self, mut at: usize, limit: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let limit = limit.min(bytes.len());
+        loop {
+            match bytes.get(at) {
+                Some(b'&') | Some(b'!') if at < limit => {
+                    if bytes.get(at + 1) == Some(&b'<') {
+                        while at < limit && bytes[at] != b'>' {
+                            at += 1;
+                        }
+                        at += 1;
+                    } else {
+                        while at < limit
+                            && !matches!(
+                                bytes[at],
+                                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                            )
+                        {
+                            at += 1;
+                        }
+                    }
+                    // Blanks, line breaks and comments.
+                    while at < limit {
+                        match bytes[at] {
+                            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+                            b'#' => {
+                                while at < limit && bytes[at] != b'\n' {
+                                    at += 1;
+                                }
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                _ => return at.min(limit),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        has_anchor: bool,
+        start: usize,
+        end: usize,
+    ) -> Done {
+        let tag = tag.and_then(convert_tag);
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        let empty = style == Style::Plain && text.is_empty();
+        // The span: the token without its anchor and tag; block scalars without
+        // their trailing blank lines.
+        let mut s = start;
+        if (has_anchor || tag.is_some()) && !empty {
+            s = self.skip_properties(start, end);
+        }
+        let mut e = end;
+        if matches!(style, Style::Literal | Style::Folded) {
+            let trimmed = self.text[s..e].trim_end_matches([' ', '\t', '\r', '\n']);
+            e = s + trimmed.len();
+        }
+        let span = self.span(s, e.max(s));
+        let text = text.into_owned();
+        let mut node = match tag.as_ref() {
+            None if empty => Node::null(span),
+            None => Node::new(Value::Scalar(Scalar { text, style }), span),
+            Some(Tag::Reset) if empty => Node::null(span),
+            Some(Tag::Other(t)) => match t.strip_prefix(CORE) {
+                Some("str" | "binary") => string_scalar(text, style, span),
+                Some("merge" | "timestamp") => {
+                    Node::new(Value::Scalar(Scalar { text, style }), span)
+                }
+                Some(core @ ("int" | "float" | "bool" | "null")) => {
+                    self.typed_scalar(text, style, core, span)
+                }
+                _ => string_scalar(text, style, span),
+            },
+            // Local tags (`!override`, `!custom`): go-yaml decodes them as strings.
+            Some(_) => string_scalar(text, style, span),
+        };
+        node.tag = tag;
+        Done {
+            node,
+            count: 1,
+            from_alias: false,
+            broken: false,
+        }
+    }
+
+    /// A scalar tagged `!!int`, `!!float`, `!!bool` or `!!null`.
+    fn typed_scalar(&mut self, text: String, style: Style, core: &str, span: Span) -> Node {
+        let fits = match resolve_plain(&text) {
+            Resolved::Int(_) => core == "int" || core == "float",
+            Resolved::Float(_) => core == "float",
+            Resolved::Bool(_) => core == "bool",
+            Resolved::Null => core == "null",
+            Resolved::Str(_) => false,
+        };
+        if !fits {
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("cannot decode `{text}` as a !!{core}: the value does not match its tag"),
+            )
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help(format!(
+                "remove the `!!{core}` tag or write a valid {core} value"
+            ));
+            self.diags.push(d);
+            return Node::new(Value::Scalar(Scalar { text, style }), span);
+        }
+        if text.is_empty() {
+            return Node::null(span);
+        }
+        Node::new(
+            Value::Scalar(Scalar {
+                text,
+                style: Style::Plain,
+            }),
+            span,
+        )
+    }
+
+    fn alias(&mut self, id: usize, start: usize, end: usize) -> Flow {
+        let span = self.span(start, end);
+        let Some(Some(anchored)) = self.anchors.get(id) else {
+            // The anchor exists (saphyr knows its id) but its node is not finished:
+            // the alias is inside the node it refers to.
+            let name = alias_name(self.text, start);
+            let d = Diagnostic::error(
+                Code::YamlUnknownAnchor,
+                format!("alias `*{name}` refers to the node that contains it"),
+            )
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help(
+                "an anchored value cannot contain an alias to itself; copy the value instead",
+            );
+            self.diags.push(d);
+            return self.deliver(Done {
+                node: Node::null(span),
+                count: 1,
+                from_alias: true,
+                broken: true,
+            });
+        };
+        let count = anchored.count;
+        self.expanded = self.expanded.saturating_add(count);
+        if self.expanded > self.opts.alias_budget {
+            let name = alias_name(self.text, start);
+            let d = Diagnostic::error(
+                Code::YamlAliasBudget,
+                format!(
+                    "aliases expand to more than {} nodes (at `*{name}`): this looks like an alias bomb",
+                    self.opts.alias_budget
+                ),
+            )
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help("reduce the nesting of aliases that refer to other aliases");
+            self.diags.push(d);
+            return Flow::Fatal;
+        }
+        let mut node = anchored.node.clone();
+        node.span = span;
+        self.deliver(Done {
+            node,
+            count,
+            from_alias: true,
+            broken: false,
+        })
+    }
+
+    fn unknown_anchor(&mut self, e: &ScanError) {
+        let start = self.offsets.byte(e.marker().index());
+        let name = alias_name(self.text, start);
+        let end = (start + 1 + name.len()).min(self.text.len());
+        let span = self.span(start, end);
+        let d = Diagnostic::error(Code::YamlUnknownAnchor, format!("unknown anchor `{name}` referenced by `*{name}`"))
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help(format!(
+                "define the anchor with `&{name}` on a value before this alias (anchors must come before their aliases)"
+            ));
+        self.diags.push(d);
+        // Best effort: stand in a null for the value (saphyr has consumed the
+        // alias token and moved on).
+        let _ = self.deliver(Done {
+            node: Node::null(span),
+            count: 1,
+            from_alias: true,
+            broken: true,
+        });
+    }
+
+    fn syntax_error(&mut self, e: &ScanError) {
+        let start = self.offsets.byte(e.marker().index());
+        let end = match self.text[start..].chars().next() {
+            Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
+            _ => start,
+        };
+        let (message, help) = describe_scan_error(e.info());
+        let mut d = Diagnostic::error(Code::YamlSyntax, message)
+            .with_span(self.span(start, end))
+            .with_help(help);
+        let path = self.child_path();
+        if !path.0.is_empty() {
+            d = d.with_path(path.to_string());
+        }
+        self.diags.push(d);
+    }
+
+    fn open(
+        &mut self,
+        kind: Kind,
+        anchor: usize,
+        tag: Option<&saphyr_parser::Tag>,
+        start: usize,
+        end: usize,
+    ) -> Flow {
+        if self.stack.len() >= MAX_DEPTH {
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("collections are nested more than {MAX_DEPTH} levels deep"),
+            )
+            .with_span(self.span(start, end))
+            .with_help("flatten the document: compose files never need this much nesting");
+            self.diags.push(d);
+            return Flow::Fatal;
+        }
+        let tag = tag.and_then(convert_tag);
+        let content = if anchor > 0 || tag.is_some() {
+            self.skip_properties(start, self.text.len())
+        } else {
+            start
+        };
+        if anchor > 0 {
+            // Known but unfinished until `close`.
+            if self.anchors.len() <= anchor {
+                self.anchors.resize_with(anchor + 1, || None);
+            }
+            self.anchors[anchor] = None;
+        }
+        self.stack.push(Frame {
+            kind,
+            start: content,
+            last_end: content.max(end.min(content)),
+            tag,
+            anchor,
+            count: 1,
+        });
+        Flow::Go
+    }
+
+    fn close(&mut self, start: usize, end: usize) -> Flow {
+        let Some(frame) = self.stack.pop() else {
+            return Flow::Go;
+        };
+        // A flow collection ends with its bracket; a block one ends where its
+        // last child does (saphyr puts the block end at the next token).
+        let close = if end > start { end } else { frame.last_end };
+        let span = self.span(frame.start, close.max(frame.start));
+        let value = match frame.kind {
+            Kind::Seq(items) => Value::Seq(items),
+            Kind::Map(m) => Value::Map(apply_merges(m.map, m.merges)),
+        };
+        let node = Node {
+            span,
+            tag: frame.tag,
+            value,
+        };
+        let done = Done {
+            node,
+            count: frame.count,
+            from_alias: false,
+            broken: false,
+        };
+        self.complete(done, frame.anchor)
+    }
+
+    /// A node is finished: remember it if anchored, then hand it to its parent.
+    fn complete(&mut self, done: Done, anchor: usize) -> Flow {
+        if anchor > 0 {
+            if self.anchors.len() <= anchor {
+                self.anchors.resize_with(anchor + 1, || None);
+            }
+            self.anchors[anchor] = Some(Anchored {
+                node: done.node.clone(),
+                count: done.count,
+            });
+        }
+        self.deliver(done)
+    }
+
+    fn deliver(&mut self, done: Done) -> Flow {
+        let Some(frame) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(done.node);
+            }
+            return Flow::Go;
+        };
+        frame.last_end = frame.last_end.max(done.node.span.end);
+        frame.count = frame.count.saturating_add(done.count);
+        match &mut frame.kind {
+            Kind::Seq(items) => {
+                items.push(done.node);
+                Flow::Go
+            }
+            Kind::Map(_) => self.map_item(done),
+        }
+    }
+
+    fn map_item(&mut self, done: Done) -> Flow {
+        let pending = match self.stack.last_mut() {
+            Some(Frame {
+                kind: Kind::Map(m), ..
+            }) => std::mem::replace(&mut m.pending, Pending::Key),
+            _ => return Flow::Go,
+        };
+        match pending {
+            Pending::Key => {
+                let next = self.key(done);
+                if let Some(m) = self.map_frame() {
+                    m.pending = next;
+                }
+            }
+            Pending::Skip => {}
+            Pending::Value { key, span } => {
+                let first = self.map_frame().and_then(|m| {
+                    let merge = if key == "<<" { m.merge_key } else { None };
+                    m.map.entry(&key).map(|e| e.key_span).or(merge)
+                });
+                match first {
+                    Some(first) => self.duplicate_key(&key, span, first),
+                    None => {
+                        if let Some(m) = self.map_frame() {
+                            m.map.insert(key, span, done.node);
+                        }
+                    }
+                }
+            }
+            Pending::Merge { span } => {
+                let position = self.map_frame().map_or(0, |m| m.map.len());
+                if let Some(maps) = self.merge_value(done, span) {
+                    if let Some(m) = self.map_frame() {
+                        m.merges.push(MergeSource { position, maps });
+                    }
+                }
+            }
+        }
+        Flow::Go
+    }
+
+    fn map_frame(&mut self) -> Option<&mut MapFrame> {
+        match self.stack.last_mut() {
+            Some(Frame {
+                kind: Kind::Map(m), ..
+            }) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn duplicate_key(&mut self, key: &str, span: Span, first: Span) {
+        let line = self.text[..first.start.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        let path = self.frame_path().key(key);
+        let d = Diagnostic::error(
+            Code::YamlDuplicateKey,
+            format!("mapping key \"{key}\" already defined at line {line}"),
+        )
+        .with_path(path.to_string())
+        .with_span(span)
+        .with_label(first, "first defined here")
+        .with_help("remove one of the two entries, or merge their contents under a single key");
+        self.diags.push(d);
+    }
+
+    /// Turns a finished key node into what the mapping waits for next.
+    fn key(&mut self, done: Done) -> Pending {
+        let node = done.node;
+        let span = node.span;
+        if done.broken {
+            return Pending::Skip;
+        }
+        let (text, non_string) = match &node.value {
+            Value::Seq(_) | Value::Map(_) => {
+                let what = if matches!(node.value, Value::Seq(_)) {
+                    "a sequence"
+                } else {
+                    "a mapping"
+                };
+                let d = Diagnostic::error(Code::YamlComplexKey, format!("{what} cannot be used as a mapping key"))
+                    .with_path(self.frame_path().to_string())
+                    .with_span(span)
+                    .with_help("mapping keys must be plain strings; quote the key if it starts with `[`, `{` or `?`");
+                self.diags.push(d);
+                return Pending::Skip;
+            }
+            Value::Null => ("null".to_string(), Some("null")),
+            Value::Scalar(s) => {
+                if s.style == Style::Plain
+                    && s.text == "<<"
+                    && (node.tag.is_none() || node.tag == Some(Tag::Other(format!("{CORE}merge"))))
+                {
+                    let first = self.map_frame().map(|m| {
+                        let first = m
+                            .merge_key
+                            .or_else(|| m.map.entry("<<").map(|e| e.key_span));
+                        m.merge_key.get_or_insert(span);
+                        first
+                    });
+                    if let Some(Some(first)) = first {
+                        self.duplicate_key("<<", span, first);
+                    }
+                    return Pending::Merge { span };
+                }
+                match s.resolve() {
+                    Resolved::Str(_) => (s.text.clone(), None),
+                    Resolved::Null => ("null".to_string(), Some("null")),
+                    Resolved::Bool(b) => (b.to_string(), Some("a boolean")),
+                    Resolved::Int(i) => (i.to_string(), Some("an integer")),
+                    Resolved::Float(f) => (go_float(f), Some("a number")),
+                }
+            }
+        };
+        if let Some(what) = non_string {
+            // compose-go: `non-string key in services: 123`.
+            let raw = node.as_text().unwrap_or("");
+            let shown = if raw.is_empty() { "(empty)" } else { raw };
+            let d = Diagnostic::error(
+                Code::YamlComplexKey,
+                format!("non-string mapping key `{shown}`: YAML reads it as {what}"),
+            )
+            .with_path(self.frame_path().to_string())
+            .with_span(span)
+            .with_help(if raw.is_empty() {
+                "give the entry a key".to_string()
+            } else {
+                format!("quote the key (\"{raw}\":) so that it is a string")
+            });
+            self.diags.push(d);
+        }
+        Pending::Value { key: text, span }
+    }
+
+    /// Checks a `<<` value (go-yaml: a map, an alias to a map, or a sequence of
+    /// maps / aliases to maps) and returns the maps to merge.
+    fn merge_value(&mut self, done: Done, key_span: Span) -> Option<Vec<Map>> {
+        if done.broken {
+            return None;
+        }
+        let node = done.node;
+        let bad = |this: &mut Self, offender: &Node, what: String| {
+            let path = this.frame_path().key("<<");
+            let d = Diagnostic::error(Code::YamlMergeKey, what)
+                .with_path(path.to_string())
+                .with_span(offender.span)
+                .with_label(key_span, "merge key")
+                .with_help(
+                    "`<<` takes a mapping (usually an alias such as `<<: *defaults`) or a list of mappings \
+                     (`<<: [*a, *b]`)",
+                );
+            this.diags.push(d);
+        };
+        match node.value {
+            Value::Map(map) => Some(vec![map]),
+            Value::Seq(_) if done.from_alias => {
+                bad(
+                    self,
+                    &node,
+                    "the value of a `<<` merge key is an alias to a sequence; it must be a mapping"
+                        .to_string(),
+                );
+                None
+            }
+            Value::Seq(items) => {
+                let mut maps = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for item in items {
+                    match item.value {
+                        Value::Map(map) => maps.push(map),
+                        _ => {
+                            ok = false;
+                            let what = format!(
+                                "the list given to a `<<` merge key must hold only mappings, found {}",
+                                item.kind_name()
+                            );
+                            bad(self, &item, what);
+                        }
+                    }
+                }
+                ok.then_some(maps)
+            }
+            _ => {
+                let what = format!(
+                    "the value of a `<<` merge key must be a mapping or a list of mappings, found {}",
+                    node.kind_name()
+                );
+                bad(self, &node, what);
+                None
+            }
+        }
+    }
+}
+
+/// A scalar decoded as a string: plain text becomes double-quoted style.
+fn string_scalar(text: String, style: Style, span: Span) -> Node {
+    let style = if style == Style::Plain {
+        Style::DoubleQuoted
+    } else {
+        style
+    };
+    Node::new(Value::Scalar(Scalar { text, style }), span)
+}
+
+/// saphyr's tag → ours; the non-specific tag `!` is no tag.
+fn convert_tag(tag: &saphyr_parser::Tag) -> Option<Tag> {
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    match full.as_str() {
+        "!" | "" => None,
+        "!reset" => Some(Tag::Reset),
+        "!override" => Some(Tag::Override),
+        _ => Some(Tag::Other(full)),
+    }
+}
+
+/// Merges `<<` sources into the explicit entries: explicit keys win, earlier
+/// sources win over later ones; merged entries go where the `<<` entry was.
+fn apply_merges(explicit: Map, merges: Vec<MergeSource>) -> Map {
+    if merges.is_empty() {
+        return explicit;
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut extra: Vec<(usize, String, crate::node::Entry)> = Vec::new();
+    for source in merges {
+        for map in source.maps {
+            for (k, entry) in map {
+                if explicit.contains_key(&k) || taken.contains(&k) {
+                    continue;
+                }
+                taken.insert(k.clone());
+                extra.push((source.position, k, entry));
+            }
+        }
+    }
+    let mut out = Map::new();
+    let mut extra = extra.into_iter().peekable();
+    for (i, (k, entry)) in explicit.into_iter().enumerate() {
+        while let Some((_, mk, me)) = extra.next_if(|(pos, _, _)| *pos <= i) {
+            out.insert(mk, me.key_span, me.value);
+        }
+        out.insert(k, entry.key_span, entry.value);
+    }
+    for (_, mk, me) in extra {
+        out.insert(mk, me.key_span, me.value);
+    }
+    out
+}
+
+/// The name after `*` at `start` (for messages).
+fn alias_name(text: &str, start: usize) -> &str {
+    let rest = text.get(start..).unwrap_or("");
+    let rest = rest.strip_prefix('*').unwrap_or(rest);
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Go's `fmt.Sprint` of a float64 (`%v`: shortest `%g`, exponent from 1e+06 up or below 1e-04).
+fn go_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
+    }
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}e{esign}{:02}", exp.abs());
+    }
+    let dp = exp + 1;
+    let n = digits.len() as i32;
+    let body = if dp <= 0 {
+        format!("0.{}{digits}", "0".repeat((-dp) as usize))
+    } else if dp >= n {
+        format!("{digits}{}", "0".repeat((dp - n) as usize))
+    } else {
+        let (a, b) = digits.split_at(dp as usize);
+        format!("{a}.{b}")
+    };
+    format!("{sign}{body}")
+}
+
+/// A scanner/parser message → (message, help).
+fn describe_scan_error(info: &str) -> (String, String) {
+    const INDENT: &str = "check the indentation of this line and of the line before it";
+    let (msg, help): (&str, &str) = match info {
+        "mapping values are not allowed in this context" => (
+            "a `key: value` pair is not allowed here",
+            "check the indentation of this line and of the line before it; if the value itself contains \": \", quote it",
+        ),
+        "while parsing a block mapping, did not find expected key" => (
+            "expected a mapping key at this indentation",
+            "check the indentation of this line: it must line up with the other keys of its mapping",
+        ),
+        "while parsing a block collection, did not find expected '-' indicator" => (
+            "expected a `- ` list item at this indentation",
+            "check the indentation of this line: it must line up with the other items of its list",
+        ),
+        "block sequence entries are not allowed in this context" => (
+            "a `- ` list item is not allowed here",
+            "check the indentation of this line; a list under a key starts on the next line",
+        ),
+        "mapping keys are not allowed in this context" => ("a mapping key is not allowed here", INDENT),
+        "invalid indentation" | "invalid indentation in flow construct" | "wrongly indented line in block scalar" => {
+            ("invalid indentation", INDENT)
+        }
+        "tab cannot be used as indentation"
+        | "tabs disallowed in this context"
+        | "tabs disallowed within this context (block indentation)"
+        | "while scanning a plain scalar, found a tab"
+        | "a block scalar content cannot start with a tab" => (
+            "a tab character is used for indentation",
+            "YAML only allows spaces for indentation: replace the tabs with spaces",
+        ),
+        "while parsing a node, did not find expected node content" => (
+            "expected a value here",
+            "check for a stray character such as `,`, `]`, `}` or `-`; quote values that start with one",
+        ),
+        "while parsing a flow sequence, expected ',' or ']'" => (
+            "expected `,` or `]` in this [ ... ] list",
+            "check that the list is closed with `]` and its items are separated by commas; quote items that contain `[`, `{` or `:`",
+        ),
+        "while parsing a flow mapping, did not find expected ',' or '}'" => (
+            "expected `,` or `}` in this { ... } mapping",
+            "check that the mapping is closed with `}` and its entries are separated by commas",
+        ),
+        "misplaced bracket" => ("a closing bracket does not match any opening one", "check the `[`/`]` and `{`/`}` pairs"),
+        "while scanning a quoted scalar, found unexpected end of stream" => (
+            "a quoted string is not closed",
+            "add the closing quote (`\"` or `'`) at the end of the value",
+        ),
+        "while scanning a quoted scalar, found unexpected document indicator" => (
+            "a quoted string is not closed before a `---` or `...` line",
+            "add the closing quote at the end of the value",
+        ),
+        "while parsing a quoted scalar, found unknown escape character"
+        | "while parsing a quoted scalar, did not find expected hexadecimal number"
+        | "while parsing a quoted scalar, found invalid Unicode character escape code" => (
+            "invalid escape sequence in a double-quoted string",
+            "write a backslash as `\\\\` inside double quotes, or use single quotes, where `\\` has no special meaning",
+        ),
+        "simple key expected" | "simple key expect ':'" => (
+            "expected `:` after this mapping key",
+            "a key must be followed by `:` on the same line; a key longer than 1024 characters must be quoted or use `? `",
+        ),
+        "did not find expected <document start>" | "invalid content after document end marker" => (
+            "unexpected content after the end of the document",
+            "check the indentation of this line; a document holds a single top-level value",
+        ),
+        "unexpected eof" => ("unexpected end of the file", "check that every quote and bracket is closed"),
+        "recursion limit exceeded" => (
+            "flow collections are nested too deep",
+            "flatten the document: compose files never need this much nesting",
+        ),
+        "found unprintable character" => (
+            "the file contains a character that is not allowed in YAML",
+            "remove the control character, or write it as an escape inside double quotes",
+        ),
+        "while scanning an anchor or alias, did not find expected alphabetic or numeric character" => (
+            "an anchor (`&`) or alias (`*`) has no name",
+            "quote the value if `&` or `*` is meant literally",
+        ),
+        "the handle wasn't declared" => (
+            "undeclared tag handle",
+            "use `!name` for a local tag or declare the handle with a %TAG directive",
+        ),
+        _ => ("", ""),
+    };
+    if !msg.is_empty() {
+        return (format!("invalid YAML: {msg}"), help.to_string());
+    }
+    if let Some(c) = info.strip_prefix("unexpected character: `") {
+        let c = c.trim_end_matches('\'');
+        return (
+            format!("invalid YAML: `{c}` cannot start a plain value"),
+            format!("quote the value (\"{c}...\") if `{c}` is part of it"),
+        );
+    }
+    if info.contains("tag") || info.contains("directive") {
+        return (
+            format!("invalid YAML: {info}"),
+            "check the tag (`!name`) or `%` directive on this line".to_string(),
+        );
+    }
+    (
+        format!("invalid YAML: {info}"),
+        "check the YAML syntax at this position (indentation, quotes, brackets)".to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_float_formats_like_fmt_sprint() {
+        let cases = [
+            (1.5, "1.5"),
+            (1000.0, "1000"),
+            (100000.0, "100000"),
+            (1e6, "1e+06"),
+            (1234567.0, "1.234567e+06"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5e-7, "-2.5e-07"),
+            (1e21, "1e+21"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::NAN, "NaN"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(go_float(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn offsets_convert_char_indices_to_bytes() {
+        let text = format!("{}é\u{1F600}x", "a".repeat(200));
+        let o = Offsets::new(&text);
+        assert_eq!(o.byte(0), 0);
+        assert_eq!(o.byte(200), 200);
+        assert_eq!(o.byte(201), 202);
+        assert_eq!(o.byte(202), 206);
+        assert_eq!(o.byte(203), text.len());
+        assert_eq!(o.byte(10_000), text.len());
+        let ascii = Offsets::new("abc");
+        assert_eq!(ascii.byte(2), 2);
+        assert_eq!(ascii.byte(9), 3);
+    }
+
+    #[test]
+    fn alias_names() {
+        assert_eq!(alias_name("a: *foo\n", 3), "foo");
+        assert_eq!(alias_name("[*x, *y]", 1), "x");
+        assert_eq!(alias_name("*", 0), "");
+        assert_eq!(alias_name("", 5), "");
+    }
 }
