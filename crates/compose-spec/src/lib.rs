@@ -12,6 +12,7 @@
 pub mod diag;
 pub mod loader;
 pub mod dotenv;
+pub mod emit;
 pub mod model;
 pub mod node;
 pub mod schema;
