@@ -119,7 +119,7 @@ pub fn parse(
 ///     .unwrap();
 /// assert_eq!(vars["URL"], "http://example.com");
 /// assert_eq!(unset[0].name, "PORT");
-/// assert_eq!(unset[0].offset, 37);
+/// assert_eq!(unset[0].offset, 35);
 /// ```
 pub fn parse_into(
     text: &str,

@@ -201,9 +201,10 @@ pub fn substitute(
 /// use compose_spec::template::extract_variables;
 /// let vars = extract_variables("${SUB:-redis}.${ROOT:?} $$ESCAPED ${A:+$B}");
 /// let names: Vec<_> = vars.iter().map(|v| v.name.as_str()).collect();
-/// assert_eq!(names, ["ROOT", "A", "B", "SUB"]);
-/// assert!(vars[0].presence_required);
-/// assert_eq!(vars[1].presence_value.as_deref(), Some("$B"));
+/// assert_eq!(names, ["A", "B", "ROOT", "SUB"]);
+/// assert_eq!(vars[0].presence_value.as_deref(), Some("$B"));
+/// assert!(vars[2].presence_required);
+/// assert_eq!(vars[3].default_value.as_deref(), Some("redis"));
 /// ```
 pub fn extract_variables(template: &str) -> Vec<Variable> {
     Scanner::new(template).extract()

@@ -9,6 +9,9 @@ use compose_spec::template::{
     extract_variables, substitute, TemplateErrorKind, UnsetVar, Variable,
 };
 
+/// An expected unset variable: (name, offset, len).
+type Unset<'a> = (&'a str, usize, usize);
+
 /// compose-go's test mapping: FOO=first, BAR="", JSON={"json":2}.
 fn defaults(name: &str) -> Option<String> {
     match name {
@@ -92,8 +95,14 @@ fn substitutes_like_compose_go() {
         // TestPrecedence
         ("${UNSET_VAR-myerror?msg}", "myerror?msg"),
         ("${FOO?bar-baz}", "first"),
-        ("${BAR:-default_value_for_empty_var}", "default_value_for_empty_var"),
-        ("${UNSET_VAR-default_value_for_unset_var}", "default_value_for_unset_var"),
+        (
+            "${BAR:-default_value_for_empty_var}",
+            "default_value_for_empty_var",
+        ),
+        (
+            "${UNSET_VAR-default_value_for_unset_var}",
+            "default_value_for_unset_var",
+        ),
         // TestNoValueWithCurlyBracesDefault / TestValueWithCurlyBracesDefault
         (r#"ok ${missing:-{"json":1}}"#, r#"ok {"json":1}"#),
         (r#"ok ${missing-{"json":1}}"#, r#"ok {"json":1}"#),
@@ -148,7 +157,7 @@ fn corner_cases() {
 
 #[test]
 fn unset_variables_are_reported_with_offsets() {
-    let cases: &[(&str, &[(&str, usize, usize)])] = &[
+    let cases: &[(&str, &[Unset<'_>])] = &[
         ("$A", &[("A", 0, 2)]),
         ("x ${A} y", &[("A", 2, 4)]),
         ("$FOO $BAR ${BAR}", &[]),
@@ -161,7 +170,10 @@ fn unset_variables_are_reported_with_offsets() {
         ("${FOO:+$A ${B}}", &[("A", 7, 2), ("B", 10, 4)]),
         ("${FOO:?$A}", &[("A", 7, 2)]),
         // Evaluation order: operator text, then the text after the expression.
-        ("${U:-$A} $B ${C}", &[("A", 5, 2), ("B", 9, 2), ("C", 12, 4)]),
+        (
+            "${U:-$A} $B ${C}",
+            &[("A", 5, 2), ("B", 9, 2), ("C", 12, 4)],
+        ),
         ("é$Ü", &[]),
         ("é$ſ", &[("ſ", 2, 3)]),
         ("$A$A", &[("A", 0, 2), ("A", 2, 2)]),
@@ -197,16 +209,46 @@ fn errors() {
         ("${foo }", Invalid, r#"Invalid template: "${foo }""#, (0, 7)),
         ("${foo!}", Invalid, r#"Invalid template: "${foo!}""#, (0, 7)),
         ("${foo", Invalid, r#"Invalid template: "${foo""#, (0, 5)),
-        ("${foo:x}", Invalid, r#"Invalid template: "${foo:x}""#, (0, 8)),
+        (
+            "${foo:x}",
+            Invalid,
+            r#"Invalid template: "${foo:x}""#,
+            (0, 8),
+        ),
         ("${1}", Invalid, r#"Invalid template: "${1}""#, (0, 4)),
         ("${a.b}", Invalid, r#"Invalid template: "${a.b}""#, (0, 6)),
-        ("x\n${A:-y\n}", Invalid, "Invalid template: \"x\\n${A:-y\\n}\"", (2, 6)),
+        (
+            "x\n${A:-y\n}",
+            Invalid,
+            "Invalid template: \"x\\n${A:-y\\n}\"",
+            (2, 6),
+        ),
         // The message names the innermost template (docker).
         ("${A:-${B}", Invalid, r#"Invalid template: "${B""#, (5, 3)),
-        ("${A:-x} ${ }", Invalid, r#"Invalid template: " ${ }""#, (8, 4)),
-        ("${A:-x} ${ \"x}", Invalid, r#"Invalid template: " ${ \"x}""#, (8, 6)),
-        ("ok ${ } ${A:-x}", Invalid, r#"Invalid template: "ok ${ } ${A:-x}""#, (3, 4)),
-        ("${A:-x\ty ${}", Invalid, "Invalid template: \"x\\ty ${\"", (9, 2)),
+        (
+            "${A:-x} ${ }",
+            Invalid,
+            r#"Invalid template: " ${ }""#,
+            (8, 4),
+        ),
+        (
+            "${A:-x} ${ \"x}",
+            Invalid,
+            r#"Invalid template: " ${ \"x}""#,
+            (8, 6),
+        ),
+        (
+            "ok ${ } ${A:-x}",
+            Invalid,
+            r#"Invalid template: "ok ${ } ${A:-x}""#,
+            (3, 4),
+        ),
+        (
+            "${A:-x\ty ${}",
+            Invalid,
+            "Invalid template: \"x\\ty ${\"",
+            (9, 2),
+        ),
         // TestMandatoryVariableErrors
         (
             "not ok ${UNSET_VAR:?Mandatory Variable Unset}",
@@ -259,24 +301,72 @@ fn errors() {
             (0, 20),
         ),
         // Operator texts are evaluated even when unused (docker).
-        ("${FOO:?${B:?inner}}", Required("B", "inner"), "required variable B is missing a value: inner", (7, 11)),
-        ("${FOO:-${B:?inner}}", Required("B", "inner"), "required variable B is missing a value: inner", (7, 11)),
-        ("${FOO:+${B:?}}", Required("B", ""), "required variable B is missing a value", (7, 6)),
-        ("${FOO-${ }}", Invalid, r#"Invalid template: "${ }""#, (6, 4)),
+        (
+            "${FOO:?${B:?inner}}",
+            Required("B", "inner"),
+            "required variable B is missing a value: inner",
+            (7, 11),
+        ),
+        (
+            "${FOO:-${B:?inner}}",
+            Required("B", "inner"),
+            "required variable B is missing a value: inner",
+            (7, 11),
+        ),
+        (
+            "${FOO:+${B:?}}",
+            Required("B", ""),
+            "required variable B is missing a value",
+            (7, 6),
+        ),
+        (
+            "${FOO-${ }}",
+            Invalid,
+            r#"Invalid template: "${ }""#,
+            (6, 4),
+        ),
         // The first error in evaluation order wins.
-        ("${A?a} ${ }", Required("A", "a"), "required variable A is missing a value: a", (0, 6)),
-        ("${A?a} ${B?b}", Required("A", "a"), "required variable A is missing a value: a", (0, 6)),
-        ("${A?${B?b}}", Required("B", "b"), "required variable B is missing a value: b", (4, 6)),
-        ("${BAR:?} ${FOO}", Required("BAR", ""), "required variable BAR is missing a value", (0, 8)),
+        (
+            "${A?a} ${ }",
+            Required("A", "a"),
+            "required variable A is missing a value: a",
+            (0, 6),
+        ),
+        (
+            "${A?a} ${B?b}",
+            Required("A", "a"),
+            "required variable A is missing a value: a",
+            (0, 6),
+        ),
+        (
+            "${A?${B?b}}",
+            Required("B", "b"),
+            "required variable B is missing a value: b",
+            (4, 6),
+        ),
+        (
+            "${BAR:?} ${FOO}",
+            Required("BAR", ""),
+            "required variable BAR is missing a value",
+            (0, 8),
+        ),
     ];
     for (template, kind, message, (offset, len)) in cases {
         let err = substitute(template, &defaults).expect_err(template);
         assert_eq!(err.to_string(), *message, "template {template:?}");
-        assert_eq!((err.offset, err.len), (*offset, *len), "template {template:?}");
+        assert_eq!(
+            (err.offset, err.len),
+            (*offset, *len),
+            "template {template:?}"
+        );
         match (kind, &err.kind) {
             (Invalid, TemplateErrorKind::Invalid { message: m }) => assert_eq!(m, message),
             (Required(n, m), TemplateErrorKind::Required { name, message }) => {
-                assert_eq!((name.as_str(), message.as_str()), (*n, *m), "template {template:?}");
+                assert_eq!(
+                    (name.as_str(), message.as_str()),
+                    (*n, *m),
+                    "template {template:?}"
+                );
             }
             _ => panic!("template {template:?}: wrong kind {:?}", err.kind),
         }
@@ -310,37 +400,65 @@ fn extracts_variables_like_compose_go() {
         ("${bar-foo}", &[("bar", Some("foo"), None, false)]),
         ("${bar_1:-foo}", &[("bar_1", Some("foo"), None, false)]),
         ("${bar_1-foo}", &[("bar_1", Some("foo"), None, false)]),
-        ("${fruit:-banana}", &[("fruit", Some("banana"), None, false)]),
+        (
+            "${fruit:-banana}",
+            &[("fruit", Some("banana"), None, false)],
+        ),
         (
             "$docker:${project:-cli}",
-            &[("docker", None, None, false), ("project", Some("cli"), None, false)],
+            &[
+                ("docker", None, None, false),
+                ("project", Some("cli"), None, false),
+            ],
         ),
         ("${bar:+foo}", &[("bar", None, Some("foo"), false)]),
         ("${bar+foo}", &[("bar", None, Some("foo"), false)]),
         // concat: the variables after the first expression come first.
         (
             "${SUBDOMAIN:-redis}.${ROOTDOMAIN:?}",
-            &[("ROOTDOMAIN", None, None, true), ("SUBDOMAIN", Some("redis"), None, false)],
+            &[
+                ("ROOTDOMAIN", None, None, true),
+                ("SUBDOMAIN", Some("redis"), None, false),
+            ],
         ),
         // nested
         (
             "${SUBDOMAIN:-$ROOTDOMAIN}",
-            &[("SUBDOMAIN", Some("$ROOTDOMAIN"), None, false), ("ROOTDOMAIN", None, None, false)],
+            &[
+                ("SUBDOMAIN", Some("$ROOTDOMAIN"), None, false),
+                ("ROOTDOMAIN", None, None, false),
+            ],
         ),
-        ("${SOURCE_LOCATION}", &[("SOURCE_LOCATION", None, None, false)]),
+        (
+            "${SOURCE_LOCATION}",
+            &[("SOURCE_LOCATION", None, None, false)],
+        ),
         // More corner cases.
         ("$$A $$$B", &[("B", None, None, false)]),
         (
             "${A:-${B:-x}} ${C}",
-            &[("C", None, None, false), ("A", Some("${B:-x}"), None, false), ("B", Some("x"), None, false)],
+            &[
+                ("C", None, None, false),
+                ("A", Some("${B:-x}"), None, false),
+                ("B", Some("x"), None, false),
+            ],
         ),
         ("${A:?${B}}", &[("A", None, None, true)]),
-        ("${A:+${B}}", &[("A", None, Some("${B}"), false), ("B", None, None, false)]),
+        (
+            "${A:+${B}}",
+            &[("A", None, Some("${B}"), false), ("B", None, None, false)],
+        ),
         ("${A:-}", &[("A", Some(""), None, false)]),
         // An invalid `${` gives an empty name (docker lists it).
-        ("${ } $A", &[("", None, None, false), ("A", None, None, false)]),
+        (
+            "${ } $A",
+            &[("", None, None, false), ("A", None, None, false)],
+        ),
         ("${A:-{}}", &[("A", Some("{}"), None, false)]),
-        ("${A:-x} ${A}", &[("A", None, None, false), ("A", Some("x"), None, false)]),
+        (
+            "${A:-x} ${A}",
+            &[("A", None, None, false), ("A", Some("x"), None, false)],
+        ),
         // compose-go splits the name at the first non-ASCII name char.
         ("$aſb", &[("a", None, None, false)]),
         ("${ſ:-x}", &[("ſ:-x", None, None, false)]),
@@ -360,4 +478,22 @@ fn required_message_is_kept() {
     assert_eq!(vars[1].name, "A");
     assert_eq!(vars[1].required_message.as_deref(), Some("need A"));
     assert_eq!(extract_variables("$A")[0].required_message, None);
+}
+
+#[test]
+fn deep_nesting_and_long_lines_do_not_overflow_the_stack() {
+    let depth = 1000;
+    let nested = format!("{}x{}", "${U:-".repeat(depth), "}".repeat(depth));
+    assert_eq!(substitute(&nested, &defaults).unwrap().value, "x");
+    assert_eq!(extract_variables(&nested).len(), depth);
+
+    let required = format!("{}x{}", "${U:?".repeat(depth), "}".repeat(depth));
+    let err = substitute(&required, &defaults).unwrap_err();
+    assert_eq!(err.offset, 5 * (depth - 1));
+
+    let count = 20_000;
+    let line = "${U:-x}$FOO".repeat(count);
+    let s = substitute(&line, &defaults).unwrap();
+    assert_eq!(s.value, "xfirst".repeat(count));
+    assert_eq!(extract_variables(&line).len(), 2 * count);
 }
