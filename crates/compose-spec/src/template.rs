@@ -139,6 +139,29 @@ impl fmt::Display for TemplateError {
 
 impl std::error::Error for TemplateError {}
 
+impl TemplateError {
+    /// For an `Invalid` error, the raw (sub-)template named in the message —
+    /// what docker compose prints on the last line of its "invalid
+    /// interpolation format" error; `None` for `Required`.
+    ///
+    /// ```
+    /// use compose_spec::template::substitute;
+    /// let err = substitute("${A:-${B}", &|_| None).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"Invalid template: "${B""#);
+    /// assert_eq!(err.invalid_template().as_deref(), Some("${B"));
+    /// ```
+    pub fn invalid_template(&self) -> Option<String> {
+        match &self.kind {
+            TemplateErrorKind::Invalid { message } => {
+                go_unquote(message.strip_prefix(INVALID_PREFIX)?)
+            }
+            TemplateErrorKind::Required { .. } => None,
+        }
+    }
+}
+
+const INVALID_PREFIX: &str = "Invalid template: ";
+
 /// A variable a template refers to, as listed by `docker compose config --variables`.
 ///
 /// ```
@@ -481,7 +504,7 @@ impl<'t> Scanner<'t> {
             offset: d,
             len: stop.saturating_sub(d),
             kind: TemplateErrorKind::Invalid {
-                message: format!("Invalid template: {}", go_quote(self.slice(s, e))),
+                message: format!("{INVALID_PREFIX}{}", go_quote(self.slice(s, e))),
             },
         }
     }
@@ -735,6 +758,39 @@ pub(crate) fn go_quote(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// Reverses [`go_quote`].
+fn go_unquote(quoted: &str) -> Option<String> {
+    let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let hex = |chars: &mut std::str::Chars<'_>, n: usize| {
+            let digits: String = chars.by_ref().take(n).collect();
+            u32::from_str_radix(&digits, 16)
+                .ok()
+                .and_then(char::from_u32)
+        };
+        out.push(match chars.next()? {
+            'a' => '\u{7}',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'v' => '\u{b}',
+            'x' => hex(&mut chars, 2)?,
+            'u' => hex(&mut chars, 4)?,
+            'U' => hex(&mut chars, 8)?,
+            other => other,
+        });
+    }
+    Some(out)
 }
 
 fn go_is_print(c: char) -> bool {

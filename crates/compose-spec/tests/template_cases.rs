@@ -360,7 +360,11 @@ fn errors() {
             "template {template:?}"
         );
         match (kind, &err.kind) {
-            (Invalid, TemplateErrorKind::Invalid { message: m }) => assert_eq!(m, message),
+            (Invalid, TemplateErrorKind::Invalid { message: m }) => {
+                assert_eq!(m, message);
+                let raw = err.invalid_template().unwrap();
+                assert!(template.contains(&raw), "template {template:?}: {raw:?}");
+            }
             (Required(n, m), TemplateErrorKind::Required { name, message }) => {
                 assert_eq!(
                     (name.as_str(), message.as_str()),

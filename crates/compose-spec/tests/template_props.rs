@@ -45,6 +45,8 @@ proptest! {
                 prop_assert!(expr.is_some_and(|e| e.starts_with("${")), "{e:?}");
                 if let TemplateErrorKind::Invalid { message } = &e.kind {
                     prop_assert!(message.starts_with("Invalid template: \""));
+                    let raw = e.invalid_template();
+                    prop_assert!(raw.as_deref().is_some_and(|r| template.contains(r)), "{raw:?}");
                 }
             }
         }
