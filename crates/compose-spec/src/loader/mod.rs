@@ -194,12 +194,17 @@ fn read_env_files(ctx: &mut Ctx, acc: &mut Env, files: &[PathBuf], current: &Env
             }
         };
         let id = ctx.sources.add(f.to_string_lossy(), Some(f), text.as_str());
-        let parsed = {
-            let lookup = |k: &str| current.get(k).cloned().or_else(|| acc.get(k).cloned());
-            dotenv::parse(&text, &lookup)
-        };
-        match parsed {
-            Ok(vars) => acc.extend(vars),
+        let lookup = |k: &str| current.get(k).cloned();
+        match dotenv::parse_into(&text, &lookup, acc) {
+            Ok(unset) => {
+                for u in unset {
+                    ctx.diags.push(
+                        Diagnostic::warning(Code::InterpolationUnset, format!("The \"{}\" variable is not set. Defaulting to a blank string.", u.name))
+                            .with_span(Span::new(id, u.offset, u.offset + u.len))
+                            .with_help(format!("set {} in the environment, or give a default with ${{{}:-default}}", u.name, u.name)),
+                    );
+                }
+            }
             Err(e) => {
                 let off = e.offset.min(text.len());
                 ctx.diags.push(

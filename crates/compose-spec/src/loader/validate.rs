@@ -237,6 +237,13 @@ pub fn check_consistency(
     for (name, s) in services.iter() {
         let Some(sm) = s.as_map() else { continue };
         let p = |k: &str| format!("services.{name}.{k}");
+        if name.starts_with("x-") {
+            let d = Diagnostic::error(Code::Schema, format!("service name {name:?} is reserved: names starting with `x-` are extensions"))
+                .with_path(format!("services.{name}"))
+                .with_help("rename the service, or move the extension to the top level");
+            diags.push(key_span_diag(services, name, d));
+            continue;
+        }
         if !sm.contains_key("image") && !sm.contains_key("build") && !sm.contains_key("provider") {
             diags.push(
                 Diagnostic::error(
