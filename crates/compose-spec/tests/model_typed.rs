@@ -822,3 +822,41 @@ fn keys_match_case_insensitively_when_not_exact() {
     assert_eq!(p.services["web"].image, "nginx");
     assert_eq!(p.services["web"].hostname, "h");
 }
+
+#[test]
+fn json_text_is_byte_identical_to_the_reference() {
+    // `docker compose config --format json` output, verbatim: Go escapes
+    // `<`, `>`, `&`, U+2028; prints 1e21 as `1e+21`, 1e20 in full.
+    let reference = "{
+  \"name\": \"t5\",
+  \"networks\": {
+    \"default\": {
+      \"name\": \"t5_default\",
+      \"ipam\": {}
+    }
+  },
+  \"services\": {
+    \"web\": {
+      \"cpus\": 0.1,
+      \"command\": null,
+      \"entrypoint\": null,
+      \"image\": \"nginx\",
+      \"labels\": {
+        \"a\": \"x\\by\\fz\\u003c\\u003e\\u0026\\u2028\u{7f}\\u0001\\t\"
+      },
+      \"networks\": {
+        \"default\": null
+      }
+    }
+  },
+  \"x-f\": [
+    1e-7,
+    1e+21,
+    100000000000000000000,
+    0.1,
+    123456789.5
+  ]
+}";
+    let p = Project::from_json(&serde_json::from_str(reference).unwrap()).unwrap();
+    assert_eq!(p.to_json_string(), reference);
+}

@@ -56,6 +56,7 @@ mod gofmt;
 mod resources;
 mod service;
 mod values;
+mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -210,6 +211,33 @@ impl Project {
             return String::new();
         }
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The tree plain `docker compose config` prints as YAML, ready for the
+    /// YAML emitter: mappings in the order go-yaml writes them (Go struct
+    /// field order for structs, go-yaml's key order for maps, `x-*` keys
+    /// inline at the end of their mapping), values as compose-go's
+    /// `MarshalYAML` methods give them (`models` included, empty structs and
+    /// unset commands left out, secret content hidden).
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// let p = Project::from_json(&serde_json::json!({
+    ///     "name": "demo",
+    ///     "services": {"web": {"image": "nginx", "command": null,
+    ///         "ulimits": {"nofile": {"soft": 1, "hard": 2}}, "x-a": 1}},
+    ///     "networks": {"n10": {}, "n9": {"ipam": {}}}
+    /// })).unwrap();
+    /// let y = p.to_yaml_value();
+    /// assert_eq!(y["services"]["web"], serde_json::json!({
+    ///     "image": "nginx", "ulimits": {"nofile": {"soft": 1, "hard": 2}}, "x-a": 1
+    /// }));
+    /// let nets: Vec<&String> = y["networks"].as_object().unwrap().keys().collect();
+    /// assert_eq!(nets, ["n9", "n10"]);
+    /// assert_eq!(y["networks"]["n9"], serde_json::json!({}));
+    /// ```
+    pub fn to_yaml_value(&self) -> serde_json::Value {
+        yaml::project(self)
     }
 
     /// Service names, sorted.
