@@ -25,6 +25,10 @@
 //!   only the project's own `x-*` keys printed (nested ones are kept in the
 //!   model but, as in compose-go, not printed). Models are kept but not
 //!   printed either: compose-go's project JSON has no `models` key.
+//!   [`Project::to_json_string`] gives the exact text (Go's indentation,
+//!   HTML escapes and float notation).
+//! * **The YAML tree** ([`Project::to_yaml_value`]): what go-yaml marshals
+//!   for plain `config`, in go-yaml's key order, for the YAML emitter.
 //!
 //! ```
 //! use compose_spec::model::Project;
