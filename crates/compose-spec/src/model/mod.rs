@@ -1,0 +1,546 @@
+//! The typed model of a compose project, and its exact JSON form.
+//!
+//! The loader works on an untyped, span-carrying [`Node`] tree until the very
+//! end; this module is the last step, where compose-go hands its tree to
+//! mapstructure (`loader.ModelToProject`) and gets a `types.Project` back.
+//! Everything downstream — `config` output, the engine — reads these types.
+//!
+//! Three things are mirrored from compose-go v2.9.1 (Docker Compose v2.40.3):
+//!
+//! * **The types.** [`Project`], [`ServiceConfig`] and every nested type have
+//!   compose-go's fields, in Go declaration order. Go maps are `BTreeMap`s
+//!   (printed with sorted keys, as Go does); Go pointers are `Option`s.
+//! * **Decoding** ([`Project::from_node`]): mapstructure's rules with
+//!   compose-go's decode hooks — strict scalar types with compose-go's casts,
+//!   case-insensitive key matching, `x-*` keys gathered into `extensions`,
+//!   each custom Go type's own decoder (durations, byte sizes, `KEY=VALUE`
+//!   lists, ...). Every problem becomes a [`Diagnostic`] with a key path and
+//!   a span; all of them are reported.
+//! * **The JSON** ([`Project::to_json`], the `Serialize` impls): what
+//!   `encoding/json` prints with compose-go's tags — `omitempty` (zero values
+//!   dropped, but never empty structs; pointers kept when set), `command` and
+//!   `entrypoint` always present, byte sizes as decimal strings, durations as
+//!   Go duration strings (`1m30s`), float32 numbers as Go prints them,
+//!   `extra_hosts` as a sorted `host=ip` list, secret content hidden, and
+//!   only the project's own `x-*` keys printed (nested ones are kept in the
+//!   model but, as in compose-go, not printed). Models are kept but not
+//!   printed either: compose-go's project JSON has no `models` key.
+//!   [`Project::to_json_string`] gives the exact text (Go's indentation,
+//!   HTML escapes and float notation).
+//! * **The YAML tree** ([`Project::to_yaml_value`]): what go-yaml marshals
+//!   for plain `config`, in go-yaml's key order, for the YAML emitter.
+//!
+//! ```
+//! use compose_spec::model::Project;
+//! let json = serde_json::json!({
+//!     "name": "demo",
+//!     "services": {
+//!         "web": {
+//!             "image": "nginx",
+//!             "command": ["nginx", "-g", "daemon off;"],
+//!             "healthcheck": { "interval": "90s" },
+//!             "mem_limit": "512m"
+//!         }
+//!     },
+//!     "x-note": "kept"
+//! });
+//! let project = Project::from_json(&json).unwrap();
+//! let web = &project.services["web"];
+//! assert_eq!(web.mem_limit.0, 512 * 1024 * 1024);
+//! let out = project.to_json();
+//! assert_eq!(out["services"]["web"]["healthcheck"]["interval"], "1m30s");
+//! assert_eq!(out["services"]["web"]["mem_limit"], "536870912");
+//! assert_eq!(out["services"]["web"]["entrypoint"], serde_json::Value::Null);
+//! assert_eq!(out["x-note"], "kept");
+//! ```
+
+mod convert;
+mod decode;
+mod gofmt;
+mod resources;
+mod service;
+mod values;
+mod yaml;
+
+use std::collections::BTreeMap;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::diag::{Code, Diagnostic};
+use crate::node::{KeyPath, Map, Node, Value};
+use crate::span::Span;
+
+pub use resources::{
+    ConfigObjConfig, FileObjectConfig, IpamConfig, IpamPool, ModelConfig, NetworkConfig,
+    SecretConfig, VolumeConfig,
+};
+pub use service::{
+    BlkioConfig, BuildConfig, CredentialSpecConfig, DependsOnConfig, DeployConfig, DevelopConfig,
+    DeviceMapping, DeviceRequest, DiscreteGenericResource, ExtendsConfig, FileReferenceConfig,
+    GenericResource, HealthCheckConfig, LoggingConfig, Placement, PlacementPreferences, Resource,
+    Resources, RestartPolicy, ServiceConfig, ServiceConfigObjConfig, ServiceDependency,
+    ServiceHook, ServiceModelConfig, ServiceNetworkConfig, ServicePortConfig,
+    ServiceProviderConfig, ServiceSecretConfig, ServiceVolumeBind, ServiceVolumeConfig,
+    ServiceVolumeImage, ServiceVolumeTmpfs, ThrottleDevice, Trigger, UpdateConfig, WeightDevice,
+};
+pub use values::{
+    DeviceCount, Duration, EnvFile, Extensions, FileMode, HealthCheckTest, HostsList, Labels,
+    Mapping, MappingWithEquals, MultiOptions, Options, ShellCommand, SshConfig, SshKey, StringList,
+    StringOrNumberList, UlimitsConfig, UnitBytes,
+};
+
+use decode::{De, Decode};
+
+/// Where `x-*` keys are gathered before decoding (compose-go's `consts.Extensions`).
+const EXTENSIONS_KEY: &str = "#extensions";
+
+/// The extension through which the loader passes a secret's value read from
+/// the environment (compose-go's `SecretConfigXValue`).
+pub const SECRET_VALUE_KEY: &str = "x-#value";
+
+/// A whole compose project (compose-go's `types.Project`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Project {
+    /// Project name.
+    pub name: String,
+    /// Project directory (not printed).
+    pub working_dir: String,
+    /// Services by name.
+    pub services: BTreeMap<String, ServiceConfig>,
+    /// Networks by key.
+    pub networks: BTreeMap<String, NetworkConfig>,
+    /// Volumes by key.
+    pub volumes: BTreeMap<String, VolumeConfig>,
+    /// Secrets by key.
+    pub secrets: BTreeMap<String, SecretConfig>,
+    /// Configs by key.
+    pub configs: BTreeMap<String, ConfigObjConfig>,
+    /// Models by key (not printed by `config --format json`, as in compose-go).
+    pub models: BTreeMap<String, ModelConfig>,
+    /// Top-level `x-*` keys.
+    pub extensions: Extensions,
+    /// The compose files loaded (not printed).
+    pub compose_files: Vec<String>,
+    /// The environment used for interpolation (not printed).
+    pub environment: Mapping,
+    /// Services disabled by profiles (not printed).
+    pub disabled_services: BTreeMap<String, ServiceConfig>,
+    /// Active profiles (not printed).
+    pub profiles: Vec<String>,
+}
+
+impl Project {
+    /// Decodes the loader's canonical tree into a project, as compose-go's
+    /// `ModelToProject` does with mapstructure.
+    ///
+    /// The root `name` key, when it is a string, becomes the project name.
+    /// All problems are returned together.
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// use compose_spec::node::{Map, Node};
+    /// use compose_spec::span::Span;
+    /// let s = Span::synthetic();
+    /// let mut port = Map::new();
+    /// port.insert_node("target", Node::plain("80", s));
+    /// port.insert_node("published", Node::plain("8080", s));
+    /// let mut web = Map::new();
+    /// web.insert_node("image", Node::string("nginx", s));
+    /// web.insert_node("ports", Node::seq(vec![Node::map(port, s)], s));
+    /// let mut services = Map::new();
+    /// services.insert_node("web", Node::map(web, s));
+    /// let mut root = Map::new();
+    /// root.insert_node("services", Node::map(services, s));
+    /// let project = Project::from_node(&Node::map(root, s)).unwrap();
+    /// let port = &project.services["web"].ports[0];
+    /// assert_eq!((port.target, port.published.as_str()), (80, "8080"));
+    /// ```
+    pub fn from_node(root: &Node) -> Result<Project, Vec<Diagnostic>> {
+        let mut de = De::default();
+        let tree = process_extensions(root, &mut Vec::new());
+        let project = decode_project(&mut de, &tree);
+        if de.diags.iter().any(Diagnostic::is_error) {
+            return Err(de.diags);
+        }
+        project.ok_or(de.diags)
+    }
+
+    /// Decodes a project from JSON shaped like `docker compose config --format json`.
+    ///
+    /// Strings stay strings (`"123"` is not a number); numbers, booleans and
+    /// nulls keep their JSON type.
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// let p = Project::from_json(&serde_json::json!({
+    ///     "services": { "db": { "image": "postgres", "stop_grace_period": "1m" } }
+    /// })).unwrap();
+    /// assert_eq!(p.services["db"].stop_grace_period.unwrap().to_string(), "1m0s");
+    /// ```
+    pub fn from_json(v: &serde_json::Value) -> Result<Project, Vec<Diagnostic>> {
+        Project::from_node(&node_from_json(v))
+    }
+
+    /// The project as `docker compose config --format json` prints it.
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// let mut p = Project::default();
+    /// p.name = "demo".into();
+    /// assert_eq!(p.to_json(), serde_json::json!({"name": "demo", "services": {}}));
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The JSON text exactly as Docker Compose prints it: Go's
+    /// `json.MarshalIndent` with two-space indentation, `<`, `>`, `&`,
+    /// U+2028 and U+2029 escaped, Go's float notation; no trailing newline.
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// let p = Project::from_json(&serde_json::json!({
+    ///     "name": "demo", "services": {}, "x-a": "<b>"
+    /// })).unwrap();
+    /// assert_eq!(
+    ///     p.to_json_string(),
+    ///     "{\n  \"name\": \"demo\",\n  \"services\": {},\n  \"x-a\": \"\\u003cb\\u003e\"\n}"
+    /// );
+    /// ```
+    pub fn to_json_string(&self) -> String {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter::default());
+        if self.serialize(&mut ser).is_err() {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The tree plain `docker compose config` prints as YAML, ready for the
+    /// YAML emitter: mappings in the order go-yaml writes them (Go struct
+    /// field order for structs, go-yaml's key order for maps, `x-*` keys
+    /// inline at the end of their mapping), values as compose-go's
+    /// `MarshalYAML` methods give them (`models` included, empty structs and
+    /// unset commands left out, secret content hidden).
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// let p = Project::from_json(&serde_json::json!({
+    ///     "name": "demo",
+    ///     "services": {"web": {"image": "nginx", "command": null,
+    ///         "ulimits": {"nofile": {"soft": 1, "hard": 2}}, "x-a": 1}},
+    ///     "networks": {"n10": {}, "n9": {"ipam": {}}}
+    /// })).unwrap();
+    /// let y = p.to_yaml_value();
+    /// assert_eq!(y["services"]["web"], serde_json::json!({
+    ///     "image": "nginx", "ulimits": {"nofile": {"soft": 1, "hard": 2}}, "x-a": 1
+    /// }));
+    /// let nets: Vec<&String> = y["networks"].as_object().unwrap().keys().collect();
+    /// assert_eq!(nets, ["n9", "n10"]);
+    /// assert_eq!(y["networks"]["n9"], serde_json::json!({}));
+    /// ```
+    pub fn to_yaml_value(&self) -> serde_json::Value {
+        yaml::project(self)
+    }
+
+    /// Service names, sorted.
+    pub fn service_names(&self) -> Vec<&str> {
+        self.services.keys().map(String::as_str).collect()
+    }
+}
+
+impl Serialize for Project {
+    /// Like compose-go's `Project.MarshalJSON`: a map with sorted keys —
+    /// `name` and `services` always, the other resources when non-empty, and
+    /// the top-level extensions.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<(&str, Entry<'_>)> = vec![
+            ("name", Entry::Str(&self.name)),
+            ("services", Entry::Services(&self.services)),
+        ];
+        if !self.networks.is_empty() {
+            entries.push(("networks", Entry::Networks(&self.networks)));
+        }
+        if !self.volumes.is_empty() {
+            entries.push(("volumes", Entry::Volumes(&self.volumes)));
+        }
+        if !self.secrets.is_empty() {
+            entries.push(("secrets", Entry::Secrets(&self.secrets)));
+        }
+        if !self.configs.is_empty() {
+            entries.push(("configs", Entry::Configs(&self.configs)));
+        }
+        for (k, v) in &self.extensions {
+            if let Some(pos) = entries.iter().position(|(name, _)| *name == k.as_str()) {
+                entries.remove(pos);
+            }
+            entries.push((k.as_str(), Entry::Json(v)));
+        }
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let mut m = s.serialize_map(Some(entries.len()))?;
+        for (k, v) in &entries {
+            match v {
+                Entry::Str(x) => m.serialize_entry(k, x)?,
+                Entry::Services(x) => m.serialize_entry(k, x)?,
+                Entry::Networks(x) => m.serialize_entry(k, x)?,
+                Entry::Volumes(x) => m.serialize_entry(k, x)?,
+                Entry::Secrets(x) => m.serialize_entry(k, x)?,
+                Entry::Configs(x) => m.serialize_entry(k, x)?,
+                Entry::Json(x) => m.serialize_entry(k, &go_json_value(x))?,
+            }
+        }
+        m.end()
+    }
+}
+
+enum Entry<'a> {
+    Str(&'a String),
+    Services(&'a BTreeMap<String, ServiceConfig>),
+    Networks(&'a BTreeMap<String, NetworkConfig>),
+    Volumes(&'a BTreeMap<String, VolumeConfig>),
+    Secrets(&'a BTreeMap<String, SecretConfig>),
+    Configs(&'a BTreeMap<String, ConfigObjConfig>),
+    Json(&'a serde_json::Value),
+}
+
+/// A YAML-decoded value as Go's encoding/json prints it: object keys sorted,
+/// integral floats without a fraction.
+fn go_json_value(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        J::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            J::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), go_json_value(&m[k])))
+                    .collect(),
+            )
+        }
+        J::Array(items) => J::Array(items.iter().map(go_json_value).collect()),
+        J::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => J::Number(gofmt::f64_json_number(f)),
+            _ => v.clone(),
+        },
+        _ => v.clone(),
+    }
+}
+
+/// Builds a node tree from JSON: synthetic spans, strings never retyped.
+fn node_from_json(v: &serde_json::Value) -> Node {
+    use serde_json::Value as J;
+    let s = Span::synthetic();
+    match v {
+        J::Null => Node::null(s),
+        J::Bool(b) => Node::bool(*b, s),
+        J::Number(n) => Node::plain(n.to_string(), s),
+        J::String(t) => Node::string(t.clone(), s),
+        J::Array(items) => Node::seq(items.iter().map(node_from_json).collect(), s),
+        J::Object(m) => Node::map(
+            m.iter()
+                .map(|(k, v)| (k.clone(), node_from_json(v)))
+                .collect(),
+            s,
+        ),
+    }
+}
+
+/// Paths whose mapping keys are user-chosen names, where `x-*` is not an extension.
+fn is_user_defined(path: &[String]) -> bool {
+    match path {
+        [a] => matches!(
+            a.as_str(),
+            "services" | "volumes" | "networks" | "secrets" | "configs"
+        ),
+        [a, _, c] => a == "services" && c == "depends_on",
+        _ => false,
+    }
+}
+
+/// compose-go's `processExtensions`: in every mapping (but user-named ones),
+/// moves the `x-*` keys under a `#extensions` mapping; recurses into mappings
+/// and into mappings directly inside sequences, not into extension values.
+fn process_extensions(node: &Node, path: &mut Vec<String>) -> Node {
+    match &node.value {
+        Value::Map(m) => {
+            let skip = is_user_defined(path);
+            let mut out = Map::new();
+            let mut extras = Map::new();
+            for (k, e) in m.entries() {
+                if !skip && k.starts_with("x-") {
+                    extras.insert(k.clone(), e.key_span, e.value.clone());
+                    continue;
+                }
+                path.push(k.clone());
+                let v = process_extensions(&e.value, path);
+                path.pop();
+                out.insert(k.clone(), e.key_span, v);
+            }
+            if !extras.is_empty() {
+                out.insert(EXTENSIONS_KEY, node.span, Node::map(extras, node.span));
+            }
+            Node {
+                span: node.span,
+                tag: node.tag.clone(),
+                value: Value::Map(out),
+            }
+        }
+        Value::Seq(items) => {
+            let items = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    if item.as_map().is_some() {
+                        path.push(i.to_string());
+                        let v = process_extensions(item, path);
+                        path.pop();
+                        v
+                    } else {
+                        item.clone()
+                    }
+                })
+                .collect();
+            Node {
+                span: node.span,
+                tag: node.tag.clone(),
+                value: Value::Seq(items),
+            }
+        }
+        _ => node.clone(),
+    }
+}
+
+fn decode_project(de: &mut De, root: &Node) -> Option<Project> {
+    let p = KeyPath::root();
+    let Some(m) = root.as_map() else {
+        de.diags.push(
+            Diagnostic::error(
+                Code::NotAMapping,
+                format!("the project must be a mapping, not {}", root.kind_name()),
+            )
+            .with_span(root.span)
+            .with_help("a compose file starts with keys such as `services:`"),
+        );
+        return None;
+    };
+    let mut project = Project::default();
+    de.f(m, &p, "name", &mut project.name);
+    de.fw(m, &p, "services", &mut project.services, |de, n, p| {
+        de.btree(n, p, |de, name, v, p| {
+            let mut s = ServiceConfig::decode(de, v, p)?;
+            s.name = name.to_string();
+            Some(s)
+        })
+        .map(|mut services| {
+            // A `null` service still gets its name.
+            for (name, s) in services.iter_mut() {
+                if s.name.is_empty() {
+                    s.name = name.clone();
+                }
+            }
+            services
+        })
+    });
+    de.f(m, &p, "networks", &mut project.networks);
+    de.f(m, &p, "volumes", &mut project.volumes);
+    de.f(m, &p, "secrets", &mut project.secrets);
+    de.f(m, &p, "configs", &mut project.configs);
+    de.f(m, &p, "models", &mut project.models);
+    project.extensions = de.extensions(m, &p);
+    Some(project)
+}
+
+/// serde_json formatting as Go's `json.MarshalIndent(v, "", "  ")`.
+#[derive(Default)]
+struct GoFormatter {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+}
+
+impl serde_json::ser::Formatter for GoFormatter {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        let abs = value.abs();
+        if abs == 0.0 || (1e-6..1e21).contains(&abs) {
+            return write!(w, "{value}");
+        }
+        let s = format!("{value:e}");
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let (sign, digits) = match exp.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exp),
+        };
+        if sign == '+' && digits.len() < 2 {
+            write!(w, "{mant}e+0{digits}")
+        } else {
+            write!(w, "{mant}e{sign}{digits}")
+        }
+    }
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
+        let wide: f64 = value.to_string().parse().unwrap_or(f64::from(value));
+        self.write_f64(w, wide)
+    }
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let esc = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            w.write_all(&fragment.as_bytes()[start..i])?;
+            w.write_all(esc.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
+}
