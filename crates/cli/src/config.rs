@@ -137,15 +137,17 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         v.sort();
         lines(&mut out, &mut v.into_iter());
     } else {
-        let json = match &loaded.project {
-            Some(p) if !args.no_interpolate => p.to_json(),
-            _ => tree.map(|t| t.to_json()).unwrap_or_default(),
-        };
         let format = args.format.as_deref().unwrap_or("yaml");
-        out = match format {
-            "json" => go_json(&json)?,
-            "yaml" => compose_spec::emit::to_yaml(&json),
-            other => anyhow::bail!("unsupported format {other:?}"),
+        out = match (&loaded.project, format) {
+            (Some(p), "json") if !args.no_interpolate => p.to_json_string(),
+            (Some(p), "yaml") if !args.no_interpolate => {
+                compose_spec::emit::to_yaml(&p.to_yaml_value())
+            }
+            (_, "json") => go_json(&tree.map(|t| t.to_json()).unwrap_or_default())?,
+            (_, "yaml") => {
+                compose_spec::emit::to_yaml(&tree.map(|t| t.to_json()).unwrap_or_default())
+            }
+            (_, other) => anyhow::bail!("unsupported format {other:?}"),
         };
         if !args.no_interpolate {
             out = out.replace('$', "$$");

@@ -15,7 +15,12 @@ fn fixtures() -> PathBuf {
 }
 
 /// Codes whose problem lies on the command line, not in a file: no line:col.
-const COMMAND_LINE_CODES: &[Code] = &[Code::Io, Code::NoConfigFile, Code::ProjectName, Code::NoSuchService];
+const COMMAND_LINE_CODES: &[Code] = &[
+    Code::Io,
+    Code::NoConfigFile,
+    Code::ProjectName,
+    Code::NoSuchService,
+];
 
 fn run(dir: &Path) -> (i32, String) {
     let args = std::fs::read_to_string(dir.join("args")).unwrap_or_else(|_| "config".into());
@@ -44,7 +49,10 @@ fn every_code_has_a_fixture() {
         .filter(|c| !fixtures().join(dir_name(**c)).is_dir())
         .map(|c| c.as_str())
         .collect();
-    assert!(missing.is_empty(), "codes without a fixture under fixtures/invalid: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture under fixtures/invalid: {missing:?}"
+    );
 }
 
 #[test]
@@ -58,18 +66,28 @@ fn rendered_diagnostics() {
         let (status, stderr) = run(&dir);
         let tag = format!("[{}]", code.as_str());
         if !stderr.contains(&tag) {
-            failures.push(format!("{}: stderr does not mention {tag}:\n{stderr}", dir_name(*code)));
+            failures.push(format!(
+                "{}: stderr does not mention {tag}:\n{stderr}",
+                dir_name(*code)
+            ));
         }
         let warning_only = *code == Code::InterpolationUnset;
         if !warning_only && status == 0 {
-            failures.push(format!("{}: exit status 0 for an error fixture", dir_name(*code)));
+            failures.push(format!(
+                "{}: exit status 0 for an error fixture",
+                dir_name(*code)
+            ));
         }
         if !COMMAND_LINE_CODES.contains(code) {
-            let has_location = stderr.lines().any(|l| {
-                l.contains(&tag) || l.contains(".yaml:") || l.contains(".env:")
-            }) && regex_like_line_col(&stderr);
+            let has_location = stderr
+                .lines()
+                .any(|l| l.contains(&tag) || l.contains(".yaml:") || l.contains(".env:"))
+                && regex_like_line_col(&stderr);
             if !has_location {
-                failures.push(format!("{}: no file:line:col in\n{stderr}", dir_name(*code)));
+                failures.push(format!(
+                    "{}: no file:line:col in\n{stderr}",
+                    dir_name(*code)
+                ));
             }
         }
         insta::with_settings!({snapshot_suffix => dir_name(*code), prepend_module_to_snapshot => false}, {

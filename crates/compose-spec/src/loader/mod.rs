@@ -199,9 +199,18 @@ fn read_env_files(ctx: &mut Ctx, acc: &mut Env, files: &[PathBuf], current: &Env
             Ok(unset) => {
                 for u in unset {
                     ctx.diags.push(
-                        Diagnostic::warning(Code::InterpolationUnset, format!("The \"{}\" variable is not set. Defaulting to a blank string.", u.name))
-                            .with_span(Span::new(id, u.offset, u.offset + u.len))
-                            .with_help(format!("set {} in the environment, or give a default with ${{{}:-default}}", u.name, u.name)),
+                        Diagnostic::warning(
+                            Code::InterpolationUnset,
+                            format!(
+                                "The \"{}\" variable is not set. Defaulting to a blank string.",
+                                u.name
+                            ),
+                        )
+                        .with_span(Span::new(id, u.offset, u.offset + u.len))
+                        .with_help(format!(
+                            "set {} in the environment, or give a default with ${{{}:-default}}",
+                            u.name, u.name
+                        )),
                     );
                 }
             }

@@ -106,6 +106,22 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
         return;
     };
     for (sname, s) in services.iter() {
+        if let Some(vols) = s.get("volumes").and_then(Node::as_seq) {
+            for (i, v) in vols.iter().enumerate() {
+                if v.get("type").and_then(Node::as_text) == Some("bind")
+                    && v.get("source").is_none()
+                {
+                    diags.push(err(
+                        Code::VolumeSpec,
+                        "invalid mount config for type \"bind\": field Source must not be empty"
+                            .into(),
+                        format!("services.{sname}.volumes[{i}]"),
+                        Some(v),
+                        "add `source:` with the host path to mount",
+                    ));
+                }
+            }
+        }
         if let Some(ports) = s.get("ports").and_then(Node::as_seq) {
             for (i, p) in ports.iter().enumerate() {
                 if let Some(ip) = p.get("host_ip") {
@@ -237,13 +253,7 @@ pub fn check_consistency(
     for (name, s) in services.iter() {
         let Some(sm) = s.as_map() else { continue };
         let p = |k: &str| format!("services.{name}.{k}");
-        if name.starts_with("x-") {
-            let d = Diagnostic::error(Code::Schema, format!("service name {name:?} is reserved: names starting with `x-` are extensions"))
-                .with_path(format!("services.{name}"))
-                .with_help("rename the service, or move the extension to the top level");
-            diags.push(key_span_diag(services, name, d));
-            continue;
-        }
+
         if !sm.contains_key("image") && !sm.contains_key("build") && !sm.contains_key("provider") {
             diags.push(
                 Diagnostic::error(
@@ -333,6 +343,18 @@ pub fn check_consistency(
         }
         if let Some(nets) = nets {
             for (net, _) in nets.iter() {
+                if net.starts_with("x-") {
+                    // compose-go moves x- keys into extensions: the network is lost
+                    let d = err(
+                        Code::UndefinedNetwork,
+                        format!("service {name:?} refers to network {net:?}, but names starting with `x-` are extensions, not networks"),
+                        p(&format!("networks.{net}")),
+                        None,
+                        "rename the network so that it does not start with `x-`",
+                    );
+                    diags.push(key_span_diag(nets, net, d));
+                    continue;
+                }
                 if !networks.contains(net) {
                     let d = err(
                         Code::UndefinedNetwork,
@@ -626,6 +648,30 @@ pub fn check_consistency(
                 } else {
                     mounts.insert(target, (loc, v));
                 }
+            }
+        }
+    }
+    if let Some(secrets) = root.get("secrets").and_then(Node::as_map) {
+        for (name, s) in secrets.iter() {
+            let external = matches!(
+                s.get("external").and_then(Node::resolve),
+                Some(Resolved::Bool(true))
+            );
+            let set = |k: &str| {
+                s.get(k)
+                    .and_then(Node::as_text)
+                    .is_some_and(|t| !t.is_empty())
+            };
+            if !external && !set("file") && !set("environment") {
+                let d = Diagnostic::error(
+                    Code::ResourceSource,
+                    format!("secret {name:?} must declare either `file` or `environment`"),
+                )
+                .with_path(format!("secrets.{name}"))
+                .with_help(
+                    "add `file: ./secret.txt` or `environment: VAR`, or mark it `external: true`",
+                );
+                diags.push(key_span_diag(secrets, name, d));
             }
         }
     }
