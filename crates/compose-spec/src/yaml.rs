@@ -173,8 +173,12 @@ struct Done {
 enum Pending {
     /// A key.
     Key,
-    /// The value of this key.
-    Value { key: String, span: Span },
+    /// The value of this key (`loose`: a non-string key, already reported).
+    Value {
+        key: String,
+        span: Span,
+        loose: bool,
+    },
     /// The value of a `<<` merge key.
     Merge { span: Span },
     /// The value of a rejected key: dropped.
@@ -416,7 +420,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn scalar(
         &mut self,
         text: Cow<'_, str>,
@@ -426,6 +429,7 @@ impl<'t> Builder<'t> {
         start: usize,
         end: usize,
     ) -> Done {
+        let has_properties = has_anchor || tag.is_some();
         let tag = tag.and_then(convert_tag);
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
@@ -438,11 +442,18 @@ impl<'t> Builder<'t> {
         // The span: the token without its anchor and tag; block scalars without
         // their trailing blank lines.
         let mut s = start;
-        if (has_anchor || tag.is_some()) && !empty {
+        if has_properties && !empty {
             s = self.skip_properties(start, end);
         }
         let mut e = end;
         if matches!(style, Style::Literal | Style::Folded) {
+            // Like an untagged block scalar, start at the content, after the
+            // `|`/`>` header line.
+            if has_properties && matches!(self.text.as_bytes().get(s), Some(b'|' | b'>')) {
+                let line_end = self.text[s..e].find('\n').map_or(e, |i| s + i + 1);
+                let rest = &self.text[line_end..e];
+                s = line_end + (rest.len() - rest.trim_start_matches(' ').len());
+            }
             let trimmed = self.text[s..e].trim_end_matches([' ', '\t', '\r', '\n']);
             e = s + trimmed.len();
         }
@@ -581,7 +592,14 @@ impl<'t> Builder<'t> {
     }
 
     fn syntax_error(&mut self, e: &ScanError) {
-        let start = self.offsets.byte(e.marker().index());
+        let mut start = self.offsets.byte(e.marker().index());
+        if e.info().contains("tab") {
+            // Point at the offending tab rather than just after it.
+            let before = self.text[..start].trim_end_matches('\t');
+            if before.len() < start && (before.is_empty() || before.ends_with('\n')) {
+                start = before.len();
+            }
+        }
         let end = match self.text[start..].chars().next() {
             Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
             _ => start,
@@ -615,12 +633,12 @@ impl<'t> Builder<'t> {
             self.diags.push(d);
             return Flow::Fatal;
         }
-        let tag = tag.and_then(convert_tag);
         let content = if anchor > 0 || tag.is_some() {
             self.skip_properties(start, self.text.len())
         } else {
             start
         };
+        let tag = tag.and_then(convert_tag);
         if anchor > 0 {
             // Known but unfinished until `close`.
             if self.anchors.len() <= anchor {
@@ -712,12 +730,15 @@ impl<'t> Builder<'t> {
                 }
             }
             Pending::Skip => {}
-            Pending::Value { key, span } => {
+            Pending::Value { key, span, loose } => {
                 let first = self.map_frame().and_then(|m| {
                     let merge = if key == "<<" { m.merge_key } else { None };
                     m.map.entry(&key).map(|e| e.key_span).or(merge)
                 });
                 match first {
+                    // Two non-string keys that print the same (`true`, `True`)
+                    // are not duplicates for go-yaml; both are errors already.
+                    Some(_) if loose => {}
                     Some(first) => self.duplicate_key(&key, span, first),
                     None => {
                         if let Some(m) = self.map_frame() {
@@ -829,7 +850,11 @@ impl<'t> Builder<'t> {
             });
             self.diags.push(d);
         }
-        Pending::Value { key: text, span }
+        Pending::Value {
+            key: text,
+            span,
+            loose: non_string.is_some(),
+        }
     }
 
     /// Checks a `<<` value (go-yaml: a map, an alias to a map, or a sequence of
@@ -1038,6 +1063,18 @@ fn describe_scan_error(info: &str) -> (String, String) {
         "while parsing a flow mapping, did not find expected ',' or '}'" => (
             "expected `,` or `}` in this { ... } mapping",
             "check that the mapping is closed with `}` and its entries are separated by commas",
+        ),
+        "illegal placement of ':' indicator" => (
+            "unexpected `:` inside a [ ... ] list",
+            "check that the `[` before this line is closed with `]`; a `key: value` item of a [ ... ] list must fit on one line",
+        ),
+        "':' may not precede any of `[{` in flow mapping" => (
+            "a `:` must be followed by a space before `[` or `{`",
+            "write `key: [ ... ]` with a space after the colon, or quote the key",
+        ),
+        "':' must be followed by a valid YAML whitespace" => (
+            "a `:` after a key must be followed by a space",
+            "put a space (not a tab) after the colon",
         ),
         "misplaced bracket" => ("a closing bracket does not match any opening one", "check the `[`/`]` and `{`/`}` pairs"),
         "while scanning a quoted scalar, found unexpected end of stream" => (
