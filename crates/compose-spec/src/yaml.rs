@@ -731,20 +731,21 @@ impl<'t> Builder<'t> {
             }
             Pending::Skip => {}
             Pending::Value { key, span, loose } => {
-                let first = self.map_frame().and_then(|m| {
-                    let merge = if key == "<<" { m.merge_key } else { None };
-                    m.map.entry(&key).map(|e| e.key_span).or(merge)
-                });
-                match first {
+                let Some(m) = self.map_frame() else {
+                    return Flow::Go;
+                };
+                let merge = if key == "<<" { m.merge_key } else { None };
+                let first = m.map.entry(&key).map(|e| e.key_span);
+                if first.is_none() && merge.is_none() {
+                    m.map.insert(key, span, done.node);
+                    return Flow::Go;
+                }
+                match first.or(merge) {
                     // Two non-string keys that print the same (`true`, `True`)
                     // are not duplicates for go-yaml; both are errors already.
                     Some(_) if loose => {}
                     Some(first) => self.duplicate_key(&key, span, first),
-                    None => {
-                        if let Some(m) = self.map_frame() {
-                            m.map.insert(key, span, done.node);
-                        }
-                    }
+                    None => {}
                 }
             }
             Pending::Merge { span } => {
@@ -792,7 +793,9 @@ impl<'t> Builder<'t> {
         if done.broken {
             return Pending::Skip;
         }
-        let (text, non_string) = match &node.value {
+        // `converted`: the key as compose-go would print it, when it is not
+        // the scalar's own text.
+        let (converted, non_string) = match &node.value {
             Value::Seq(_) | Value::Map(_) => {
                 let what = if matches!(node.value, Value::Seq(_)) {
                     "a sequence"
@@ -806,7 +809,7 @@ impl<'t> Builder<'t> {
                 self.diags.push(d);
                 return Pending::Skip;
             }
-            Value::Null => ("null".to_string(), Some("null")),
+            Value::Null => (Some("null".to_string()), Some("null")),
             Value::Scalar(s) => {
                 if s.style == Style::Plain
                     && s.text == "<<"
@@ -825,11 +828,11 @@ impl<'t> Builder<'t> {
                     return Pending::Merge { span };
                 }
                 match s.resolve() {
-                    Resolved::Str(_) => (s.text.clone(), None),
-                    Resolved::Null => ("null".to_string(), Some("null")),
-                    Resolved::Bool(b) => (b.to_string(), Some("a boolean")),
-                    Resolved::Int(i) => (i.to_string(), Some("an integer")),
-                    Resolved::Float(f) => (go_float(f), Some("a number")),
+                    Resolved::Str(_) => (None, None),
+                    Resolved::Null => (Some("null".to_string()), Some("null")),
+                    Resolved::Bool(b) => (Some(b.to_string()), Some("a boolean")),
+                    Resolved::Int(i) => (Some(i.to_string()), Some("an integer")),
+                    Resolved::Float(f) => (Some(go_float(f)), Some("a number")),
                 }
             }
         };
@@ -850,6 +853,11 @@ impl<'t> Builder<'t> {
             });
             self.diags.push(d);
         }
+        let text = match (converted, node.value) {
+            (Some(t), _) => t,
+            (None, Value::Scalar(s)) => s.text,
+            (None, _) => String::new(),
+        };
         Pending::Value {
             key: text,
             span,
