@@ -162,6 +162,8 @@ struct Done {
     node: Node,
     /// Nodes in the subtree, mapping keys included (for the alias budget).
     count: usize,
+    /// Levels of nesting in the subtree (a scalar is 1).
+    height: usize,
     /// Whether it is an alias (go-yaml: `<<: *seq` is refused even when the
     /// sequence holds maps).
     from_alias: bool,
@@ -213,11 +215,14 @@ struct Frame {
     tag: Option<Tag>,
     anchor: usize,
     count: usize,
+    /// Height of the tallest child so far.
+    height: usize,
 }
 
 struct Anchored {
     node: Node,
     count: usize,
+    height: usize,
 }
 
 /// Whether the event loop goes on.
@@ -267,10 +272,13 @@ impl<'t> Builder<'t> {
                     // saphyr reports an unknown alias as an error after having
                     // consumed the alias token: the parse can go on, with a null
                     // in its place, so that every unknown alias gets reported.
-                    if e.info() == UNKNOWN_ANCHOR && unknown_anchors < MAX_UNKNOWN_ANCHORS {
+                    if e.info() == UNKNOWN_ANCHOR {
                         unknown_anchors += 1;
                         self.unknown_anchor(&e);
-                        continue;
+                        if unknown_anchors < MAX_UNKNOWN_ANCHORS {
+                            continue;
+                        }
+                        return (None, self.diags);
                     }
                     self.syntax_error(&e);
                     return (None, self.diags);
@@ -480,6 +488,7 @@ impl<'t> Builder<'t> {
         Done {
             node,
             count: 1,
+            height: 1,
             from_alias: false,
             broken: false,
         }
@@ -538,6 +547,7 @@ impl<'t> Builder<'t> {
             return self.deliver(Done {
                 node: Node::null(span),
                 count: 1,
+                height: 1,
                 from_alias: true,
                 broken: true,
             });
@@ -559,11 +569,26 @@ impl<'t> Builder<'t> {
             self.diags.push(d);
             return Flow::Fatal;
         }
+        let height = anchored.height;
+        if self.stack.len() + height > MAX_DEPTH {
+            // Aliases nested in anchored values can build a tree deeper than the
+            // text is: keep the depth bound (the tree is walked recursively).
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("aliases build collections nested more than {MAX_DEPTH} levels deep"),
+            )
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help("flatten the document: compose files never need this much nesting");
+            self.diags.push(d);
+            return Flow::Fatal;
+        }
         let mut node = anchored.node.clone();
         node.span = span;
         self.deliver(Done {
             node,
             count,
+            height,
             from_alias: true,
             broken: false,
         })
@@ -586,6 +611,7 @@ impl<'t> Builder<'t> {
         let _ = self.deliver(Done {
             node: Node::null(span),
             count: 1,
+            height: 1,
             from_alias: true,
             broken: true,
         });
@@ -653,6 +679,7 @@ impl<'t> Builder<'t> {
             tag,
             anchor,
             count: 1,
+            height: 0,
         });
         Flow::Go
     }
@@ -677,6 +704,7 @@ impl<'t> Builder<'t> {
         let done = Done {
             node,
             count: frame.count,
+            height: frame.height + 1,
             from_alias: false,
             broken: false,
         };
@@ -692,6 +720,7 @@ impl<'t> Builder<'t> {
             self.anchors[anchor] = Some(Anchored {
                 node: done.node.clone(),
                 count: done.count,
+                height: done.height,
             });
         }
         self.deliver(done)
@@ -706,6 +735,7 @@ impl<'t> Builder<'t> {
         };
         frame.last_end = frame.last_end.max(done.node.span.end);
         frame.count = frame.count.saturating_add(done.count);
+        frame.height = frame.height.max(done.height);
         match &mut frame.kind {
             Kind::Seq(items) => {
                 items.push(done.node);

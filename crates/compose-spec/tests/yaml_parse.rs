@@ -701,6 +701,43 @@ fn deep_nesting_is_an_error_not_a_crash() {
     }
 }
 
+#[test]
+fn aliases_cannot_build_a_tree_deeper_than_the_limit() {
+    // Each anchor nests the previous one 200 levels deeper.
+    let mut yaml = String::new();
+    for i in 0..8 {
+        let inner = if i == 0 {
+            "x".to_string()
+        } else {
+            format!("*a{}", i - 1)
+        };
+        yaml.push_str(&format!(
+            "a{i}: &a{i} {}{inner}{}\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        ));
+    }
+    let (root, diags, _) = run(&yaml);
+    assert!(root.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags.items()[0].message.contains("levels deep"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn many_unknown_aliases_stop_after_a_hundred() {
+    let yaml: String = (0..500).map(|i| format!("k{i}: *nope{i}\n")).collect();
+    let (root, diags, _) = run(&yaml);
+    assert!(root.is_none());
+    assert_eq!(diags.len(), 100);
+    assert!(diags
+        .items()
+        .iter()
+        .all(|d| d.code == compose_spec::Code::YamlUnknownAnchor));
+}
+
 fn big_compose(services: usize) -> String {
     let mut s = String::from("x-defaults: &defaults\n  restart: unless-stopped\n  logging:\n    driver: json-file\n\nservices:\n");
     for i in 0..services {
