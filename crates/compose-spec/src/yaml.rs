@@ -24,9 +24,12 @@
 //!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int").
 //!
 //! Spans are byte ranges (saphyr reports character indices; they are converted).
-//! A scalar's span covers its token (quotes included, the anchor and tag
-//! excluded); a collection's span runs from its first token (`[`, `{`, the
-//! first key or `-`) to the end of its last child or closing bracket.
+//! A scalar's span covers its token, quotes included, anchor and tag excluded;
+//! a block scalar's covers its content lines (not the `|`/`>` header nor the
+//! trailing blank lines); an empty value is a zero-width span at its `:` (or
+//! covers its tag, as in `key: !reset`). A collection's span runs from its first
+//! token (`[`, `{`, the first key or `-`) to its closing bracket or the end of
+//! its last child. A map entry's `key_span` is the key's span.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::node::{
@@ -210,6 +213,8 @@ struct Frame {
     kind: Kind,
     /// Byte offset of the first token of the content (after anchor and tag).
     start: usize,
+    /// Whether it is a `[ ]` / `{ }` collection.
+    flow: bool,
     /// End of the last child seen.
     last_end: usize,
     tag: Option<Tag>,
@@ -307,7 +312,7 @@ impl<'t> Builder<'t> {
                     };
                     self.open(Kind::Map(frame), anchor, tag.as_deref(), start, end)
                 }
-                Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
+                Event::SequenceEnd | Event::MappingEnd => self.close(end),
             };
             if let Flow::Fatal = flow {
                 return (None, self.diags);
@@ -356,35 +361,12 @@ impl<'t> Builder<'t> {
 
     /// The key path of the child about to be delivered to the innermost frame.
     fn child_path(&self) -> KeyPath {
-        let mut path = KeyPath::root();
-        for frame in &self.stack {
-            match &frame.kind {
-                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-                Kind::Map(m) => match &m.pending {
-                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
-                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
-                    Pending::Key | Pending::Skip => {}
-                },
-            }
-        }
-        path
+        path_through(&self.stack)
     }
 
     /// The key path of the innermost frame itself.
     fn frame_path(&self) -> KeyPath {
-        let mut path = KeyPath::root();
-        let n = self.stack.len().saturating_sub(1);
-        for frame in &self.stack[..n] {
-            match &frame.kind {
-                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-                Kind::Map(m) => match &m.pending {
-                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
-                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
-                    Pending::Key | Pending::Skip => {}
-                },
-            }
-        }
-        path
+        path_through(&self.stack[..self.stack.len().saturating_sub(1)])
     }
 
     /// Skips an anchor and a tag (and the blanks and comments after them) from
@@ -665,6 +647,17 @@ impl<'t> Builder<'t> {
             start
         };
         let tag = tag.and_then(convert_tag);
+        let bytes = self.text.as_bytes();
+        let flow = matches!(bytes.get(content), Some(b'[' | b'{'));
+        let mut content = content;
+        if matches!(kind, Kind::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
+            // saphyr starts a sequence that is not indented under its key
+            // (`key:\n- a`) at its first item: start at the `-` instead.
+            let before = self.text[..content].trim_end_matches(' ');
+            if before.ends_with('-') {
+                content = before.len() - 1;
+            }
+        }
         if anchor > 0 {
             // Known but unfinished until `close`.
             if self.anchors.len() <= anchor {
@@ -675,7 +668,8 @@ impl<'t> Builder<'t> {
         self.stack.push(Frame {
             kind,
             start: content,
-            last_end: content.max(end.min(content)),
+            flow,
+            last_end: content,
             tag,
             anchor,
             count: 1,
@@ -684,13 +678,13 @@ impl<'t> Builder<'t> {
         Flow::Go
     }
 
-    fn close(&mut self, start: usize, end: usize) -> Flow {
+    fn close(&mut self, end: usize) -> Flow {
         let Some(frame) = self.stack.pop() else {
             return Flow::Go;
         };
         // A flow collection ends with its bracket; a block one ends where its
         // last child does (saphyr puts the block end at the next token).
-        let close = if end > start { end } else { frame.last_end };
+        let close = if frame.flow { end } else { frame.last_end };
         let span = self.span(frame.start, close.max(frame.start));
         let value = match frame.kind {
             Kind::Seq(items) => Value::Seq(items),
@@ -953,6 +947,22 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// The key path to the child each frame is waiting for.
+fn path_through(frames: &[Frame]) -> KeyPath {
+    let mut path = KeyPath::root();
+    for frame in frames {
+        match &frame.kind {
+            Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+            Kind::Map(m) => match &m.pending {
+                Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
+                Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
+                Pending::Key | Pending::Skip => {}
+            },
+        }
+    }
+    path
 }
 
 /// A scalar decoded as a string: plain text becomes double-quoted style.

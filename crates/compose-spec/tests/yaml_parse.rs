@@ -202,6 +202,18 @@ fn collections() {
       "k2"@7:3: plain "v2" 7:7-7:9"#,
         ),
         (
+            "a:\n- x\n- y\nbb: [1]\nc:\n- z\n? - k\n: v\n",
+            r#"map 1:1-8:4
+  "a"@1:1: seq 2:1-3:4
+      - plain "x" 2:3-2:4
+      - plain "y" 3:3-3:4
+  "bb"@4:1: seq 4:5-4:8
+      - plain "1" 4:6-4:7
+  "c"@5:1: seq 6:1-6:4
+      - plain "z" 6:3-6:4
+yaml::complex-key 7:3-7:6: a sequence cannot be used as a mapping key"#,
+        ),
+        (
             "[1, 2]\n",
             r#"seq 1:1-1:7
   - plain "1" 1:2-1:3
