@@ -248,6 +248,8 @@ struct Builder<'t> {
     expanded: usize,
     root: Option<Node>,
     documents: usize,
+    /// Byte offsets of line starts, computed on the first duplicate key.
+    line_starts: Option<Vec<usize>>,
 }
 
 impl<'t> Builder<'t> {
@@ -263,6 +265,21 @@ impl<'t> Builder<'t> {
             expanded: 0,
             root: None,
             documents: 0,
+            line_starts: None,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        match starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
         }
     }
 
@@ -794,10 +811,7 @@ impl<'t> Builder<'t> {
     }
 
     fn duplicate_key(&mut self, key: &str, span: Span, first: Span) {
-        let line = self.text[..first.start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
+        let line = self.line_of(first.start);
         let path = self.frame_path().key(key);
         let d = Diagnostic::error(
             Code::YamlDuplicateKey,
