@@ -100,7 +100,7 @@ pub fn parse_with(
 ) -> Option<Node> {
     // saphyr-parser is not supposed to panic, but a panic in a dependency must
     // not take the whole load down: it becomes a diagnostic.
-    let run = std::panic::catch_unwind(|| Builder::new(text, file, opts).run());
+    let run = std::panic::catch_unwind(|| parse_lenient(text, file, opts));
     match run {
         Ok((root, found)) => {
             diags.extend(found);
@@ -115,6 +115,137 @@ pub fn parse_with(
                     ),
             );
             None
+        }
+    }
+}
+
+/// How many lines [`parse_lenient`] re-indents before giving up.
+const MAX_REPAIRS: usize = 200;
+
+/// What one parse of a text gave.
+struct Outcome {
+    root: Option<Node>,
+    diags: Vec<Diagnostic>,
+    repair: Option<Repair>,
+}
+
+/// Spaces to insert at the start of a line (byte offset in the parsed text).
+#[derive(Debug, Clone, Copy)]
+struct Repair {
+    line: usize,
+    spaces: usize,
+}
+
+/// Parses `text`; when saphyr rejects under-indented lines inside `[ ]`/`{ }`
+/// that go-yaml accepts, parses again with those lines indented more (which
+/// does not change the meaning of flow content) and maps the spans back.
+fn parse_lenient(text: &str, file: FileId, opts: ParseOptions) -> (Option<Node>, Vec<Diagnostic>) {
+    let first = Builder::new(text, file, opts).run();
+    let Some(mut repair) = first.repair else {
+        return (first.root, first.diags);
+    };
+    // Insertions as (byte offset in `text`, spaces), sorted by offset.
+    let mut inserts: Vec<(usize, usize)> = Vec::new();
+    let mut shifted = Shifts::default();
+    for _ in 0..MAX_REPAIRS {
+        let at = shifted.original(repair.line);
+        match inserts.binary_search_by_key(&at, |&(pos, _)| pos) {
+            Ok(i) => inserts[i].1 += repair.spaces,
+            Err(i) => inserts.insert(i, (at, repair.spaces)),
+        }
+        let (fixed, shifts) = apply_inserts(text, &inserts);
+        shifted = shifts;
+        let outcome = Builder::new(&fixed, file, opts).run();
+        match outcome.repair {
+            Some(next) => repair = next,
+            None => {
+                let failed_on_repaired_line = outcome.diags.iter().any(|d| {
+                    d.code == Code::YamlSyntax
+                        && d.span.is_some_and(|s| {
+                            let line = fixed[..s.start].rfind('\n').map_or(0, |i| i + 1);
+                            inserts
+                                .iter()
+                                .any(|&(pos, _)| shifted.original(line) == pos)
+                        })
+                });
+                if failed_on_repaired_line {
+                    break;
+                }
+                let mut root = outcome.root;
+                let mut diags = outcome.diags;
+                if let Some(root) = root.as_mut() {
+                    shifted.remap_node(root);
+                }
+                for d in &mut diags {
+                    shifted.remap_diag(d);
+                }
+                return (root, diags);
+            }
+        }
+    }
+    (first.root, first.diags)
+}
+
+/// `text` with spaces inserted, and the map back to `text`'s offsets.
+fn apply_inserts(text: &str, inserts: &[(usize, usize)]) -> (String, Shifts) {
+    let extra: usize = inserts.iter().map(|&(_, n)| n).sum();
+    let mut out = String::with_capacity(text.len() + extra);
+    let mut shifts = Shifts::default();
+    let mut last = 0;
+    for &(pos, n) in inserts {
+        out.push_str(&text[last..pos]);
+        shifts.runs.push((out.len(), n, pos));
+        out.extend(std::iter::repeat_n(' ', n));
+        last = pos;
+    }
+    out.push_str(&text[last..]);
+    (out, shifts)
+}
+
+/// Maps offsets of a text with inserted runs of spaces back to the original.
+#[derive(Default)]
+struct Shifts {
+    /// (offset of the run in the new text, its length, offset in the original).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl Shifts {
+    fn original(&self, at: usize) -> usize {
+        let i = self.runs.partition_point(|&(start, _, _)| start <= at);
+        let Some(&(start, len, orig)) = i.checked_sub(1).and_then(|i| self.runs.get(i)) else {
+            return at;
+        };
+        if at < start + len {
+            orig
+        } else {
+            orig + (at - start - len)
+        }
+    }
+
+    fn span(&self, s: Span) -> Span {
+        Span::new(s.file, self.original(s.start), self.original(s.end))
+    }
+
+    fn remap_node(&self, node: &mut Node) {
+        node.span = self.span(node.span);
+        match &mut node.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| self.remap_node(n)),
+            Value::Map(map) => {
+                let mut out = Map::new();
+                for (k, mut e) in std::mem::take(map) {
+                    self.remap_node(&mut e.value);
+                    out.insert(k, self.span(e.key_span), e.value);
+                }
+                *map = out;
+            }
+            Value::Null | Value::Scalar(_) => {}
+        }
+    }
+
+    fn remap_diag(&self, d: &mut Diagnostic) {
+        d.span = d.span.map(|s| self.span(s));
+        for l in &mut d.labels {
+            l.span = self.span(l.span);
         }
     }
 }
@@ -250,6 +381,8 @@ struct Builder<'t> {
     documents: usize,
     /// Byte offsets of line starts, computed on the first duplicate key.
     line_starts: Option<Vec<usize>>,
+    /// Set when the parse failed on flow content that go-yaml would accept.
+    repair: Option<Repair>,
 }
 
 impl<'t> Builder<'t> {
@@ -266,6 +399,7 @@ impl<'t> Builder<'t> {
             root: None,
             documents: 0,
             line_starts: None,
+            repair: None,
         }
     }
 
@@ -283,7 +417,7 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn run(mut self) -> (Option<Node>, Vec<Diagnostic>) {
+    fn run(mut self) -> Outcome {
         let mut parser = Parser::new_from_str(self.text);
         let mut unknown_anchors = 0;
         loop {
@@ -300,10 +434,10 @@ impl<'t> Builder<'t> {
                         if unknown_anchors < MAX_UNKNOWN_ANCHORS {
                             continue;
                         }
-                        return (None, self.diags);
+                        return self.outcome(None);
                     }
                     self.syntax_error(&e);
-                    return (None, self.diags);
+                    return self.outcome(None);
                 }
             };
             let start = self.offsets.byte(span.start.index());
@@ -332,7 +466,7 @@ impl<'t> Builder<'t> {
                 Event::SequenceEnd | Event::MappingEnd => self.close(end),
             };
             if let Flow::Fatal = flow {
-                return (None, self.diags);
+                return self.outcome(None);
             }
         }
         if !self.stack.is_empty() {
@@ -345,13 +479,21 @@ impl<'t> Builder<'t> {
             .with_span(self.span(at, at))
             .with_help("check that every `[` and `{` is closed");
             self.diags.push(d);
-            return (None, self.diags);
+            return self.outcome(None);
         }
         let root = self
             .root
             .take()
             .unwrap_or_else(|| Node::null(self.span(0, 0)));
-        (Some(root), self.diags)
+        self.outcome(Some(root))
+    }
+
+    fn outcome(self, root: Option<Node>) -> Outcome {
+        Outcome {
+            root,
+            diags: self.diags,
+            repair: self.repair,
+        }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -596,7 +738,12 @@ impl<'t> Builder<'t> {
     fn unknown_anchor(&mut self, e: &ScanError) {
         let start = self.offsets.byte(e.marker().index());
         let name = alias_name(self.text, start);
-        let end = (start + 1 + name.len()).min(self.text.len());
+        // `*` and the name (a sub-slice of the text, so on char boundaries).
+        let end = if self.text[start..].starts_with('*') {
+            start + 1 + name.len()
+        } else {
+            start
+        };
         let span = self.span(start, end);
         let d = Diagnostic::error(Code::YamlUnknownAnchor, format!("unknown anchor `{name}` referenced by `*{name}`"))
             .with_path(self.child_path().to_string())
@@ -629,6 +776,9 @@ impl<'t> Builder<'t> {
             Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
             _ => start,
         };
+        if e.info().starts_with("invalid indentation") {
+            self.repair = self.flow_repair(start);
+        }
         let (message, help) = describe_scan_error(e.info());
         let mut d = Diagnostic::error(Code::YamlSyntax, message)
             .with_span(self.span(start, end))
@@ -638,6 +788,25 @@ impl<'t> Builder<'t> {
             d = d.with_path(path.to_string());
         }
         self.diags.push(d);
+    }
+
+    /// go-yaml (like libyaml) does not check the indentation of the lines inside
+    /// `[ ]` and `{ }`, saphyr does (YAML 1.2): a line there that is indented
+    /// less than its key (typically a closing `]` under the key) fails here and
+    /// not in docker compose. Returns how to indent the line at `at` so that
+    /// saphyr accepts it, when `at` is inside a flow collection.
+    fn flow_repair(&self, at: usize) -> Option<Repair> {
+        let flow = self.stack.iter().find(|f| f.flow)?;
+        let opening_line = self.text[..flow.start].rfind('\n').map_or(0, |i| i + 1);
+        // Deeper than the opening bracket is deeper than whatever saphyr wants
+        // (the key's column + 1), and deeper flow content means nothing more.
+        let target = self.text[opening_line..flow.start].chars().count() + 1;
+        let line = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let current = self.text[line..at].chars().count();
+        (line > flow.start && current < target).then_some(Repair {
+            line,
+            spaces: target - current,
+        })
     }
 
     fn open(
@@ -1058,6 +1227,9 @@ fn go_float(f: f64) -> String {
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return f.to_string();
+    }
     let sign = if f < 0.0 { "-" } else { "" };
     if !(-4..6).contains(&exp) {
         let (first, rest) = digits.split_at(1);

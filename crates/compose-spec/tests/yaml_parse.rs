@@ -750,6 +750,54 @@ fn many_unknown_aliases_stop_after_a_hundred() {
         .all(|d| d.code == compose_spec::Code::YamlUnknownAnchor));
 }
 
+#[test]
+fn flow_content_indented_less_than_its_key_is_accepted_like_go_yaml() {
+    let yaml = "services:\n  web:\n    command: [\n      \"a\",\n      \"b\"\n    ]\n    environment: {\n      A: 1\n    }\n    labels: [\n\"x\",\n  \"y\", {k: [\nv]}\n]\n    image: nginx\n";
+    let (root, diags, sm) = run(yaml);
+    assert!(diags.is_empty(), "{diags:?}");
+    let web = root
+        .unwrap()
+        .get("services")
+        .unwrap()
+        .get("web")
+        .unwrap()
+        .clone();
+    let at = |n: &Node| yaml[n.span.start..n.span.end].to_string();
+    let command = web.get("command").unwrap();
+    assert_eq!(at(command), "[\n      \"a\",\n      \"b\"\n    ]");
+    assert_eq!(at(&command.as_seq().unwrap()[1]), "\"b\"");
+    let labels = web.get("labels").unwrap().as_seq().unwrap();
+    assert_eq!(
+        labels.iter().map(at).collect::<Vec<_>>()[..2],
+        ["\"x\"", "\"y\""]
+    );
+    assert_eq!(at(labels[2].get("k").unwrap()), "[\nv]");
+    let image = web.get("image").unwrap();
+    assert_eq!(sm.line_col(image.span), Some((15, 12)));
+    let e = web.as_map().unwrap().entry("image").unwrap();
+    assert_eq!(sm.line_col(e.key_span), Some((15, 5)));
+    assert_eq!(
+        web.get("environment").unwrap().get("A").unwrap().as_text(),
+        Some("1")
+    );
+}
+
+#[test]
+fn lenient_flow_indentation_keeps_other_errors_where_they_are() {
+    // The flow list is accepted; the unclosed quote later is the error.
+    let (root, diags, sm) = run("a: [\n1,\n2]\nb: 'x\n");
+    assert!(root.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(sm.line_col(diags.items()[0].span.unwrap()), Some((4, 4)));
+    // Duplicate keys after a repaired line point at the original text.
+    let (root, diags, sm) = run("a: [\n1]\nb: 1\nb: 2\n");
+    assert!(root.is_some());
+    let d = &diags.items()[0];
+    assert_eq!(d.code, compose_spec::Code::YamlDuplicateKey);
+    assert_eq!(sm.line_col(d.span.unwrap()), Some((4, 1)));
+    assert_eq!(sm.line_col(d.labels[0].span), Some((3, 1)));
+}
+
 fn big_compose(services: usize) -> String {
     let mut s = String::from("x-defaults: &defaults\n  restart: unless-stopped\n  logging:\n    driver: json-file\n\nservices:\n");
     for i in 0..services {
