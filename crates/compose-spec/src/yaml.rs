@@ -127,63 +127,171 @@ struct Outcome {
     root: Option<Node>,
     diags: Vec<Diagnostic>,
     repair: Option<Repair>,
+    /// Byte ranges of the `[ ]` / `{ }` collections, outermost merged, sorted.
+    flow: Vec<(usize, usize)>,
 }
 
-/// Spaces to insert at the start of a line (byte offset in the parsed text).
-#[derive(Debug, Clone, Copy)]
+/// Lines to indent: (byte offset of the line start in the parsed text, spaces).
+#[derive(Debug, Clone)]
 struct Repair {
-    line: usize,
-    spaces: usize,
+    lines: Vec<(usize, usize)>,
 }
 
 /// Parses `text`; when saphyr rejects under-indented lines inside `[ ]`/`{ }`
 /// that go-yaml accepts, parses again with those lines indented more (which
 /// does not change the meaning of flow content) and maps the spans back.
+///
+/// A repaired parse is kept only if every indented line ended up inside a flow
+/// collection. First all the flow collections the text seems to have are
+/// repaired at once (one more parse); failing that, one collection per parse,
+/// from where saphyr stops; failing that, one line per parse; failing that,
+/// the first parse's error stands.
 fn parse_lenient(text: &str, file: FileId, opts: ParseOptions) -> (Option<Node>, Vec<Diagnostic>) {
-    let first = Builder::new(text, file, opts).run();
-    let Some(mut repair) = first.repair else {
+    let first = Builder::new(text, file, opts, true).run();
+    let Some(repair) = first.repair.clone() else {
         return (first.root, first.diags);
     };
-    // Insertions as (byte offset in `text`, spaces), sorted by offset.
-    let mut inserts: Vec<(usize, usize)> = Vec::new();
-    let mut shifted = Shifts::default();
-    for _ in 0..MAX_REPAIRS {
-        let at = shifted.original(repair.line);
-        match inserts.binary_search_by_key(&at, |&(pos, _)| pos) {
-            Ok(i) => inserts[i].1 += repair.spaces,
-            Err(i) => inserts.insert(i, (at, repair.spaces)),
+    let mut everywhere = guess_flow_repairs(text);
+    for line in &repair.lines {
+        if !everywhere.lines.iter().any(|l| l.0 == line.0) {
+            everywhere.lines.push(*line);
         }
-        let (fixed, shifts) = apply_inserts(text, &inserts);
-        shifted = shifts;
-        let outcome = Builder::new(&fixed, file, opts).run();
-        match outcome.repair {
-            Some(next) => repair = next,
-            None => {
-                let failed_on_repaired_line = outcome.diags.iter().any(|d| {
-                    d.code == Code::YamlSyntax
-                        && d.span.is_some_and(|s| {
-                            let line = fixed[..s.start].rfind('\n').map_or(0, |i| i + 1);
-                            inserts
-                                .iter()
-                                .any(|&(pos, _)| shifted.original(line) == pos)
-                        })
-                });
-                if failed_on_repaired_line {
-                    break;
-                }
-                let mut root = outcome.root;
-                let mut diags = outcome.diags;
-                if let Some(root) = root.as_mut() {
-                    shifted.remap_node(root);
-                }
-                for d in &mut diags {
-                    shifted.remap_diag(d);
-                }
-                return (root, diags);
-            }
+    }
+    everywhere.lines.sort_unstable();
+    let attempts = [(everywhere, true), (repair.clone(), true), (repair, false)];
+    for (start, batch) in attempts {
+        if let Some(done) = reparse(text, file, opts, start, batch) {
+            return done;
         }
     }
     (first.root, first.diags)
+}
+
+/// The under-indented lines of every `[ ]` / `{ }` that seems to open a block
+/// value (after `key: `, `- ` or alone on its line), outside block scalars.
+fn guess_flow_repairs(text: &str) -> Repair {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    // Indentation of a block scalar's header line while skipping its content.
+    let mut block_scalar: Option<usize> = None;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        let indent = line.bytes().take_while(|&c| c == b' ').count();
+        let body = line[indent..].trim_end();
+        if let Some(header) = block_scalar {
+            if body.is_empty() || indent > header {
+                pos = line_end + 1;
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut rest = body;
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start();
+        }
+        if let Some(i) = rest.find(": ") {
+            if !rest[..i].contains(['"', '\'', '#']) {
+                rest = rest[i + 1..].trim_start();
+            }
+        }
+        if rest.starts_with(['|', '>']) && !rest.contains([' ', '#']) {
+            block_scalar = Some(indent);
+        } else if rest.starts_with(['[', '{']) {
+            let open = pos + indent + (body.len() - rest.len());
+            if let Some(end) = flow_end(text, open) {
+                let target = text[pos..open].chars().count() + 1;
+                let mut next = text[open..end].find('\n').map(|i| open + i + 1);
+                while let Some(start) = next.filter(|&start| start < end) {
+                    let n = text[start..].bytes().take_while(|&c| c == b' ').count();
+                    let first = text.as_bytes().get(start + n).copied();
+                    if n < target && !matches!(first, None | Some(b'\n' | b'\r' | b'#')) {
+                        lines.push((start, target - n));
+                    }
+                    next = text[start..end].find('\n').map(|i| start + i + 1);
+                }
+                // Carry on after the collection.
+                let after = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                pos = after + 1;
+                continue;
+            }
+        }
+        pos = line_end + 1;
+    }
+    Repair { lines }
+}
+
+fn reparse(
+    text: &str,
+    file: FileId,
+    opts: ParseOptions,
+    mut repair: Repair,
+    batch: bool,
+) -> Option<(Option<Node>, Vec<Diagnostic>)> {
+    // Insertions as (byte offset in `text`, spaces), sorted by offset.
+    let mut inserts: Vec<(usize, usize)> = Vec::new();
+    let mut shifts = Shifts::default();
+    for _ in 0..MAX_REPAIRS {
+        let lines = if batch {
+            &repair.lines[..]
+        } else {
+            &repair.lines[..1.min(repair.lines.len())]
+        };
+        for &(line, spaces) in lines {
+            let at = shifts.original(line);
+            match inserts.binary_search_by_key(&at, |&(pos, _)| pos) {
+                Ok(i) => inserts[i].1 += spaces,
+                Err(i) => inserts.insert(i, (at, spaces)),
+            }
+        }
+        let fixed;
+        (fixed, shifts) = apply_inserts(text, &inserts);
+        let outcome = Builder::new(&fixed, file, opts, batch).run();
+        if let Some(next) = outcome.repair {
+            repair = next;
+            continue;
+        }
+        // Every indented line must be flow content, and must not be where the
+        // parse failed now.
+        let in_flow = |at: usize| {
+            let i = outcome.flow.partition_point(|&(start, _)| start <= at);
+            i > 0 && at < outcome.flow[i - 1].1
+        };
+        for &(start, len, _) in &shifts.runs {
+            let content = start + len;
+            let first = fixed[content..]
+                .find(|c: char| c != ' ' && c != '\t')
+                .map_or(fixed.len(), |i| content + i);
+            let blank = matches!(
+                fixed.as_bytes().get(first),
+                None | Some(b'\n' | b'\r' | b'#')
+            );
+            if !blank && !in_flow(first) {
+                return None;
+            }
+            let line_end = fixed[content..]
+                .find('\n')
+                .map_or(fixed.len(), |i| content + i);
+            let failed_here = outcome.diags.iter().any(|d| {
+                d.code == Code::YamlSyntax
+                    && d.span
+                        .is_some_and(|s| s.start >= start && s.start <= line_end)
+            });
+            if failed_here {
+                return None;
+            }
+        }
+        let mut root = outcome.root;
+        let mut diags = outcome.diags;
+        if let Some(root) = root.as_mut() {
+            shifts.remap_node(root);
+        }
+        for d in &mut diags {
+            shifts.remap_diag(d);
+        }
+        return Some((root, diags));
+    }
+    None
 }
 
 /// `text` with spaces inserted, and the map back to `text`'s offsets.
@@ -200,6 +308,53 @@ fn apply_inserts(text: &str, inserts: &[(usize, usize)]) -> (String, Shifts) {
     }
     out.push_str(&text[last..]);
     (out, shifts)
+}
+
+/// Where a flow collection opened at `open` (a `[` or `{`) closes: the offset
+/// just past its bracket. Skips quoted scalars and comments; `None` when it
+/// does not close.
+fn flow_end(text: &str, open: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    // The last significant byte: a quote only opens a scalar at a node's start.
+    let mut prev = b'[';
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'"' | b'\'' if matches!(prev, b'[' | b'{' | b',' | b':' | b'?') => {
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if c == b'"' => i += 1,
+                        b'\'' if c == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                        q if q == c => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            prev = c;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Maps offsets of a text with inserted runs of spaces back to the original.
@@ -383,10 +538,14 @@ struct Builder<'t> {
     line_starts: Option<Vec<usize>>,
     /// Set when the parse failed on flow content that go-yaml would accept.
     repair: Option<Repair>,
+    /// Whether a repair covers a whole flow collection or one line.
+    batch_repairs: bool,
+    /// Byte ranges of the flow collections closed so far.
+    flow: Vec<(usize, usize)>,
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, file: FileId, opts: ParseOptions) -> Self {
+    fn new(text: &'t str, file: FileId, opts: ParseOptions, batch_repairs: bool) -> Self {
         Builder {
             text,
             file,
@@ -400,6 +559,8 @@ impl<'t> Builder<'t> {
             documents: 0,
             line_starts: None,
             repair: None,
+            batch_repairs,
+            flow: Vec::new(),
         }
     }
 
@@ -488,11 +649,26 @@ impl<'t> Builder<'t> {
         self.outcome(Some(root))
     }
 
-    fn outcome(self, root: Option<Node>) -> Outcome {
+    fn outcome(mut self, root: Option<Node>) -> Outcome {
+        // Collections still open when the parse stopped run to the end.
+        let len = self.text.len();
+        let open = self.stack.iter().filter(|f| f.flow).map(|f| (f.start, len));
+        self.flow.extend(open.collect::<Vec<_>>());
+        // Outermost ranges only, sorted: the inner ones lie inside them.
+        self.flow
+            .sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        let mut flow: Vec<(usize, usize)> = Vec::with_capacity(self.flow.len());
+        for (start, end) in self.flow {
+            match flow.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => flow.push((start, end)),
+            }
+        }
         Outcome {
             root,
             diags: self.diags,
             repair: self.repair,
+            flow,
         }
     }
 
@@ -793,20 +969,39 @@ impl<'t> Builder<'t> {
     /// go-yaml (like libyaml) does not check the indentation of the lines inside
     /// `[ ]` and `{ }`, saphyr does (YAML 1.2): a line there that is indented
     /// less than its key (typically a closing `]` under the key) fails here and
-    /// not in docker compose. Returns how to indent the line at `at` so that
-    /// saphyr accepts it, when `at` is inside a flow collection.
+    /// not in docker compose. When `at` is inside a flow collection, returns
+    /// the lines to indent: the failing one and, in batch mode, the other
+    /// under-indented lines up to the end of the outermost flow collection.
     fn flow_repair(&self, at: usize) -> Option<Repair> {
         let flow = self.stack.iter().find(|f| f.flow)?;
-        let opening_line = self.text[..flow.start].rfind('\n').map_or(0, |i| i + 1);
+        let text = self.text;
+        let opening_line = text[..flow.start].rfind('\n').map_or(0, |i| i + 1);
         // Deeper than the opening bracket is deeper than whatever saphyr wants
         // (the key's column + 1), and deeper flow content means nothing more.
-        let target = self.text[opening_line..flow.start].chars().count() + 1;
-        let line = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let current = self.text[line..at].chars().count();
-        (line > flow.start && current < target).then_some(Repair {
-            line,
-            spaces: target - current,
-        })
+        let target = text[opening_line..flow.start].chars().count() + 1;
+        let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let current = text[line..at].chars().count();
+        if line <= flow.start || current >= target {
+            return None;
+        }
+        let mut lines = vec![(line, target - current)];
+        let end = if self.batch_repairs {
+            flow_end(text, flow.start)
+        } else {
+            None
+        };
+        if let Some(end) = end.filter(|&end| end > at) {
+            let mut next = text[at..].find('\n').map(|i| at + i + 1);
+            while let Some(start) = next.filter(|&start| start < end) {
+                let indent = text[start..].bytes().take_while(|&c| c == b' ').count();
+                let first = text.as_bytes().get(start + indent).copied();
+                if indent < target && !matches!(first, None | Some(b'\n' | b'\r' | b'#')) {
+                    lines.push((start, target - indent));
+                }
+                next = text[start..].find('\n').map(|i| start + i + 1);
+            }
+        }
+        Some(Repair { lines })
     }
 
     fn open(
@@ -871,6 +1066,9 @@ impl<'t> Builder<'t> {
         // A flow collection ends with its bracket; a block one ends where its
         // last child does (saphyr puts the block end at the next token).
         let close = if frame.flow { end } else { frame.last_end };
+        if frame.flow {
+            self.flow.push((frame.start, close));
+        }
         let span = self.span(frame.start, close.max(frame.start));
         let value = match frame.kind {
             Kind::Seq(items) => Value::Seq(items),

@@ -783,12 +783,41 @@ fn flow_content_indented_less_than_its_key_is_accepted_like_go_yaml() {
 }
 
 #[test]
+fn many_under_indented_flow_collections_parse_in_one_go() {
+    let mut yaml = String::from("services:\n");
+    for i in 0..500 {
+        yaml.push_str(&format!(
+            "  s{i}:\n    command: [\n  \"run\",\n\"{i}\"\n    ]\n    environment: {{\n A: \"{i}\"\n  }}\n    script: |\n      x: [\n      y\n    image: img{i}\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let (root, diags, sm) = run(&yaml);
+    let elapsed = started.elapsed();
+    assert!(diags.is_empty(), "{diags:?}");
+    let services = root.unwrap().get("services").unwrap().clone();
+    assert_eq!(services.as_map().unwrap().len(), 500);
+    let last = services.get("s499").unwrap();
+    let cmd = last.get("command").unwrap().as_seq().unwrap();
+    assert_eq!(&yaml[cmd[1].span.start..cmd[1].span.end], "\"499\"");
+    assert_eq!(last.get("script").unwrap().as_str(), Some("x: [\ny\n"));
+    let image = last.get("image").unwrap();
+    assert_eq!(&yaml[image.span.start..image.span.end], "img499");
+    assert_eq!(sm.line_col(image.span).unwrap().0, 1 + 500 * 12);
+    assert!(elapsed.as_secs() < 5, "took {elapsed:?}");
+}
+
+#[test]
 fn lenient_flow_indentation_keeps_other_errors_where_they_are() {
     // The flow list is accepted; the unclosed quote later is the error.
     let (root, diags, sm) = run("a: [\n1,\n2]\nb: 'x\n");
     assert!(root.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(sm.line_col(diags.items()[0].span.unwrap()), Some((4, 4)));
+    // An error inside the repaired list is reported where it is.
+    let (root, diags, sm) = run("a: [\n1,\n'x\n");
+    assert!(root.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(sm.line_col(diags.items()[0].span.unwrap()), Some((3, 1)));
     // Duplicate keys after a repaired line point at the original text.
     let (root, diags, sm) = run("a: [\n1]\nb: 1\nb: 2\n");
     assert!(root.is_some());
