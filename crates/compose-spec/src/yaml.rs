@@ -21,7 +21,11 @@
 //!   `!override`) gets [`Style::DoubleQuoted`] when it was plain, so that it
 //!   resolves as a string; one tagged `!!int`, `!!float`, `!!bool` or `!!null`
 //!   gets [`Style::Plain`] when its text resolves to that type, and is an error
-//!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int").
+//!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int");
+//! * like go-yaml (and unlike YAML 1.2, which saphyr follows), lines inside
+//!   `[ ]` / `{ }` may be indented less than their key, as in a list closed by a
+//!   `]` under its key: such lines are re-indented and the text parsed again,
+//!   spans pointing at the original text (see `parse_lenient`).
 //!
 //! Spans are byte ranges (saphyr reports character indices; they are converted).
 //! A scalar's span covers its token, quotes included, anchor and tag excluded;
