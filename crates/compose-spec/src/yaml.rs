@@ -123,7 +123,7 @@ pub fn parse_with(
     }
 }
 
-/// How many lines [`parse_lenient`] re-indents before giving up.
+/// How many times [`parse_lenient`] parses a repaired text before giving up.
 const MAX_REPAIRS: usize = 200;
 
 /// What one parse of a text gave.
@@ -163,8 +163,9 @@ fn parse_lenient(text: &str, file: FileId, opts: ParseOptions) -> (Option<Node>,
     }
     everywhere.lines.sort_unstable();
     let attempts = [(everywhere, true), (repair.clone(), true), (repair, false)];
+    let mut budget = MAX_REPAIRS;
     for (start, batch) in attempts {
-        if let Some(done) = reparse(text, file, opts, start, batch) {
+        if let Some(done) = reparse(text, file, opts, start, batch, &mut budget) {
             return done;
         }
     }
@@ -231,11 +232,13 @@ fn reparse(
     opts: ParseOptions,
     mut repair: Repair,
     batch: bool,
+    budget: &mut usize,
 ) -> Option<(Option<Node>, Vec<Diagnostic>)> {
     // Insertions as (byte offset in `text`, spaces), sorted by offset.
     let mut inserts: Vec<(usize, usize)> = Vec::new();
     let mut shifts = Shifts::default();
-    for _ in 0..MAX_REPAIRS {
+    while *budget > 0 {
+        *budget -= 1;
         let lines = if batch {
             &repair.lines[..]
         } else {
