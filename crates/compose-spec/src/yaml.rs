@@ -200,7 +200,14 @@ fn guess_flow_repairs(text: &str) -> Repair {
                 rest = rest[i + 1..].trim_start();
             }
         }
-        if rest.starts_with(['|', '>']) && !rest.contains([' ', '#']) {
+        let header = rest.split([' ', '\t']).next().unwrap_or("");
+        let after_header = rest[header.len()..].trim_start();
+        if header.starts_with(['|', '>'])
+            && header[1..]
+                .bytes()
+                .all(|c| matches!(c, b'-' | b'+' | b'1'..=b'9'))
+            && (after_header.is_empty() || after_header.starts_with('#'))
+        {
             block_scalar = Some(indent);
         } else if rest.starts_with(['[', '{']) {
             let open = pos + indent + (body.len() - rest.len());
