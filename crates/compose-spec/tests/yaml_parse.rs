@@ -384,6 +384,19 @@ yaml::merge-key 9:5-9:5 at d.<<: the value of a `<<` merge key must be a mapping
 fn tags() {
     check_table(&[
         (
+            "x: !reset {a: 1}\ny: !override\n  - 1\nz: !reset 'q'\nw: &w !override\n  k: v\nv: *w\n",
+            r#"map 1:1-7:6
+  "x"@1:1: !reset map 1:11-1:17
+      "a"@1:12: plain "1" 1:15-1:16
+  "y"@2:1: !override seq 3:3-3:6
+      - plain "1" 3:5-3:6
+  "z"@4:1: !reset sq "q" 4:11-4:14
+  "w"@5:1: !override map 6:3-6:7
+      "k"@6:3: plain "v" 6:6-6:7
+  "v"@7:1: !override map 7:4-7:6
+      "k"@6:3: plain "v" 6:6-6:7"#,
+        ),
+        (
             "a: !reset\nb: !reset []\nc: !override {x: 1}\nd: !override 3\ne: !!str 123\nf: !!int \"8080\"\ng: !!int abc\nh: !custom 1\ni: !!str\nj: ! 12\nk: !!float 1\n",
             r#"map 1:1-11:13
   "a"@1:1: !reset null 1:4-1:10
