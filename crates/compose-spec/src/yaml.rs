@@ -21,12 +21,19 @@
 //!   `!override`) gets [`Style::DoubleQuoted`] when it was plain, so that it
 //!   resolves as a string; one tagged `!!int`, `!!float`, `!!bool` or `!!null`
 //!   gets [`Style::Plain`] when its text resolves to that type, and is an error
-//!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int").
+//!   otherwise (go-yaml: "cannot decode !!str `x` as a !!int");
+//! * like go-yaml (and unlike YAML 1.2, which saphyr follows), lines inside
+//!   `[ ]` / `{ }` may be indented less than their key, as in a list closed by a
+//!   `]` under its key: such lines are re-indented and the text parsed again,
+//!   spans pointing at the original text (see `parse_lenient`).
 //!
 //! Spans are byte ranges (saphyr reports character indices; they are converted).
-//! A scalar's span covers its token (quotes included, the anchor and tag
-//! excluded); a collection's span runs from its first token (`[`, `{`, the
-//! first key or `-`) to the end of its last child or closing bracket.
+//! A scalar's span covers its token, quotes included, anchor and tag excluded;
+//! a block scalar's covers its content lines (not the `|`/`>` header nor the
+//! trailing blank lines); an empty value is a zero-width span at its `:` (or
+//! covers its tag, as in `key: !reset`). A collection's span runs from its first
+//! token (`[`, `{`, the first key or `-`) to its closing bracket or the end of
+//! its last child. A map entry's `key_span` is the key's span.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::node::{
@@ -97,7 +104,7 @@ pub fn parse_with(
 ) -> Option<Node> {
     // saphyr-parser is not supposed to panic, but a panic in a dependency must
     // not take the whole load down: it becomes a diagnostic.
-    let run = std::panic::catch_unwind(|| Builder::new(text, file, opts).run());
+    let run = std::panic::catch_unwind(|| parse_lenient(text, file, opts));
     match run {
         Ok((root, found)) => {
             diags.extend(found);
@@ -112,6 +119,302 @@ pub fn parse_with(
                     ),
             );
             None
+        }
+    }
+}
+
+/// How many times [`parse_lenient`] parses a repaired text before giving up.
+const MAX_REPAIRS: usize = 200;
+
+/// What one parse of a text gave.
+struct Outcome {
+    root: Option<Node>,
+    diags: Vec<Diagnostic>,
+    repair: Option<Repair>,
+    /// Byte ranges of the `[ ]` / `{ }` collections, outermost merged, sorted.
+    flow: Vec<(usize, usize)>,
+}
+
+/// Lines to indent: (byte offset of the line start in the parsed text, spaces).
+#[derive(Debug, Clone)]
+struct Repair {
+    lines: Vec<(usize, usize)>,
+}
+
+/// Parses `text`; when saphyr rejects under-indented lines inside `[ ]`/`{ }`
+/// that go-yaml accepts, parses again with those lines indented more (which
+/// does not change the meaning of flow content) and maps the spans back.
+///
+/// A repaired parse is kept only if every indented line ended up inside a flow
+/// collection. First all the flow collections the text seems to have are
+/// repaired at once (one more parse); failing that, one collection per parse,
+/// from where saphyr stops; failing that, one line per parse; failing that,
+/// the first parse's error stands.
+fn parse_lenient(text: &str, file: FileId, opts: ParseOptions) -> (Option<Node>, Vec<Diagnostic>) {
+    let first = Builder::new(text, file, opts, true).run();
+    let Some(repair) = first.repair.clone() else {
+        return (first.root, first.diags);
+    };
+    let mut everywhere = guess_flow_repairs(text);
+    for line in &repair.lines {
+        if !everywhere.lines.iter().any(|l| l.0 == line.0) {
+            everywhere.lines.push(*line);
+        }
+    }
+    everywhere.lines.sort_unstable();
+    let attempts = [(everywhere, true), (repair.clone(), true), (repair, false)];
+    let mut budget = MAX_REPAIRS;
+    for (start, batch) in attempts {
+        if let Some(done) = reparse(text, file, opts, start, batch, &mut budget) {
+            return done;
+        }
+    }
+    (first.root, first.diags)
+}
+
+/// The under-indented lines of every `[ ]` / `{ }` that seems to open a block
+/// value (after `key: `, `- ` or alone on its line), outside block scalars.
+fn guess_flow_repairs(text: &str) -> Repair {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    // Indentation of a block scalar's header line while skipping its content.
+    let mut block_scalar: Option<usize> = None;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_end];
+        let indent = line.bytes().take_while(|&c| c == b' ').count();
+        let body = line[indent..].trim_end();
+        if let Some(header) = block_scalar {
+            if body.is_empty() || indent > header {
+                pos = line_end + 1;
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut rest = body;
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start();
+        }
+        if let Some(i) = rest.find(": ") {
+            if !rest[..i].contains(['"', '\'', '#']) {
+                rest = rest[i + 1..].trim_start();
+            }
+        }
+        let header = rest.split([' ', '\t']).next().unwrap_or("");
+        let after_header = rest[header.len()..].trim_start();
+        if header.starts_with(['|', '>'])
+            && header[1..]
+                .bytes()
+                .all(|c| matches!(c, b'-' | b'+' | b'1'..=b'9'))
+            && (after_header.is_empty() || after_header.starts_with('#'))
+        {
+            block_scalar = Some(indent);
+        } else if rest.starts_with(['[', '{']) {
+            let open = pos + indent + (body.len() - rest.len());
+            if let Some(end) = flow_end(text, open) {
+                let target = text[pos..open].chars().count() + 1;
+                let mut next = text[open..end].find('\n').map(|i| open + i + 1);
+                while let Some(start) = next.filter(|&start| start < end) {
+                    let n = text[start..].bytes().take_while(|&c| c == b' ').count();
+                    let first = text.as_bytes().get(start + n).copied();
+                    if n < target && !matches!(first, None | Some(b'\n' | b'\r' | b'#')) {
+                        lines.push((start, target - n));
+                    }
+                    next = text[start..end].find('\n').map(|i| start + i + 1);
+                }
+                // Carry on after the collection.
+                let after = text[end..].find('\n').map_or(text.len(), |i| end + i);
+                pos = after + 1;
+                continue;
+            }
+        }
+        pos = line_end + 1;
+    }
+    Repair { lines }
+}
+
+fn reparse(
+    text: &str,
+    file: FileId,
+    opts: ParseOptions,
+    mut repair: Repair,
+    batch: bool,
+    budget: &mut usize,
+) -> Option<(Option<Node>, Vec<Diagnostic>)> {
+    // Insertions as (byte offset in `text`, spaces), sorted by offset.
+    let mut inserts: Vec<(usize, usize)> = Vec::new();
+    let mut shifts = Shifts::default();
+    while *budget > 0 {
+        *budget -= 1;
+        let lines = if batch {
+            &repair.lines[..]
+        } else {
+            &repair.lines[..1.min(repair.lines.len())]
+        };
+        for &(line, spaces) in lines {
+            let at = shifts.original(line);
+            match inserts.binary_search_by_key(&at, |&(pos, _)| pos) {
+                Ok(i) => inserts[i].1 += spaces,
+                Err(i) => inserts.insert(i, (at, spaces)),
+            }
+        }
+        let fixed;
+        (fixed, shifts) = apply_inserts(text, &inserts);
+        let outcome = Builder::new(&fixed, file, opts, batch).run();
+        if let Some(next) = outcome.repair {
+            repair = next;
+            continue;
+        }
+        // Every indented line must be flow content, and must not be where the
+        // parse failed now.
+        let in_flow = |at: usize| {
+            let i = outcome.flow.partition_point(|&(start, _)| start <= at);
+            i > 0 && at < outcome.flow[i - 1].1
+        };
+        for &(start, len, _) in &shifts.runs {
+            let content = start + len;
+            let first = fixed[content..]
+                .find(|c: char| c != ' ' && c != '\t')
+                .map_or(fixed.len(), |i| content + i);
+            let blank = matches!(
+                fixed.as_bytes().get(first),
+                None | Some(b'\n' | b'\r' | b'#')
+            );
+            if !blank && !in_flow(first) {
+                return None;
+            }
+            let line_end = fixed[content..]
+                .find('\n')
+                .map_or(fixed.len(), |i| content + i);
+            let failed_here = outcome.diags.iter().any(|d| {
+                d.code == Code::YamlSyntax
+                    && d.span
+                        .is_some_and(|s| s.start >= start && s.start <= line_end)
+            });
+            if failed_here {
+                return None;
+            }
+        }
+        let mut root = outcome.root;
+        let mut diags = outcome.diags;
+        if let Some(root) = root.as_mut() {
+            shifts.remap_node(root);
+        }
+        for d in &mut diags {
+            shifts.remap_diag(d);
+        }
+        return Some((root, diags));
+    }
+    None
+}
+
+/// `text` with spaces inserted, and the map back to `text`'s offsets.
+fn apply_inserts(text: &str, inserts: &[(usize, usize)]) -> (String, Shifts) {
+    let extra: usize = inserts.iter().map(|&(_, n)| n).sum();
+    let mut out = String::with_capacity(text.len() + extra);
+    let mut shifts = Shifts::default();
+    let mut last = 0;
+    for &(pos, n) in inserts {
+        out.push_str(&text[last..pos]);
+        shifts.runs.push((out.len(), n, pos));
+        out.extend(std::iter::repeat_n(' ', n));
+        last = pos;
+    }
+    out.push_str(&text[last..]);
+    (out, shifts)
+}
+
+/// Where a flow collection opened at `open` (a `[` or `{`) closes: the offset
+/// just past its bracket. Skips quoted scalars and comments; `None` when it
+/// does not close.
+fn flow_end(text: &str, open: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    // The last significant byte: a quote only opens a scalar at a node's start.
+    let mut prev = b'[';
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            b'"' | b'\'' if matches!(prev, b'[' | b'{' | b',' | b':' | b'?') => {
+                i += 1;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if c == b'"' => i += 1,
+                        b'\'' if c == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                        q if q == c => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            prev = c;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Maps offsets of a text with inserted runs of spaces back to the original.
+#[derive(Default)]
+struct Shifts {
+    /// (offset of the run in the new text, its length, offset in the original).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl Shifts {
+    fn original(&self, at: usize) -> usize {
+        let i = self.runs.partition_point(|&(start, _, _)| start <= at);
+        let Some(&(start, len, orig)) = i.checked_sub(1).and_then(|i| self.runs.get(i)) else {
+            return at;
+        };
+        if at < start + len {
+            orig
+        } else {
+            orig + (at - start - len)
+        }
+    }
+
+    fn span(&self, s: Span) -> Span {
+        Span::new(s.file, self.original(s.start), self.original(s.end))
+    }
+
+    fn remap_node(&self, node: &mut Node) {
+        node.span = self.span(node.span);
+        match &mut node.value {
+            Value::Seq(items) => items.iter_mut().for_each(|n| self.remap_node(n)),
+            Value::Map(map) => {
+                let mut out = Map::new();
+                for (k, mut e) in std::mem::take(map) {
+                    self.remap_node(&mut e.value);
+                    out.insert(k, self.span(e.key_span), e.value);
+                }
+                *map = out;
+            }
+            Value::Null | Value::Scalar(_) => {}
+        }
+    }
+
+    fn remap_diag(&self, d: &mut Diagnostic) {
+        d.span = d.span.map(|s| self.span(s));
+        for l in &mut d.labels {
+            l.span = self.span(l.span);
         }
     }
 }
@@ -162,6 +465,8 @@ struct Done {
     node: Node,
     /// Nodes in the subtree, mapping keys included (for the alias budget).
     count: usize,
+    /// Levels of nesting in the subtree (a scalar is 1).
+    height: usize,
     /// Whether it is an alias (go-yaml: `<<: *seq` is refused even when the
     /// sequence holds maps).
     from_alias: bool,
@@ -173,8 +478,12 @@ struct Done {
 enum Pending {
     /// A key.
     Key,
-    /// The value of this key.
-    Value { key: String, span: Span },
+    /// The value of this key (`loose`: a non-string key, already reported).
+    Value {
+        key: String,
+        span: Span,
+        loose: bool,
+    },
     /// The value of a `<<` merge key.
     Merge { span: Span },
     /// The value of a rejected key: dropped.
@@ -204,16 +513,21 @@ struct Frame {
     kind: Kind,
     /// Byte offset of the first token of the content (after anchor and tag).
     start: usize,
+    /// Whether it is a `[ ]` / `{ }` collection.
+    flow: bool,
     /// End of the last child seen.
     last_end: usize,
     tag: Option<Tag>,
     anchor: usize,
     count: usize,
+    /// Height of the tallest child so far.
+    height: usize,
 }
 
 struct Anchored {
     node: Node,
     count: usize,
+    height: usize,
 }
 
 /// Whether the event loop goes on.
@@ -234,10 +548,18 @@ struct Builder<'t> {
     expanded: usize,
     root: Option<Node>,
     documents: usize,
+    /// Byte offsets of line starts, computed on the first duplicate key.
+    line_starts: Option<Vec<usize>>,
+    /// Set when the parse failed on flow content that go-yaml would accept.
+    repair: Option<Repair>,
+    /// Whether a repair covers a whole flow collection or one line.
+    batch_repairs: bool,
+    /// Byte ranges of the flow collections closed so far.
+    flow: Vec<(usize, usize)>,
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, file: FileId, opts: ParseOptions) -> Self {
+    fn new(text: &'t str, file: FileId, opts: ParseOptions, batch_repairs: bool) -> Self {
         Builder {
             text,
             file,
@@ -249,10 +571,28 @@ impl<'t> Builder<'t> {
             expanded: 0,
             root: None,
             documents: 0,
+            line_starts: None,
+            repair: None,
+            batch_repairs,
+            flow: Vec::new(),
         }
     }
 
-    fn run(mut self) -> (Option<Node>, Vec<Diagnostic>) {
+    /// 1-based line of a byte offset.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let text = self.text;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        match starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    fn run(mut self) -> Outcome {
         let mut parser = Parser::new_from_str(self.text);
         let mut unknown_anchors = 0;
         loop {
@@ -263,13 +603,16 @@ impl<'t> Builder<'t> {
                     // saphyr reports an unknown alias as an error after having
                     // consumed the alias token: the parse can go on, with a null
                     // in its place, so that every unknown alias gets reported.
-                    if e.info() == UNKNOWN_ANCHOR && unknown_anchors < MAX_UNKNOWN_ANCHORS {
+                    if e.info() == UNKNOWN_ANCHOR {
                         unknown_anchors += 1;
                         self.unknown_anchor(&e);
-                        continue;
+                        if unknown_anchors < MAX_UNKNOWN_ANCHORS {
+                            continue;
+                        }
+                        return self.outcome(None);
                     }
                     self.syntax_error(&e);
-                    return (None, self.diags);
+                    return self.outcome(None);
                 }
             };
             let start = self.offsets.byte(span.start.index());
@@ -295,10 +638,10 @@ impl<'t> Builder<'t> {
                     };
                     self.open(Kind::Map(frame), anchor, tag.as_deref(), start, end)
                 }
-                Event::SequenceEnd | Event::MappingEnd => self.close(start, end),
+                Event::SequenceEnd | Event::MappingEnd => self.close(end),
             };
             if let Flow::Fatal = flow {
-                return (None, self.diags);
+                return self.outcome(None);
             }
         }
         if !self.stack.is_empty() {
@@ -311,13 +654,36 @@ impl<'t> Builder<'t> {
             .with_span(self.span(at, at))
             .with_help("check that every `[` and `{` is closed");
             self.diags.push(d);
-            return (None, self.diags);
+            return self.outcome(None);
         }
         let root = self
             .root
             .take()
             .unwrap_or_else(|| Node::null(self.span(0, 0)));
-        (Some(root), self.diags)
+        self.outcome(Some(root))
+    }
+
+    fn outcome(mut self, root: Option<Node>) -> Outcome {
+        // Collections still open when the parse stopped run to the end.
+        let len = self.text.len();
+        let open = self.stack.iter().filter(|f| f.flow).map(|f| (f.start, len));
+        self.flow.extend(open.collect::<Vec<_>>());
+        // Outermost ranges only, sorted: the inner ones lie inside them.
+        self.flow
+            .sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        let mut flow: Vec<(usize, usize)> = Vec::with_capacity(self.flow.len());
+        for (start, end) in self.flow {
+            match flow.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => flow.push((start, end)),
+            }
+        }
+        Outcome {
+            root,
+            diags: self.diags,
+            repair: self.repair,
+            flow,
+        }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -344,35 +710,12 @@ impl<'t> Builder<'t> {
 
     /// The key path of the child about to be delivered to the innermost frame.
     fn child_path(&self) -> KeyPath {
-        let mut path = KeyPath::root();
-        for frame in &self.stack {
-            match &frame.kind {
-                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-                Kind::Map(m) => match &m.pending {
-                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
-                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
-                    Pending::Key | Pending::Skip => {}
-                },
-            }
-        }
-        path
+        path_through(&self.stack)
     }
 
     /// The key path of the innermost frame itself.
     fn frame_path(&self) -> KeyPath {
-        let mut path = KeyPath::root();
-        let n = self.stack.len().saturating_sub(1);
-        for frame in &self.stack[..n] {
-            match &frame.kind {
-                Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-                Kind::Map(m) => match &m.pending {
-                    Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
-                    Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
-                    Pending::Key | Pending::Skip => {}
-                },
-            }
-        }
-        path
+        path_through(&self.stack[..self.stack.len().saturating_sub(1)])
     }
 
     /// Skips an anchor and a tag (and the blanks and comments after them) from
@@ -416,7 +759,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn scalar(
         &mut self,
         text: Cow<'_, str>,
@@ -426,6 +768,7 @@ impl<'t> Builder<'t> {
         start: usize,
         end: usize,
     ) -> Done {
+        let has_properties = has_anchor || tag.is_some();
         let tag = tag.and_then(convert_tag);
         let style = match style {
             ScalarStyle::Plain => Style::Plain,
@@ -438,11 +781,18 @@ impl<'t> Builder<'t> {
         // The span: the token without its anchor and tag; block scalars without
         // their trailing blank lines.
         let mut s = start;
-        if (has_anchor || tag.is_some()) && !empty {
+        if has_properties && !empty {
             s = self.skip_properties(start, end);
         }
         let mut e = end;
         if matches!(style, Style::Literal | Style::Folded) {
+            // Like an untagged block scalar, start at the content, after the
+            // `|`/`>` header line.
+            if has_properties && matches!(self.text.as_bytes().get(s), Some(b'|' | b'>')) {
+                let line_end = self.text[s..e].find('\n').map_or(e, |i| s + i + 1);
+                let rest = &self.text[line_end..e];
+                s = line_end + (rest.len() - rest.trim_start_matches(' ').len());
+            }
             let trimmed = self.text[s..e].trim_end_matches([' ', '\t', '\r', '\n']);
             e = s + trimmed.len();
         }
@@ -469,6 +819,7 @@ impl<'t> Builder<'t> {
         Done {
             node,
             count: 1,
+            height: 1,
             from_alias: false,
             broken: false,
         }
@@ -527,6 +878,7 @@ impl<'t> Builder<'t> {
             return self.deliver(Done {
                 node: Node::null(span),
                 count: 1,
+                height: 1,
                 from_alias: true,
                 broken: true,
             });
@@ -548,11 +900,26 @@ impl<'t> Builder<'t> {
             self.diags.push(d);
             return Flow::Fatal;
         }
+        let height = anchored.height;
+        if self.stack.len() + height > MAX_DEPTH {
+            // Aliases nested in anchored values can build a tree deeper than the
+            // text is: keep the depth bound (the tree is walked recursively).
+            let d = Diagnostic::error(
+                Code::YamlSyntax,
+                format!("aliases build collections nested more than {MAX_DEPTH} levels deep"),
+            )
+            .with_path(self.child_path().to_string())
+            .with_span(span)
+            .with_help("flatten the document: compose files never need this much nesting");
+            self.diags.push(d);
+            return Flow::Fatal;
+        }
         let mut node = anchored.node.clone();
         node.span = span;
         self.deliver(Done {
             node,
             count,
+            height,
             from_alias: true,
             broken: false,
         })
@@ -561,7 +928,12 @@ impl<'t> Builder<'t> {
     fn unknown_anchor(&mut self, e: &ScanError) {
         let start = self.offsets.byte(e.marker().index());
         let name = alias_name(self.text, start);
-        let end = (start + 1 + name.len()).min(self.text.len());
+        // `*` and the name (a sub-slice of the text, so on char boundaries).
+        let end = if self.text[start..].starts_with('*') {
+            start + 1 + name.len()
+        } else {
+            start
+        };
         let span = self.span(start, end);
         let d = Diagnostic::error(Code::YamlUnknownAnchor, format!("unknown anchor `{name}` referenced by `*{name}`"))
             .with_path(self.child_path().to_string())
@@ -575,17 +947,28 @@ impl<'t> Builder<'t> {
         let _ = self.deliver(Done {
             node: Node::null(span),
             count: 1,
+            height: 1,
             from_alias: true,
             broken: true,
         });
     }
 
     fn syntax_error(&mut self, e: &ScanError) {
-        let start = self.offsets.byte(e.marker().index());
+        let mut start = self.offsets.byte(e.marker().index());
+        if e.info().contains("tab") {
+            // Point at the offending tab rather than just after it.
+            let before = self.text[..start].trim_end_matches('\t');
+            if before.len() < start && (before.is_empty() || before.ends_with('\n')) {
+                start = before.len();
+            }
+        }
         let end = match self.text[start..].chars().next() {
             Some(c) if c != '\n' && c != '\r' => start + c.len_utf8(),
             _ => start,
         };
+        if e.info().starts_with("invalid indentation") {
+            self.repair = self.flow_repair(start);
+        }
         let (message, help) = describe_scan_error(e.info());
         let mut d = Diagnostic::error(Code::YamlSyntax, message)
             .with_span(self.span(start, end))
@@ -595,6 +978,44 @@ impl<'t> Builder<'t> {
             d = d.with_path(path.to_string());
         }
         self.diags.push(d);
+    }
+
+    /// go-yaml (like libyaml) does not check the indentation of the lines inside
+    /// `[ ]` and `{ }`, saphyr does (YAML 1.2): a line there that is indented
+    /// less than its key (typically a closing `]` under the key) fails here and
+    /// not in docker compose. When `at` is inside a flow collection, returns
+    /// the lines to indent: the failing one and, in batch mode, the other
+    /// under-indented lines up to the end of the outermost flow collection.
+    fn flow_repair(&self, at: usize) -> Option<Repair> {
+        let flow = self.stack.iter().find(|f| f.flow)?;
+        let text = self.text;
+        let opening_line = text[..flow.start].rfind('\n').map_or(0, |i| i + 1);
+        // Deeper than the opening bracket is deeper than whatever saphyr wants
+        // (the key's column + 1), and deeper flow content means nothing more.
+        let target = text[opening_line..flow.start].chars().count() + 1;
+        let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let current = text[line..at].chars().count();
+        if line <= flow.start || current >= target {
+            return None;
+        }
+        let mut lines = vec![(line, target - current)];
+        let end = if self.batch_repairs {
+            flow_end(text, flow.start)
+        } else {
+            None
+        };
+        if let Some(end) = end.filter(|&end| end > at) {
+            let mut next = text[at..].find('\n').map(|i| at + i + 1);
+            while let Some(start) = next.filter(|&start| start < end) {
+                let indent = text[start..].bytes().take_while(|&c| c == b' ').count();
+                let first = text.as_bytes().get(start + indent).copied();
+                if indent < target && !matches!(first, None | Some(b'\n' | b'\r' | b'#')) {
+                    lines.push((start, target - indent));
+                }
+                next = text[start..].find('\n').map(|i| start + i + 1);
+            }
+        }
+        Some(Repair { lines })
     }
 
     fn open(
@@ -615,12 +1036,23 @@ impl<'t> Builder<'t> {
             self.diags.push(d);
             return Flow::Fatal;
         }
-        let tag = tag.and_then(convert_tag);
         let content = if anchor > 0 || tag.is_some() {
             self.skip_properties(start, self.text.len())
         } else {
             start
         };
+        let tag = tag.and_then(convert_tag);
+        let bytes = self.text.as_bytes();
+        let flow = matches!(bytes.get(content), Some(b'[' | b'{'));
+        let mut content = content;
+        if matches!(kind, Kind::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
+            // saphyr starts a sequence that is not indented under its key
+            // (`key:\n- a`) at its first item: start at the `-` instead.
+            let before = self.text[..content].trim_end_matches(' ');
+            if before.ends_with('-') {
+                content = before.len() - 1;
+            }
+        }
         if anchor > 0 {
             // Known but unfinished until `close`.
             if self.anchors.len() <= anchor {
@@ -631,21 +1063,26 @@ impl<'t> Builder<'t> {
         self.stack.push(Frame {
             kind,
             start: content,
-            last_end: content.max(end.min(content)),
+            flow,
+            last_end: content,
             tag,
             anchor,
             count: 1,
+            height: 0,
         });
         Flow::Go
     }
 
-    fn close(&mut self, start: usize, end: usize) -> Flow {
+    fn close(&mut self, end: usize) -> Flow {
         let Some(frame) = self.stack.pop() else {
             return Flow::Go;
         };
         // A flow collection ends with its bracket; a block one ends where its
         // last child does (saphyr puts the block end at the next token).
-        let close = if end > start { end } else { frame.last_end };
+        let close = if frame.flow { end } else { frame.last_end };
+        if frame.flow {
+            self.flow.push((frame.start, close));
+        }
         let span = self.span(frame.start, close.max(frame.start));
         let value = match frame.kind {
             Kind::Seq(items) => Value::Seq(items),
@@ -659,6 +1096,7 @@ impl<'t> Builder<'t> {
         let done = Done {
             node,
             count: frame.count,
+            height: frame.height + 1,
             from_alias: false,
             broken: false,
         };
@@ -674,6 +1112,7 @@ impl<'t> Builder<'t> {
             self.anchors[anchor] = Some(Anchored {
                 node: done.node.clone(),
                 count: done.count,
+                height: done.height,
             });
         }
         self.deliver(done)
@@ -688,6 +1127,7 @@ impl<'t> Builder<'t> {
         };
         frame.last_end = frame.last_end.max(done.node.span.end);
         frame.count = frame.count.saturating_add(done.count);
+        frame.height = frame.height.max(done.height);
         match &mut frame.kind {
             Kind::Seq(items) => {
                 items.push(done.node);
@@ -712,18 +1152,22 @@ impl<'t> Builder<'t> {
                 }
             }
             Pending::Skip => {}
-            Pending::Value { key, span } => {
-                let first = self.map_frame().and_then(|m| {
-                    let merge = if key == "<<" { m.merge_key } else { None };
-                    m.map.entry(&key).map(|e| e.key_span).or(merge)
-                });
-                match first {
+            Pending::Value { key, span, loose } => {
+                let Some(m) = self.map_frame() else {
+                    return Flow::Go;
+                };
+                let merge = if key == "<<" { m.merge_key } else { None };
+                let first = m.map.entry(&key).map(|e| e.key_span);
+                if first.is_none() && merge.is_none() {
+                    m.map.insert(key, span, done.node);
+                    return Flow::Go;
+                }
+                match first.or(merge) {
+                    // Two non-string keys that print the same (`true`, `True`)
+                    // are not duplicates for go-yaml; both are errors already.
+                    Some(_) if loose => {}
                     Some(first) => self.duplicate_key(&key, span, first),
-                    None => {
-                        if let Some(m) = self.map_frame() {
-                            m.map.insert(key, span, done.node);
-                        }
-                    }
+                    None => {}
                 }
             }
             Pending::Merge { span } => {
@@ -748,10 +1192,7 @@ impl<'t> Builder<'t> {
     }
 
     fn duplicate_key(&mut self, key: &str, span: Span, first: Span) {
-        let line = self.text[..first.start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
+        let line = self.line_of(first.start);
         let path = self.frame_path().key(key);
         let d = Diagnostic::error(
             Code::YamlDuplicateKey,
@@ -771,7 +1212,9 @@ impl<'t> Builder<'t> {
         if done.broken {
             return Pending::Skip;
         }
-        let (text, non_string) = match &node.value {
+        // `converted`: the key as compose-go would print it, when it is not
+        // the scalar's own text.
+        let (converted, non_string) = match &node.value {
             Value::Seq(_) | Value::Map(_) => {
                 let what = if matches!(node.value, Value::Seq(_)) {
                     "a sequence"
@@ -785,7 +1228,7 @@ impl<'t> Builder<'t> {
                 self.diags.push(d);
                 return Pending::Skip;
             }
-            Value::Null => ("null".to_string(), Some("null")),
+            Value::Null => (Some("null".to_string()), Some("null")),
             Value::Scalar(s) => {
                 if s.style == Style::Plain
                     && s.text == "<<"
@@ -804,11 +1247,11 @@ impl<'t> Builder<'t> {
                     return Pending::Merge { span };
                 }
                 match s.resolve() {
-                    Resolved::Str(_) => (s.text.clone(), None),
-                    Resolved::Null => ("null".to_string(), Some("null")),
-                    Resolved::Bool(b) => (b.to_string(), Some("a boolean")),
-                    Resolved::Int(i) => (i.to_string(), Some("an integer")),
-                    Resolved::Float(f) => (go_float(f), Some("a number")),
+                    Resolved::Str(_) => (None, None),
+                    Resolved::Null => (Some("null".to_string()), Some("null")),
+                    Resolved::Bool(b) => (Some(b.to_string()), Some("a boolean")),
+                    Resolved::Int(i) => (Some(i.to_string()), Some("an integer")),
+                    Resolved::Float(f) => (Some(go_float(f)), Some("a number")),
                 }
             }
         };
@@ -829,7 +1272,16 @@ impl<'t> Builder<'t> {
             });
             self.diags.push(d);
         }
-        Pending::Value { key: text, span }
+        let text = match (converted, node.value) {
+            (Some(t), _) => t,
+            (None, Value::Scalar(s)) => s.text,
+            (None, _) => String::new(),
+        };
+        Pending::Value {
+            key: text,
+            span,
+            loose: non_string.is_some(),
+        }
     }
 
     /// Checks a `<<` value (go-yaml: a map, an alias to a map, or a sequence of
@@ -890,6 +1342,22 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// The key path to the child each frame is waiting for.
+fn path_through(frames: &[Frame]) -> KeyPath {
+    let mut path = KeyPath::root();
+    for frame in frames {
+        match &frame.kind {
+            Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+            Kind::Map(m) => match &m.pending {
+                Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
+                Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
+                Pending::Key | Pending::Skip => {}
+            },
+        }
+    }
+    path
 }
 
 /// A scalar decoded as a string: plain text becomes double-quoted style.
@@ -971,6 +1439,9 @@ fn go_float(f: f64) -> String {
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return f.to_string();
+    }
     let sign = if f < 0.0 { "-" } else { "" };
     if !(-4..6).contains(&exp) {
         let (first, rest) = digits.split_at(1);
@@ -1038,6 +1509,18 @@ fn describe_scan_error(info: &str) -> (String, String) {
         "while parsing a flow mapping, did not find expected ',' or '}'" => (
             "expected `,` or `}` in this { ... } mapping",
             "check that the mapping is closed with `}` and its entries are separated by commas",
+        ),
+        "illegal placement of ':' indicator" => (
+            "unexpected `:` inside a [ ... ] list",
+            "check that the `[` before this line is closed with `]`; a `key: value` item of a [ ... ] list must fit on one line",
+        ),
+        "':' may not precede any of `[{` in flow mapping" => (
+            "a `:` must be followed by a space before `[` or `{`",
+            "write `key: [ ... ]` with a space after the colon, or quote the key",
+        ),
+        "':' must be followed by a valid YAML whitespace" => (
+            "a `:` after a key must be followed by a space",
+            "put a space (not a tab) after the colon",
         ),
         "misplaced bracket" => ("a closing bracket does not match any opening one", "check the `[`/`]` and `{`/`}` pairs"),
         "while scanning a quoted scalar, found unexpected end of stream" => (
