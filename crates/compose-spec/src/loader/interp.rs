@@ -104,7 +104,9 @@ impl Interpolator<'_> {
                     return;
                 };
                 let text = text.to_string();
-                let quoted = s.style != Style::Plain;
+                // quoted scalars without escapes: the text starts one byte after the span
+                let quoted = matches!(s.style, Style::SingleQuoted | Style::DoubleQuoted)
+                    && node.span.len() == s.text.len() + 2;
                 let value = match template::substitute(&text, self.lookup) {
                     Ok(sub) => {
                         for u in sub.unset {
