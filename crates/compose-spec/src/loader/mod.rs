@@ -959,6 +959,11 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
                 validate::check_model(&root, &mut ctx.diags);
                 normalize::normalize(&mut root, &Env::new(), "project");
                 validate::check_consistency(&root, &BTreeMap::new(), &mut ctx.diags);
+                if !ctx.diags.has_errors() {
+                    if let Err(ds) = Project::from_node(&root) {
+                        ctx.diags.extend(ds);
+                    }
+                }
             }
         }
     }
