@@ -19,7 +19,8 @@ measure() {
   local times=() rss=0 t0 t1 r
   for _ in $(seq "$runs"); do
     t0=$(date +%s%N)
-    r=$( { /usr/bin/time -f '%M' "$@" config -q >/dev/null 2>/dev/null; } 2>&1 | tail -n1 )
+    /usr/bin/time -o "$dir/rss" -f '%M' "$@" config -q >/dev/null 2>&1
+    r=$(tail -n1 "$dir/rss")
     t1=$(date +%s%N)
     times+=($(( (t1 - t0) / 1000 )))
     [ "$r" -gt "$rss" ] && rss=$r

@@ -75,6 +75,10 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     if loaded.has_errors() {
         return Ok(ExitCode::from(1));
     }
+    if args.quiet {
+        // validation only: nothing to render
+        return Ok(ExitCode::SUCCESS);
+    }
     let tree = loaded.tree.as_ref();
     let mut out = String::new();
     let lines = |out: &mut String, it: &mut dyn Iterator<Item = String>| {
@@ -152,9 +156,6 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         if !args.no_interpolate {
             out = out.replace('$', "$$");
         }
-    }
-    if args.quiet {
-        return Ok(ExitCode::SUCCESS);
     }
     match &args.output {
         Some(path) if !out.is_empty() => std::fs::write(path, out)?,

@@ -181,8 +181,12 @@ pub struct Entry {
 /// A mapping with string keys in document order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Map {
-    entries: IndexMap<String, Entry>,
+    entries: IndexMap<String, Entry, Hasher>,
 }
+
+/// Keys are short strings chosen by the file's author; a fast fixed hasher is
+/// plenty (and keeps iteration independent of any random seed).
+type Hasher = foldhash::fast::FixedState;
 
 impl Map {
     /// An empty mapping.
@@ -261,6 +265,7 @@ impl Map {
 impl IntoIterator for Map {
     type Item = (String, Entry);
     type IntoIter = indexmap::map::IntoIter<String, Entry>;
+
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
