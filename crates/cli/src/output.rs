@@ -60,10 +60,36 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
+/// A file name as the user wants to read it: relative to the current directory when inside it.
+fn display_name(name: &str) -> String {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(rel) = std::path::Path::new(name).strip_prefix(&cwd) {
+            return rel.to_string_lossy().into_owned();
+        }
+    }
+    name.to_string()
+}
+
+/// Absolute paths under the current directory shortened to relative ones.
+fn relative_paths(s: &str) -> String {
+    match std::env::current_dir() {
+        Ok(cwd) => s.replace(&format!("{}/", cwd.display()), ""),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// `file:line:col` of a diagnostic's primary span, with the file as displayed.
+fn location(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
+    let span = d.span?;
+    let file = sources.get(span.file)?;
+    let (l, c) = file.line_col(span.start);
+    Some(format!("{}:{l}:{c}", display_name(&file.name)))
+}
+
 /// Renders one diagnostic as text (no colour), as the CLI prints it.
 pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let mut message = d.message.clone();
-    if let Some(loc) = d.location(sources) {
+    let mut message = relative_paths(&d.message);
+    if let Some(loc) = location(d, sources) {
         message = format!("{loc}: {message}");
     }
     if let Some(p) = &d.path {
@@ -82,7 +108,10 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     };
     if let Some(span) = d.span {
         if let Some(file) = sources.get(span.file) {
-            r.src = Some(NamedSource::new(file.name.clone(), file.text.to_string()));
+            r.src = Some(NamedSource::new(
+                display_name(&file.name),
+                file.text.to_string(),
+            ));
             r.labels.push(LabeledSpan::new_primary_with_span(
                 Some(short_label(d)),
                 (span.start, span.len()),
@@ -125,8 +154,7 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
         if d.is_error() {
             let _ = write!(err, "{}", render(d, sources, color));
         } else {
-            let loc = d
-                .location(sources)
+            let loc = location(d, sources)
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
             let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);

@@ -627,17 +627,25 @@ impl FileLoader<'_> {
                         if existing.value.to_json() == e.value.to_json() {
                             continue;
                         }
-                        conflicts.push((name.clone(), existing.key_span, e.key_span));
+                        conflicts.push((name.clone(), e.key_span, existing.key_span));
                         continue;
                     }
                     to.insert(name.clone(), e.key_span, e.value.clone());
                 }
             }
-            for (name, here, there) in conflicts {
+            for (name, imported, here) in conflicts {
+                let from = self
+                    .ctx
+                    .sources
+                    .get(imported.file)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                let (line, _) = self.ctx.sources.line_col(imported).unwrap_or((0, 0));
+                let there = imported;
                 self.ctx.diags.push(
                     Diagnostic::error(
                         Code::Include,
-                        format!("{key}.{name} conflicts with imported resource"),
+                        format!("{key}.{name} conflicts with imported resource {name:?} of {from}:{line}"),
                     )
                     .with_path(format!("{key}.{name}"))
                     .with_span(here)
