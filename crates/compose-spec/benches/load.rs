@@ -32,6 +32,16 @@ fn bench(c: &mut Criterion) {
             l
         })
     });
+    c.bench_function("saphyr events only, 1000 services", |b| {
+        b.iter(|| {
+            let mut parser = saphyr_parser::Parser::new_from_str(&text);
+            let mut n = 0usize;
+            while let Some(Ok(_)) = parser.next_event() {
+                n += 1;
+            }
+            n
+        })
+    });
     c.bench_function("parse 1000 services", |b| {
         b.iter(|| {
             let mut d = compose_spec::diag::Diagnostics::new();

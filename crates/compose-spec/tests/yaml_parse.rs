@@ -873,36 +873,6 @@ fn large_file_parses() {
     assert!(elapsed.as_secs() < 5, "took {elapsed:?}");
 }
 
-/// Parses the big file repeatedly, next to saphyr-parser's bare event loop;
-/// run with `cargo test --release -p compose-spec --test yaml_parse -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn bench_large_file() {
-    let yaml = big_compose(1_000);
-    let mut best = std::time::Duration::MAX;
-    let mut events_only = std::time::Duration::MAX;
-    for _ in 0..20 {
-        let started = std::time::Instant::now();
-        let mut parser = saphyr_parser::Parser::new_from_str(&yaml);
-        let mut n = 0usize;
-        while let Some(Ok(_)) = parser.next_event() {
-            n += 1;
-        }
-        events_only = events_only.min(started.elapsed());
-        assert!(n > 0);
-        let mut diags = Diagnostics::new();
-        let started = std::time::Instant::now();
-        let root = yaml::parse(&yaml, compose_spec::FileId(0), &mut diags);
-        best = best.min(started.elapsed());
-        assert!(root.is_some());
-    }
-    println!(
-        "{} lines, {} bytes: parse {best:?} (saphyr events alone {events_only:?})",
-        yaml.lines().count(),
-        yaml.len()
-    );
-}
-
 mod fuzz {
     use super::*;
     use proptest::prelude::*;
