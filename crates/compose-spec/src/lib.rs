@@ -9,6 +9,8 @@
 //! all of them at once. The crate never prints, never touches the network and
 //! never mutates the process environment.
 
+#![warn(missing_docs)]
+
 pub mod diag;
 pub mod dotenv;
 pub mod emit;
