@@ -64,7 +64,8 @@ pub struct ConfigArgs {
 /// Runs `config`.
 pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     let mut opts = global.load_options()?;
-    opts.interpolate = !args.no_interpolate;
+    // --variables reads the raw templates
+    opts.interpolate = !args.no_interpolate && !args.variables;
     opts.normalize = !args.no_normalize;
     opts.resolve_paths = !args.no_path_resolution;
     opts.consistency = !args.no_consistency;
@@ -94,7 +95,7 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_default()
     };
     if args.list_services {
-        lines(&mut out, &mut keys("services").into_iter());
+        lines(&mut out, &mut dependency_order(tree).into_iter());
     } else if args.volumes {
         lines(&mut out, &mut keys("volumes").into_iter());
     } else if args.networks {
@@ -122,7 +123,9 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             .and_then(|t| t.get("services"))
             .and_then(|n| n.as_map())
         {
-            for (name, svc) in s.iter() {
+            let mut sorted: Vec<_> = s.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            for (name, svc) in sorted {
                 let img = svc
                     .get("image")
                     .and_then(|i| i.as_text())
@@ -132,6 +135,8 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
                 out.push('\n');
             }
         }
+    } else if args.variables {
+        out = variables(tree, args.format.as_deref())?;
     } else if args.environment {
         let mut v: Vec<String> = loaded
             .environment
@@ -147,9 +152,9 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             (Some(p), "yaml") if !args.no_interpolate => {
                 compose_spec::emit::to_yaml(&p.to_yaml_value())
             }
-            (_, "json") => go_json(&tree.map(|t| t.to_json()).unwrap_or_default())?,
+            (_, "json") => go_json(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))?,
             (_, "yaml") => {
-                compose_spec::emit::to_yaml(&tree.map(|t| t.to_json()).unwrap_or_default())
+                compose_spec::emit::to_yaml(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))
             }
             (_, other) => anyhow::bail!("unsupported format {other:?}"),
         };
@@ -162,6 +167,141 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         _ => output::stdout(&out),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `config --variables`: every `${VAR}` of the model with its default, alternate
+/// value and whether it is required (sorted by name; compose prints Go map order).
+fn variables(tree: Option<&compose_spec::Node>, format: Option<&str>) -> anyhow::Result<String> {
+    fn walk(
+        n: &compose_spec::Node,
+        out: &mut std::collections::BTreeMap<String, compose_spec::template::Variable>,
+    ) {
+        match &n.value {
+            compose_spec::Value::Scalar(s) => {
+                for v in compose_spec::template::extract_variables(&s.text) {
+                    out.insert(v.name.clone(), v);
+                }
+            }
+            compose_spec::Value::Seq(items) => items.iter().for_each(|i| walk(i, out)),
+            compose_spec::Value::Map(m) => m.iter().for_each(|(_, v)| walk(v, out)),
+            compose_spec::Value::Null => {}
+        }
+    }
+    let mut vars = std::collections::BTreeMap::new();
+    if let Some(t) = tree {
+        walk(t, &mut vars);
+    }
+    if format == Some("json") {
+        let m: serde_json::Map<String, serde_json::Value> = vars
+            .values()
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    serde_json::json!({
+                        "Name": v.name,
+                        "DefaultValue": v.default_value.clone().unwrap_or_default(),
+                        "PresenceValue": v.presence_value.clone().unwrap_or_default(),
+                        "Required": v.presence_required,
+                    }),
+                )
+            })
+            .collect();
+        let mut buf = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+        serde::Serialize::serialize(&m, &mut ser)?;
+        return Ok(String::from_utf8(buf)? + "\n");
+    }
+    let rows: Vec<[String; 4]> = std::iter::once([
+        "NAME".into(),
+        "REQUIRED".into(),
+        "DEFAULT VALUE".into(),
+        "ALTERNATE VALUE".into(),
+    ])
+    .chain(vars.values().map(|v| {
+        [
+            v.name.clone(),
+            v.presence_required.to_string(),
+            v.default_value.clone().unwrap_or_default(),
+            v.presence_value.clone().unwrap_or_default(),
+        ]
+    }))
+    .collect();
+    // docker's tabwriter: min width 20, padding 3; the last column is not padded
+    let width = |c: usize| {
+        rows.iter()
+            .map(|r| r[c].chars().count() + 3)
+            .max()
+            .unwrap_or(0)
+            .max(20)
+    };
+    let widths = [width(0), width(1), width(2)];
+    let mut s = String::new();
+    for r in &rows {
+        for (c, w) in widths.iter().enumerate() {
+            s.push_str(&format!("{:<w$}", r[c], w = *w));
+        }
+        s.push_str(&r[3]);
+        s.push('\n');
+    }
+    Ok(s)
+}
+
+/// Service names with dependencies first, as compose's `ForEachService` visits them.
+fn dependency_order(tree: Option<&compose_spec::Node>) -> Vec<String> {
+    let Some(services) = tree
+        .and_then(|t| t.get("services"))
+        .and_then(|n| n.as_map())
+    else {
+        return Vec::new();
+    };
+    fn visit(
+        name: &str,
+        services: &compose_spec::node::Map,
+        seen: &mut std::collections::BTreeSet<String>,
+        out: &mut Vec<String>,
+    ) {
+        if !seen.insert(name.to_string()) {
+            return;
+        }
+        if let Some(deps) = services
+            .get(name)
+            .and_then(|s| s.get("depends_on"))
+            .and_then(|d| d.as_map())
+        {
+            let mut names: Vec<&String> = deps.keys().collect();
+            names.sort();
+            for d in names {
+                if services.contains_key(d) {
+                    visit(d, services, seen, out);
+                }
+            }
+        }
+        out.push(name.to_string());
+    }
+    let mut names: Vec<&String> = services.keys().collect();
+    names.sort();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for n in names {
+        visit(n, services, &mut seen, &mut out);
+    }
+    out
+}
+
+/// Sorts mapping keys recursively (Go maps print sorted).
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(a) => {
+            serde_json::Value::Array(a.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
 }
 
 /// JSON as Go's `json.MarshalIndent(v, "", "  ")` writes it (HTML-safe escapes included).

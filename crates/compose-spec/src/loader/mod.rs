@@ -467,7 +467,9 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     if opts.normalize {
         normalize::normalize(&mut dict, &env, &name);
     }
-    if ctx.diags.has_errors() {
+    if ctx.diags.has_errors() || !opts.interpolate {
+        // without interpolation compose stops at the raw model (`ToModel`): values
+        // may still hold `${...}`, so nothing is typed or checked further
         out.tree = Some(dict);
         return finish(ctx, out, env);
     }
