@@ -181,6 +181,7 @@ impl FileLoader<'_> {
             inc.push(file.to_path_buf());
             self.apply_include(&mut cfg, loader_dir, rel_dir, env, flags, &inc);
         }
+        let touched = touched_entries(&cfg);
         dict = match merge::merge(dict, cfg) {
             Ok(d) => d,
             Err(e) => {
@@ -194,18 +195,15 @@ impl FileLoader<'_> {
                 return Node::map(Map::new(), Span::synthetic());
             }
         };
-        merge::enforce_unicity(&mut dict);
-        if flags.validation {
-            let before = self.ctx.diags.len();
-            crate::schema::validate(&dict, &mut self.ctx.diags);
-            if self.ctx.diags.items()[before..]
-                .iter()
-                .any(Diagnostic::is_error)
-            {
-                return dict;
-            }
-            if let Some(m) = dict.as_map_mut() {
-                if let Some(e) = m.remove_entry("version") {
+        // Everything this file did not touch was already validated, canonicalised and
+        // de-duplicated when its own file was loaded: redo only what it touched, so
+        // a project split over many files costs what one file costs.
+        let mut part = take_part(&mut dict, &touched);
+        self.finish_part(&mut part, file, flags);
+        put_back(&mut dict, part, &touched);
+        if let Some(m) = dict.as_map_mut() {
+            if let Some(e) = m.remove_entry("version") {
+                if flags.validation {
                     self.ctx.diags.push(
                         Diagnostic::warning(
                             Code::Schema,
@@ -218,17 +216,34 @@ impl FileLoader<'_> {
                         .with_span(e.key_span)
                         .with_help("remove the `version:` line"),
                     );
+                } else {
+                    m.insert("version", e.key_span, e.value);
                 }
+            }
+        }
+        dict
+    }
+
+    /// Unicity, schema, canonical forms and unicity again on (part of) the model.
+    fn finish_part(&mut self, dict: &mut Node, _file: &Path, flags: Flags) {
+        merge::enforce_unicity(dict);
+        if flags.validation {
+            let before = self.ctx.diags.len();
+            crate::schema::validate(dict, &mut self.ctx.diags);
+            if self.ctx.diags.items()[before..]
+                .iter()
+                .any(Diagnostic::is_error)
+            {
+                return;
             }
         }
         canonical::Canonical {
             diags: &mut self.ctx.diags,
             ignore_parse_errors: !flags.interpolate,
         }
-        .run(&mut dict);
-        canonical::omit_empty(&mut dict);
-        merge::enforce_unicity(&mut dict);
-        dict
+        .run(dict);
+        canonical::omit_empty(dict);
+        merge::enforce_unicity(dict);
     }
 
     fn apply_extends(
@@ -664,5 +679,109 @@ fn cfg_map(cfg: &mut Node) -> &mut Map {
     match &mut cfg.value {
         Value::Map(m) => m,
         _ => unreachable!("just made a map"),
+    }
+}
+
+/// Top-level sections whose entries are independent of each other.
+const NAMED_SECTIONS: &[&str] = &[
+    "services", "networks", "volumes", "secrets", "configs", "models",
+];
+
+/// What a file defines: top-level keys, and for named sections the entry names.
+type Touched = Vec<(String, Option<Vec<String>>)>;
+
+fn touched_entries(cfg: &Node) -> Touched {
+    let Some(m) = cfg.as_map() else {
+        return Vec::new();
+    };
+    m.iter()
+        .map(|(k, v)| {
+            let names = match v.as_map() {
+                Some(inner) if NAMED_SECTIONS.contains(&k.as_str()) => {
+                    Some(inner.keys().cloned().collect())
+                }
+                _ => None,
+            };
+            (k.clone(), names)
+        })
+        .collect()
+}
+
+/// Moves the touched entries of `dict` into a new tree of the same shape.
+fn take_part(dict: &mut Node, touched: &Touched) -> Node {
+    let mut part = Map::new();
+    let Some(dm) = dict.as_map_mut() else {
+        return Node::map(part, Span::synthetic());
+    };
+    for (k, names) in touched {
+        let Some(entry_span) = dm.entry(k).map(|e| e.key_span) else {
+            continue;
+        };
+        match (names, dm.get_mut(k)) {
+            (Some(names), Some(section)) if section.as_map().is_some() => {
+                let span = section.span;
+                let mut inner = Map::new();
+                if let Some(sm) = section.as_map_mut() {
+                    for n in names {
+                        let Some(key_span) = sm.entry(n).map(|e| e.key_span) else {
+                            continue;
+                        };
+                        if let Some(slot) = sm.get_mut(n) {
+                            let placeholder = Node::null(slot.span);
+                            inner.insert(n.clone(), key_span, std::mem::replace(slot, placeholder));
+                        }
+                    }
+                }
+                part.insert(k.clone(), entry_span, Node::map(inner, span));
+            }
+            (_, Some(slot)) => {
+                let placeholder = Node::null(slot.span);
+                part.insert(k.clone(), entry_span, std::mem::replace(slot, placeholder));
+            }
+            _ => {}
+        }
+    }
+    Node::map(part, dict.span)
+}
+
+/// Puts the processed entries back where `take_part` found them.
+fn put_back(dict: &mut Node, part: Node, touched: &Touched) {
+    let (Some(dm), Value::Map(pm)) = (dict.as_map_mut(), part.value) else {
+        return;
+    };
+    for (k, entry) in pm {
+        let named = touched.iter().any(|(t, n)| t == &k && n.is_some());
+        match (named, entry.value.value, dm.get_mut(&k)) {
+            (true, Value::Map(inner), Some(section)) if section.as_map().is_some() => {
+                if let Some(sm) = section.as_map_mut() {
+                    for (n, e) in inner {
+                        match sm.get_mut(&n) {
+                            Some(slot) => *slot = e.value,
+                            None => {
+                                sm.insert(n, e.key_span, e.value);
+                            }
+                        }
+                    }
+                }
+            }
+            (_, value, Some(slot)) => {
+                *slot = Node {
+                    span: entry.value.span,
+                    tag: entry.value.tag,
+                    value,
+                };
+            }
+            (_, value, None) => {
+                dm.insert(
+                    k,
+                    entry.key_span,
+                    Node {
+                        span: entry.value.span,
+                        tag: entry.value.tag,
+                        value,
+                    },
+                );
+            }
+        }
     }
 }
