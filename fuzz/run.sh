@@ -13,4 +13,4 @@ if [ -d ../../shared/conformance/cases ]; then
   done
 fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-RUSTC_BOOTSTRAP=1 cargo fuzz run load corpus/load -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096
+RUSTC_BOOTSTRAP=1 cargo fuzz run load corpus/load -- -max_total_time="$secs" -timeout=20 -rss_limit_mb=4096
