@@ -17,9 +17,25 @@ use crate::span::Span;
 /// loaded so far before this file is merged onto it.
 pub fn collect_resets(node: &mut Node) -> Vec<Vec<String>> {
     let mut out = Vec::new();
+    if !has_tags(node) {
+        // Nothing tagged: nothing to record nor remove.
+        return out;
+    }
     let mut path = Vec::new();
     walk_resets(node, &mut path, &mut out);
     out
+}
+
+/// Whether a `!reset` or `!override` tag is anywhere in the tree.
+fn has_tags(node: &Node) -> bool {
+    if matches!(node.tag, Some(Tag::Reset | Tag::Override)) {
+        return true;
+    }
+    match &node.value {
+        Value::Map(m) => m.iter().any(|(_, v)| has_tags(v)),
+        Value::Seq(items) => items.iter().any(has_tags),
+        _ => false,
+    }
 }
 
 fn walk_resets(node: &mut Node, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {

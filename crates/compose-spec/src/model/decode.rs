@@ -226,18 +226,20 @@ impl De {
         mut f: impl FnMut(&mut De, &str, &Node, &Path<'_>) -> Option<T>,
     ) -> Option<BTreeMap<String, T>> {
         match &n.value {
-            Value::Map(m) => Some(
-                m.iter()
-                    .map(|(k, v)| {
-                        let val = if v.is_null() {
-                            T::default()
-                        } else {
-                            f(self, k, v, &p.key(k)).unwrap_or_default()
-                        };
-                        (k.clone(), val)
-                    })
-                    .collect(),
-            ),
+            Value::Map(m) => {
+                // Inserted one by one: collecting would first gather every
+                // (large) value in a vector and sort it with a scratch copy.
+                let mut out = BTreeMap::new();
+                for (k, v) in m.iter() {
+                    let val = if v.is_null() {
+                        T::default()
+                    } else {
+                        f(self, k, v, &p.key(k)).unwrap_or_default()
+                    };
+                    out.insert(k.clone(), val);
+                }
+                Some(out)
+            }
             _ => {
                 self.wrong(n, p, "a mapping");
                 None
