@@ -179,9 +179,24 @@ pub struct Entry {
 }
 
 /// A mapping with string keys in document order.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Map {
     entries: IndexMap<String, Entry, Hasher>,
+    /// Whether a key may hold an upper-case ASCII letter or a non-ASCII
+    /// character (set on insert, never cleared): when not, a key that is not
+    /// found exactly is not found case-insensitively either.
+    mixed_case: bool,
+}
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+/// Whether a key can equal another one only case-insensitively.
+fn is_mixed_case(key: &str) -> bool {
+    key.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii())
 }
 
 /// Keys are short strings chosen by the file's author; a fast fixed hasher is
@@ -217,9 +232,54 @@ impl Map {
     pub fn contains_key(&self, key: &str) -> bool {
         self.entries.contains_key(key)
     }
+    /// An empty mapping with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Map {
+            entries: IndexMap::with_capacity_and_hasher(n, Hasher::default()),
+            mixed_case: false,
+        }
+    }
     /// Inserts or replaces (keeping the old position on replace); returns the old entry.
     pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Entry> {
-        self.entries.insert(key.into(), Entry { key_span, value })
+        let key = key.into();
+        self.mixed_case = self.mixed_case || is_mixed_case(&key);
+        self.entries.insert(key, Entry { key_span, value })
+    }
+    /// Inserts at position `index` (an existing `key` moves there); returns the old entry.
+    pub fn shift_insert(
+        &mut self,
+        index: usize,
+        key: impl Into<String>,
+        key_span: Span,
+        value: Node,
+    ) -> Option<Entry> {
+        let key = key.into();
+        self.mixed_case = self.mixed_case || is_mixed_case(&key);
+        self.entries
+            .shift_insert(index, key, Entry { key_span, value })
+    }
+    /// The first key equal to `key` ignoring case (ASCII case, or full
+    /// lower-casing for non-ASCII keys) when there is no exact match: Go's
+    /// mapstructure field matching. Returns the key as written.
+    pub fn get_ignore_case(&self, key: &str) -> Option<(&String, &Node)> {
+        if let Some((k, e)) = self.entries.get_key_value(key) {
+            return Some((k, &e.value));
+        }
+        if !self.mixed_case && !is_mixed_case(key) {
+            // Every key and `key` are lower-case ASCII: equal ignoring case is equal.
+            return None;
+        }
+        self.iter().find(|(k, _)| {
+            k.eq_ignore_ascii_case(key) || (!k.is_ascii() && k.to_lowercase() == key.to_lowercase())
+        })
+    }
+    /// The entry at position `index`, value mutable.
+    pub fn get_index_mut(&mut self, index: usize) -> Option<(&String, &mut Entry)> {
+        self.entries.get_index_mut(index)
+    }
+    /// Removes and returns the last entry.
+    pub fn pop(&mut self) -> Option<(String, Entry)> {
+        self.entries.pop()
     }
     /// Inserts with the value's own span as key span.
     pub fn insert_node(&mut self, key: impl Into<String>, value: Node) -> Option<Entry> {

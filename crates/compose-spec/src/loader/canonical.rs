@@ -7,9 +7,9 @@
 //! volume strings follows Docker's own rules (go-connections' `nat` package and
 //! compose-go's `format.ParseVolume`).
 
-use super::pattern;
+use super::pattern::{self, Live, Trail};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::node::{KeyPath, Map, Node, PathSeg, Value};
+use crate::node::{Map, Node, Value};
 use crate::span::Span;
 
 #[derive(Clone, Copy)]
@@ -38,7 +38,7 @@ const S: &str = "services";
 const A: &str = "*";
 
 #[rustfmt::skip]
-static TRANSFORMS: &[(&[&str], T)] = &[
+static TRANSFORMS: &pattern::Table<T> = &[
     (&[S, A], T::Mapping),
     (&[S, A, "build", "secrets", A], T::FileMount),
     (&[S, A, "build", "provenance"], T::StringOrX),
@@ -81,39 +81,49 @@ pub struct Canonical<'d> {
 impl Canonical<'_> {
     /// Rewrites short syntaxes in the whole tree.
     pub fn run(&mut self, root: &mut Node) {
-        let mut path = KeyPath::root();
-        self.transform(root, &mut path);
+        let mut path = Trail::new();
+        self.transform(root, &mut path, Live::all(TRANSFORMS));
     }
 
-    fn transform(&mut self, node: &mut Node, path: &mut KeyPath) {
-        if let Some(t) = pattern::lookup(path, TRANSFORMS) {
-            self.apply(*t, node, path);
+    fn transform(&mut self, node: &mut Node, path: &mut Trail, live: Live) {
+        if let Some(t) = live.found(TRANSFORMS, path.len()) {
+            self.apply(*t, node, path, live);
             return;
         }
-        self.children(node, path);
+        self.children(node, path, live);
     }
 
-    fn children(&mut self, node: &mut Node, path: &mut KeyPath) {
+    /// Visits the children where a transform may apply.
+    fn children(&mut self, node: &mut Node, path: &mut Trail, live: Live) {
+        let depth = path.len();
         match &mut node.value {
             Value::Map(m) => {
                 for (k, v) in m.iter_mut() {
-                    path.0.push(PathSeg::Key(k.clone()));
-                    self.transform(v, path);
-                    path.0.pop();
+                    let live = live.key(TRANSFORMS, depth, k);
+                    if live.is_empty() {
+                        continue;
+                    }
+                    path.push_key(k);
+                    self.transform(v, path, live);
+                    path.pop();
                 }
             }
             Value::Seq(items) => {
+                let live = live.index(TRANSFORMS, depth);
+                if live.is_empty() {
+                    return;
+                }
                 for (i, v) in items.iter_mut().enumerate() {
-                    path.0.push(PathSeg::Index(i));
-                    self.transform(v, path);
-                    path.0.pop();
+                    path.push_index(i);
+                    self.transform(v, path, live);
+                    path.pop();
                 }
             }
             _ => {}
         }
     }
 
-    fn err(&mut self, code: Code, msg: String, path: &KeyPath, span: Span, help: &str) {
+    fn err(&mut self, code: Code, msg: String, path: &Trail, span: Span, help: &str) {
         self.diags.push(
             Diagnostic::error(code, msg)
                 .with_path(path.to_string())
@@ -122,10 +132,10 @@ impl Canonical<'_> {
         );
     }
 
-    fn apply(&mut self, t: T, node: &mut Node, path: &mut KeyPath) {
+    fn apply(&mut self, t: T, node: &mut Node, path: &mut Trail, live: Live) {
         let span = node.span;
         match t {
-            T::Mapping => self.children(node, path),
+            T::Mapping => self.children(node, path, live),
             T::FileMount => {
                 if node.as_text().is_some() {
                     let src = node.clone();
@@ -210,12 +220,12 @@ impl Canonical<'_> {
                     let v = node.clone();
                     *node = single("service", v, span);
                 } else {
-                    self.children(node, path);
+                    self.children(node, path, live);
                 }
             }
             T::Gpus => {
                 if node.as_seq().is_some() {
-                    self.children(node, path);
+                    self.children(node, path, live);
                 } else if node.as_text().is_some() {
                     let all = single("count", Node::string("all", span), span);
                     *node = Node::seq(vec![all], span);
@@ -302,14 +312,16 @@ impl Canonical<'_> {
                                     if self.ignore_parse_errors {
                                         return;
                                     }
-                                    let p = path.index(i);
+                                    let span = e.span;
+                                    path.push_index(i);
                                     self.err(
                                         Code::PortSpec,
                                         msg,
-                                        &p,
-                                        e.span,
+                                        path,
+                                        span,
                                         "use [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. 127.0.0.1:8080:80/tcp",
                                     );
+                                    path.pop();
                                     return;
                                 }
                             }
@@ -321,7 +333,7 @@ impl Canonical<'_> {
             }
             T::Build => {
                 if node.as_map().is_some() {
-                    self.children(node, path);
+                    self.children(node, path, live);
                 } else if node.as_text().is_some() {
                     let v = node.clone();
                     *node = single("context", v, span);
@@ -359,7 +371,7 @@ impl Canonical<'_> {
                 if node.is_null() {
                     return;
                 }
-                self.children(node, path);
+                self.children(node, path, live);
                 let Some(m) = node.as_map_mut() else { return };
                 let Some(ext) = m.get("external") else { return };
                 if let Some(em) = ext.as_map() {
@@ -816,7 +828,7 @@ enum D {
 }
 
 #[rustfmt::skip]
-static DEFAULTS: &[(&[&str], D)] = &[
+static DEFAULTS: &pattern::Table<D> = &[
     (&[S, A, "build"], D::BuildContext),
     (&[S, A, "secrets", A], D::SecretMount),
     (&[S, A, "ports", A], D::Port),
@@ -826,12 +838,11 @@ static DEFAULTS: &[(&[&str], D)] = &[
 
 /// compose-go's `SetDefaultValues`, run once after all files are merged.
 pub fn set_defaults(root: &mut Node) {
-    let mut path = KeyPath::root();
-    defaults_walk(root, &mut path);
+    defaults_walk(root, 0, Live::all(DEFAULTS));
 }
 
-fn defaults_walk(node: &mut Node, path: &mut KeyPath) {
-    if let Some(d) = pattern::lookup(path, DEFAULTS) {
+fn defaults_walk(node: &mut Node, depth: usize, live: Live) {
+    if let Some(d) = live.found(DEFAULTS, depth) {
         let span = node.span;
         if let Some(m) = node.as_map_mut() {
             match d {
@@ -873,16 +884,18 @@ fn defaults_walk(node: &mut Node, path: &mut KeyPath) {
     match &mut node.value {
         Value::Map(m) => {
             for (k, v) in m.iter_mut() {
-                path.0.push(PathSeg::Key(k.clone()));
-                defaults_walk(v, path);
-                path.0.pop();
+                let live = live.key(DEFAULTS, depth, k);
+                if !live.is_empty() {
+                    defaults_walk(v, depth + 1, live);
+                }
             }
         }
         Value::Seq(items) => {
-            for (i, v) in items.iter_mut().enumerate() {
-                path.0.push(PathSeg::Index(i));
-                defaults_walk(v, path);
-                path.0.pop();
+            let live = live.index(DEFAULTS, depth);
+            if !live.is_empty() {
+                for v in items.iter_mut() {
+                    defaults_walk(v, depth + 1, live);
+                }
             }
         }
         _ => {}

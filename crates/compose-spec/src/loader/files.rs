@@ -258,6 +258,25 @@ impl FileLoader<'_> {
         let Some(services) = cfg.get("services").and_then(Node::as_map) else {
             return;
         };
+        let extends = |s: &Node| s.as_map().is_some_and(|m| m.contains_key("extends"));
+        if !services.iter().any(|(_, s)| extends(s)) {
+            // Nothing to extend: the services stay as they are, only those
+            // that are not mappings are reported (as `service_extends` does).
+            let bad: Vec<(String, Span)> = services
+                .iter()
+                .filter(|(_, s)| !s.is_null() && s.as_map().is_none())
+                .map(|(name, s)| (name.clone(), s.span))
+                .collect();
+            for (name, span) in bad {
+                self.err(
+                    Code::Extends,
+                    format!("services.{name} must be a mapping"),
+                    span,
+                    "a service is a mapping of attributes",
+                );
+            }
+            return;
+        }
         let mut services = services.clone();
         let names: Vec<String> = services.keys().cloned().collect();
         let filename = file.to_string_lossy().into_owned();

@@ -6,9 +6,9 @@
 //! the same on the span tree, so an error points inside the scalar that holds the
 //! bad `${...}`.
 
-use super::pattern;
+use super::pattern::{self, Live, Trail};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::node::{KeyPath, Node, Resolved, Scalar, Style, Value};
+use crate::node::{Node, Resolved, Scalar, Style, Value};
 use crate::template::{self, TemplateErrorKind};
 
 #[derive(Clone, Copy)]
@@ -25,7 +25,7 @@ const A: &str = "*";
 const L: &str = "[]";
 
 #[rustfmt::skip]
-static CASTS: &[(&[&str], Cast)] = &[
+static CASTS: &pattern::Table<Cast> = &[
     (&[S, A, "cpu_count"], Cast::Int64),
     (&[S, A, "cpu_percent"], Cast::Float),
     (&[S, A, "cpu_period"], Cast::Int64),
@@ -79,30 +79,38 @@ pub struct Interpolator<'a> {
 impl Interpolator<'_> {
     /// Interpolates every string scalar of `node` in place.
     pub fn run(&mut self, node: &mut Node, diags: &mut Diagnostics) {
-        let mut path = KeyPath::root();
-        self.walk(node, &mut path, diags);
+        let mut path = Trail::new();
+        self.walk(node, &mut path, Live::all(CASTS), diags);
     }
 
-    fn walk(&mut self, node: &mut Node, path: &mut KeyPath, diags: &mut Diagnostics) {
+    fn walk(&mut self, node: &mut Node, path: &mut Trail, live: Live, diags: &mut Diagnostics) {
+        let depth = path.len();
         match &mut node.value {
             Value::Map(m) => {
                 for (k, v) in m.iter_mut() {
-                    path.0.push(crate::node::PathSeg::Key(k.clone()));
-                    self.walk(v, path, diags);
-                    path.0.pop();
+                    let live = live.key(CASTS, depth, k);
+                    path.push_key(k);
+                    self.walk(v, path, live, diags);
+                    path.pop();
                 }
             }
             Value::Seq(items) => {
+                let live = live.index(CASTS, depth);
                 for (i, v) in items.iter_mut().enumerate() {
-                    path.0.push(crate::node::PathSeg::Index(i));
-                    self.walk(v, path, diags);
-                    path.0.pop();
+                    path.push_index(i);
+                    self.walk(v, path, live, diags);
+                    path.pop();
                 }
             }
             Value::Scalar(s) => {
                 let Resolved::Str(text) = s.resolve() else {
                     return;
                 };
+                let cast = live.found(CASTS, depth);
+                if cast.is_none() && !text.contains('$') {
+                    // Nothing to substitute (only `$` starts an expression) and no cast.
+                    return;
+                }
                 let text = text.to_string();
                 // quoted scalars without escapes: the text starts one byte after the span
                 let quoted = matches!(s.style, Style::SingleQuoted | Style::DoubleQuoted)
@@ -151,7 +159,7 @@ impl Interpolator<'_> {
                     }
                 };
                 let changed = value != text;
-                if let Some(cast) = pattern::lookup(path, CASTS) {
+                if let Some(cast) = cast {
                     match cast_value(*cast, &value) {
                         Ok(v) => {
                             if let Some(w) = v.1 {

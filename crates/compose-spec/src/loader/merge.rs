@@ -8,7 +8,7 @@
 //! identity (ports by binding, volumes by target...). Spans travel with the nodes,
 //! so a merged value still points at the file that defined it.
 
-use super::pattern;
+use super::pattern::{self, Live};
 use crate::node::{KeyPath, Map, Node, PathSeg, Tag, Value};
 use crate::span::Span;
 
@@ -17,9 +17,25 @@ use crate::span::Span;
 /// loaded so far before this file is merged onto it.
 pub fn collect_resets(node: &mut Node) -> Vec<Vec<String>> {
     let mut out = Vec::new();
+    if !has_tags(node) {
+        // Nothing tagged: nothing to record nor remove.
+        return out;
+    }
     let mut path = Vec::new();
     walk_resets(node, &mut path, &mut out);
     out
+}
+
+/// Whether a `!reset` or `!override` tag is anywhere in the tree.
+fn has_tags(node: &Node) -> bool {
+    if matches!(node.tag, Some(Tag::Reset | Tag::Override)) {
+        return true;
+    }
+    match &node.value {
+        Value::Map(m) => m.iter().any(|(_, v)| has_tags(v)),
+        Value::Seq(items) => items.iter().any(has_tags),
+        _ => false,
+    }
 }
 
 fn walk_resets(node: &mut Node, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
@@ -428,7 +444,7 @@ enum Indexer {
 }
 
 #[rustfmt::skip]
-static UNIQUE: &[(&[&str], Indexer)] = &[
+static UNIQUE: &pattern::Table<Indexer> = &[
     (&["networks", A, "labels"], Indexer::KeyValue),
     (&["networks", A, "ipam", "options"], Indexer::KeyValue),
     (&[S, A, "annotations"], Indexer::KeyValue),
@@ -463,40 +479,70 @@ static UNIQUE: &[(&[&str], Indexer)] = &[
 /// Removes duplicates from sequences whose items have an identity (last wins, at
 /// the first one's position), like compose-go's `EnforceUnicity`.
 pub fn enforce_unicity(node: &mut Node) {
-    let mut path = KeyPath::root();
-    unicity_walk(node, &mut path);
+    unicity_walk(node, 0, Live::all(UNIQUE));
 }
 
-fn unicity_walk(node: &mut Node, path: &mut KeyPath) {
+fn unicity_walk(node: &mut Node, depth: usize, live: Live) {
     match &mut node.value {
         Value::Map(m) => {
             for (k, v) in m.iter_mut() {
-                path.0.push(PathSeg::Key(k.clone()));
-                unicity_walk(v, path);
-                path.0.pop();
+                let live = live.key(UNIQUE, depth, k);
+                if !live.is_empty() {
+                    unicity_walk(v, depth + 1, live);
+                }
             }
         }
         Value::Seq(items) => {
-            if let Some(ix) = pattern::lookup(path, UNIQUE) {
-                let mut out: Vec<Node> = Vec::with_capacity(items.len());
-                let mut keys: std::collections::HashMap<String, usize> = Default::default();
-                for item in items.drain(..) {
-                    let key = index_key(*ix, &item);
-                    match key.and_then(|k| keys.get(&k).copied().map(|j| (k, j))) {
-                        Some((_, j)) => out[j] = item,
-                        None => {
-                            if let Some(k) = index_key(*ix, &item) {
-                                keys.insert(k, out.len());
-                            }
-                            out.push(item);
-                        }
-                    }
-                }
-                *items = out;
+            if let Some(ix) = live.found(UNIQUE, depth) {
+                dedupe(*ix, items);
             }
         }
         _ => {}
     }
+}
+
+/// Keeps the last item of each identity, at the position of the first.
+fn dedupe(ix: Indexer, items: &mut Vec<Node>) {
+    if items.len() < 2 {
+        return;
+    }
+    let keys: Vec<Option<String>> = items.iter().map(|item| index_key(ix, item)).collect();
+    let mut first: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(items.len());
+    // For each item: the position it goes to, if it replaces an earlier one.
+    let mut target: Vec<Option<usize>> = Vec::with_capacity(items.len());
+    let mut any = false;
+    for (i, key) in keys.iter().enumerate() {
+        match key.as_deref() {
+            Some(k) => match first.get(k) {
+                Some(&j) => {
+                    target.push(Some(j));
+                    any = true;
+                }
+                None => {
+                    first.insert(k, i);
+                    target.push(None);
+                }
+            },
+            None => target.push(None),
+        }
+    }
+    if !any {
+        return;
+    }
+    let mut out: Vec<Node> = Vec::with_capacity(items.len());
+    // Where each kept item landed in `out`.
+    let mut slot: Vec<usize> = vec![usize::MAX; items.len()];
+    for (i, item) in items.drain(..).enumerate() {
+        match target[i] {
+            Some(j) => out[slot[j]] = item,
+            None => {
+                slot[i] = out.len();
+                out.push(item);
+            }
+        }
+    }
+    *items = out;
 }
 
 fn index_key(ix: Indexer, n: &Node) -> Option<String> {

@@ -529,7 +529,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         drop_unused_resources(&mut dict);
     }
     if !ctx.diags.has_errors() {
-        match Project::from_node(&dict) {
+        match Project::from_tree(&mut dict) {
             Ok(p) => out.project = Some(p),
             Err(ds) => ctx.diags.extend(ds),
         }
@@ -962,7 +962,7 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
                 normalize::normalize(&mut root, &Env::new(), "project");
                 validate::check_consistency(&root, &BTreeMap::new(), &mut ctx.diags);
                 if !ctx.diags.has_errors() {
-                    if let Err(ds) = Project::from_node(&root) {
+                    if let Err(ds) = Project::from_tree(&mut root) {
                         ctx.diags.extend(ds);
                     }
                 }

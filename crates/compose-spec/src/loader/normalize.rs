@@ -8,8 +8,8 @@
 
 use super::canonical::go_path_clean;
 use super::merge::go_sprint;
-use super::pattern;
-use crate::node::{KeyPath, Map, Node, PathSeg, Value};
+use super::pattern::{self, Live};
+use crate::node::{Map, Node, Value};
 use crate::span::Span;
 use indexmap::IndexMap;
 use std::path::Path;
@@ -260,7 +260,7 @@ const S: &str = "services";
 const A: &str = "*";
 
 #[rustfmt::skip]
-static RESOLVERS: &[(&[&str], R)] = &[
+static RESOLVERS: &pattern::Table<R> = &[
     (&[S, A, "build", "context"], R::Context),
     (&[S, A, "build", "additional_contexts", A], R::Context),
     (&[S, A, "build", "ssh", A], R::MaybeUnix),
@@ -279,28 +279,29 @@ static RESOLVERS: &[(&[&str], R)] = &[
 
 /// compose-go's `paths.ResolveRelativePaths`.
 pub fn resolve_relative_paths(root: &mut Node, base: &Path, home: Option<&str>) {
-    let mut path = KeyPath::root();
-    resolve_walk(root, &mut path, base, home);
+    resolve_walk(root, 0, Live::all(RESOLVERS), base, home);
 }
 
-fn resolve_walk(node: &mut Node, path: &mut KeyPath, base: &Path, home: Option<&str>) {
-    if let Some(r) = pattern::lookup(path, RESOLVERS) {
+fn resolve_walk(node: &mut Node, depth: usize, live: Live, base: &Path, home: Option<&str>) {
+    if let Some(r) = live.found(RESOLVERS, depth) {
         resolve_one(*r, node, base, home);
         return;
     }
     match &mut node.value {
         Value::Map(m) => {
             for (k, v) in m.iter_mut() {
-                path.0.push(PathSeg::Key(k.clone()));
-                resolve_walk(v, path, base, home);
-                path.0.pop();
+                let live = live.key(RESOLVERS, depth, k);
+                if !live.is_empty() {
+                    resolve_walk(v, depth + 1, live, base, home);
+                }
             }
         }
         Value::Seq(items) => {
-            for (i, v) in items.iter_mut().enumerate() {
-                path.0.push(PathSeg::Index(i));
-                resolve_walk(v, path, base, home);
-                path.0.pop();
+            let live = live.index(RESOLVERS, depth);
+            if !live.is_empty() {
+                for v in items.iter_mut() {
+                    resolve_walk(v, depth + 1, live, base, home);
+                }
             }
         }
         _ => {}

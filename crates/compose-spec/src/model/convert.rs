@@ -1,9 +1,9 @@
 //! Field-by-field decoding of every struct of the model, each key under its
 //! compose-go YAML name and with the decoding rule of its Go type.
 
-use crate::node::{KeyPath, Node};
+use crate::node::Node;
 
-use super::decode::{De, Decode};
+use super::decode::{De, Decode, Path};
 use super::resources::{
     ConfigObjConfig, FileObjectConfig, IpamConfig, IpamPool, ModelConfig, NetworkConfig,
     SecretConfig, VolumeConfig,
@@ -21,13 +21,13 @@ use super::service::{
 fn ulimits(
     de: &mut De,
     n: &Node,
-    p: &KeyPath,
+    p: &Path<'_>,
 ) -> Option<std::collections::BTreeMap<String, Option<super::values::UlimitsConfig>>> {
     de.btree(n, p, |de, _, v, p| de.ulimit(v, p).map(Some))
 }
 
 impl Decode for ServiceConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut s = ServiceConfig::default();
         de.f(m, p, "name", &mut s.name);
@@ -141,7 +141,7 @@ impl Decode for ServiceConfig {
 }
 
 impl Decode for ServiceProviderConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "type", &mut v.r#type);
@@ -152,7 +152,7 @@ impl Decode for ServiceProviderConfig {
 }
 
 impl Decode for BuildConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "context", &mut v.context);
@@ -191,7 +191,7 @@ impl Decode for BuildConfig {
 }
 
 impl Decode for BlkioConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "weight", &mut v.weight);
@@ -206,7 +206,7 @@ impl Decode for BlkioConfig {
 }
 
 impl Decode for DeviceMapping {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "source", &mut v.source);
@@ -218,7 +218,7 @@ impl Decode for DeviceMapping {
 }
 
 impl Decode for WeightDevice {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "Path", &mut v.path);
@@ -229,7 +229,7 @@ impl Decode for WeightDevice {
 }
 
 impl Decode for ThrottleDevice {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "Path", &mut v.path);
@@ -240,7 +240,7 @@ impl Decode for ThrottleDevice {
 }
 
 impl Decode for LoggingConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "driver", &mut v.driver);
@@ -251,7 +251,7 @@ impl Decode for LoggingConfig {
 }
 
 impl Decode for DeployConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "mode", &mut v.mode);
@@ -269,7 +269,7 @@ impl Decode for DeployConfig {
 }
 
 impl Decode for UpdateConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "parallelism", &mut v.parallelism);
@@ -284,7 +284,7 @@ impl Decode for UpdateConfig {
 }
 
 impl Decode for Resources {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "limits", &mut v.limits);
@@ -295,7 +295,7 @@ impl Decode for Resources {
 }
 
 impl Decode for Resource {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.fw(m, p, "cpus", &mut v.cpus, De::nano_cpus);
@@ -309,7 +309,7 @@ impl Decode for Resource {
 }
 
 impl Decode for GenericResource {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(
@@ -324,7 +324,7 @@ impl Decode for GenericResource {
 }
 
 impl Decode for DiscreteGenericResource {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "Kind", &mut v.kind);
@@ -335,7 +335,7 @@ impl Decode for DiscreteGenericResource {
 }
 
 impl Decode for RestartPolicy {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "condition", &mut v.condition);
@@ -348,7 +348,7 @@ impl Decode for RestartPolicy {
 }
 
 impl Decode for Placement {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "constraints", &mut v.constraints);
@@ -360,7 +360,7 @@ impl Decode for Placement {
 }
 
 impl Decode for PlacementPreferences {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "spread", &mut v.spread);
@@ -370,7 +370,7 @@ impl Decode for PlacementPreferences {
 }
 
 impl Decode for DeviceRequest {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "capabilities", &mut v.capabilities);
@@ -383,7 +383,7 @@ impl Decode for DeviceRequest {
 }
 
 impl Decode for ServiceNetworkConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "aliases", &mut v.aliases);
@@ -401,7 +401,7 @@ impl Decode for ServiceNetworkConfig {
 }
 
 impl Decode for ServicePortConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "name", &mut v.name);
@@ -417,7 +417,7 @@ impl Decode for ServicePortConfig {
 }
 
 impl Decode for ServiceVolumeConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "type", &mut v.r#type);
@@ -435,7 +435,7 @@ impl Decode for ServiceVolumeConfig {
 }
 
 impl Decode for ServiceVolumeBind {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "selinux", &mut v.selinux);
@@ -448,7 +448,7 @@ impl Decode for ServiceVolumeBind {
 }
 
 impl Decode for ServiceVolumeVolume {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.fw(m, p, "labels", &mut v.labels, De::mapping);
@@ -460,7 +460,7 @@ impl Decode for ServiceVolumeVolume {
 }
 
 impl Decode for ServiceVolumeTmpfs {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "size", &mut v.size);
@@ -471,7 +471,7 @@ impl Decode for ServiceVolumeTmpfs {
 }
 
 impl Decode for ServiceVolumeImage {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "subpath", &mut v.subpath);
@@ -481,7 +481,7 @@ impl Decode for ServiceVolumeImage {
 }
 
 impl Decode for FileReferenceConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "source", &mut v.source);
@@ -495,7 +495,7 @@ impl Decode for FileReferenceConfig {
 }
 
 impl Decode for CredentialSpecConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "config", &mut v.config);
@@ -507,7 +507,7 @@ impl Decode for CredentialSpecConfig {
 }
 
 impl Decode for ServiceDependency {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "condition", &mut v.condition);
@@ -519,7 +519,7 @@ impl Decode for ServiceDependency {
 }
 
 impl Decode for ExtendsConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "file", &mut v.file);
@@ -529,7 +529,7 @@ impl Decode for ExtendsConfig {
 }
 
 impl Decode for HealthCheckConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.fw(m, p, "test", &mut v.test, De::healthcheck_test);
@@ -545,7 +545,7 @@ impl Decode for HealthCheckConfig {
 }
 
 impl Decode for DevelopConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "watch", &mut v.watch);
@@ -555,7 +555,7 @@ impl Decode for DevelopConfig {
 }
 
 impl Decode for Trigger {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "path", &mut v.path);
@@ -571,7 +571,7 @@ impl Decode for Trigger {
 }
 
 impl Decode for ServiceHook {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.fw(m, p, "command", &mut v.command, De::shell_command);
@@ -591,7 +591,7 @@ impl Decode for ServiceHook {
 }
 
 impl Decode for ServiceModelConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "endpoint_var", &mut v.endpoint_variable);
@@ -602,7 +602,7 @@ impl Decode for ServiceModelConfig {
 }
 
 impl Decode for NetworkConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "name", &mut v.name);
@@ -621,7 +621,7 @@ impl Decode for NetworkConfig {
 }
 
 impl Decode for IpamConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "driver", &mut v.driver);
@@ -632,7 +632,7 @@ impl Decode for IpamConfig {
 }
 
 impl Decode for IpamPool {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "subnet", &mut v.subnet);
@@ -653,7 +653,7 @@ impl Decode for IpamPool {
 }
 
 impl Decode for VolumeConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "name", &mut v.name);
@@ -667,7 +667,7 @@ impl Decode for VolumeConfig {
 }
 
 impl Decode for FileObjectConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "name", &mut v.name);
@@ -685,7 +685,7 @@ impl Decode for FileObjectConfig {
 }
 
 impl Decode for SecretConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let mut v = FileObjectConfig::decode(de, n, p)?;
         // The loader hands a secret's value read from the environment over
         // as the extension `x-#value`.
@@ -698,13 +698,13 @@ impl Decode for SecretConfig {
 }
 
 impl Decode for ConfigObjConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         FileObjectConfig::decode(de, n, p).map(ConfigObjConfig)
     }
 }
 
 impl Decode for ModelConfig {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         let m = de.map(n, p)?;
         let mut v = Self::default();
         de.f(m, p, "name", &mut v.name);

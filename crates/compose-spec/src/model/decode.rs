@@ -19,7 +19,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic};
-use crate::node::{KeyPath, Map, Node, Resolved, Value};
+use crate::node::{Map, Node, Resolved, Value};
+use std::fmt;
 
 use super::gofmt;
 use super::values::{
@@ -63,25 +64,53 @@ pub(crate) struct De {
 pub(crate) trait Decode: Sized {
     /// Decodes a non-null node; `None` after reporting a problem (or when
     /// compose-go silently leaves the value unset).
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self>;
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self>;
 }
 
 /// Finds a struct field's key: exact, else the first case-insensitive match
 /// (then also returns the key as written).
 pub(crate) fn lookup<'a>(m: &'a Map, name: &str) -> Option<(Option<&'a str>, &'a Node)> {
-    if let Some(n) = m.get(name) {
-        return Some((None, n));
+    m.get_ignore_case(name)
+        .map(|(k, n)| ((k != name).then_some(k.as_str()), n))
+}
+
+/// The key path of the value being decoded, made of borrowed steps on the
+/// stack: descending costs nothing, and the path only becomes text when a
+/// diagnostic is made. Displays like [`crate::node::KeyPath`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The project.
+    Root,
+    /// A mapping key under a path.
+    Key(&'a Path<'a>, &'a str),
+    /// A sequence item under a path.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// This path plus a key.
+    pub(crate) fn key<'b>(&'b self, k: &'b str) -> Path<'b> {
+        Path::Key(self, k)
     }
-    m.iter()
-        .find(|(k, _)| {
-            k.eq_ignore_ascii_case(name)
-                || (!k.is_ascii() && k.to_lowercase() == name.to_lowercase())
-        })
-        .map(|(k, n)| (Some(k.as_str()), n))
+    /// This path plus an index.
+    pub(crate) fn index(&self, i: usize) -> Path<'_> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Key(Path::Root, k) => f.write_str(k),
+            Path::Key(parent, k) => write!(f, "{parent}.{k}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 impl De {
-    fn push(&mut self, code: Code, n: &Node, p: &KeyPath, msg: String, help: &str) {
+    fn push(&mut self, code: Code, n: &Node, p: &Path<'_>, msg: String, help: &str) {
         let mut d = Diagnostic::error(code, msg)
             .with_path(p.to_string())
             .with_span(n.span);
@@ -92,19 +121,19 @@ impl De {
     }
 
     /// Reports a value of the wrong type.
-    pub(crate) fn wrong(&mut self, n: &Node, p: &KeyPath, expected: &str) {
+    pub(crate) fn wrong(&mut self, n: &Node, p: &Path<'_>, expected: &str) {
         let msg = format!("`{p}` must be {expected}, not {}", n.kind_name());
         let help = format!("write {expected} here");
         self.push(Code::WrongType, n, p, msg, &help);
     }
 
     /// Reports a value that has the right type but cannot be used.
-    pub(crate) fn invalid(&mut self, code: Code, n: &Node, p: &KeyPath, msg: String, help: &str) {
+    pub(crate) fn invalid(&mut self, code: Code, n: &Node, p: &Path<'_>, msg: String, help: &str) {
         self.push(code, n, p, msg, help);
     }
 
     /// The mapping a struct is decoded from.
-    pub(crate) fn map<'a>(&mut self, n: &'a Node, p: &KeyPath) -> Option<&'a Map> {
+    pub(crate) fn map<'a>(&mut self, n: &'a Node, p: &Path<'_>) -> Option<&'a Map> {
         match &n.value {
             Value::Map(m) => Some(m),
             _ => {
@@ -115,7 +144,7 @@ impl De {
     }
 
     /// Decodes field `name` of struct mapping `m` into `out` with its [`Decode`] rule.
-    pub(crate) fn f<T: Decode>(&mut self, m: &Map, p: &KeyPath, name: &str, out: &mut T) {
+    pub(crate) fn f<T: Decode>(&mut self, m: &Map, p: &Path<'_>, name: &str, out: &mut T) {
         self.fw(m, p, name, out, T::decode);
     }
 
@@ -123,10 +152,10 @@ impl De {
     pub(crate) fn fw<T>(
         &mut self,
         m: &Map,
-        p: &KeyPath,
+        p: &Path<'_>,
         name: &str,
         out: &mut T,
-        f: impl FnOnce(&mut De, &Node, &KeyPath) -> Option<T>,
+        f: impl FnOnce(&mut De, &Node, &Path<'_>) -> Option<T>,
     ) {
         if let Some((k, n)) = lookup(m, name) {
             if n.is_null() {
@@ -140,12 +169,12 @@ impl De {
     }
 
     /// A struct's `x-*` keys, gathered under `#extensions` beforehand.
-    pub(crate) fn extensions(&mut self, m: &Map, p: &KeyPath) -> Extensions {
+    pub(crate) fn extensions(&mut self, m: &Map, p: &Path<'_>) -> Extensions {
         self.extensions_at(m, p, super::EXTENSIONS_KEY)
     }
 
     /// Extensions read from field `name` (a map of anything).
-    pub(crate) fn extensions_at(&mut self, m: &Map, p: &KeyPath, name: &str) -> Extensions {
+    pub(crate) fn extensions_at(&mut self, m: &Map, p: &Path<'_>, name: &str) -> Extensions {
         let mut out = Extensions::new();
         if let Some((k, n)) = lookup(m, name) {
             match &n.value {
@@ -165,8 +194,8 @@ impl De {
     pub(crate) fn vec<T: Default>(
         &mut self,
         n: &Node,
-        p: &KeyPath,
-        mut f: impl FnMut(&mut De, &Node, &KeyPath) -> Option<T>,
+        p: &Path<'_>,
+        mut f: impl FnMut(&mut De, &Node, &Path<'_>) -> Option<T>,
     ) -> Option<Vec<T>> {
         match &n.value {
             Value::Seq(items) => Some(
@@ -193,22 +222,24 @@ impl De {
     pub(crate) fn btree<T: Default>(
         &mut self,
         n: &Node,
-        p: &KeyPath,
-        mut f: impl FnMut(&mut De, &str, &Node, &KeyPath) -> Option<T>,
+        p: &Path<'_>,
+        mut f: impl FnMut(&mut De, &str, &Node, &Path<'_>) -> Option<T>,
     ) -> Option<BTreeMap<String, T>> {
         match &n.value {
-            Value::Map(m) => Some(
-                m.iter()
-                    .map(|(k, v)| {
-                        let val = if v.is_null() {
-                            T::default()
-                        } else {
-                            f(self, k, v, &p.key(k.clone())).unwrap_or_default()
-                        };
-                        (k.clone(), val)
-                    })
-                    .collect(),
-            ),
+            Value::Map(m) => {
+                // Inserted one by one: collecting would first gather every
+                // (large) value in a vector and sort it with a scratch copy.
+                let mut out = BTreeMap::new();
+                for (k, v) in m.iter() {
+                    let val = if v.is_null() {
+                        T::default()
+                    } else {
+                        f(self, k, v, &p.key(k)).unwrap_or_default()
+                    };
+                    out.insert(k.clone(), val);
+                }
+                Some(out)
+            }
             _ => {
                 self.wrong(n, p, "a mapping");
                 None
@@ -219,7 +250,7 @@ impl De {
     // ----- compose-go's own decoders -----
 
     /// `StringList`: a string or a list of strings.
-    pub(crate) fn string_list(&mut self, n: &Node, p: &KeyPath) -> Option<Vec<String>> {
+    pub(crate) fn string_list(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<String>> {
         match view(n) {
             V::Str(s) => Some(vec![s.to_string()]),
             V::Seq(items) => {
@@ -244,7 +275,7 @@ impl De {
     }
 
     /// `StringOrNumberList`: a string, or a list of anything printed as text.
-    pub(crate) fn string_or_number_list(&mut self, n: &Node, p: &KeyPath) -> Option<Vec<String>> {
+    pub(crate) fn string_or_number_list(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<String>> {
         match view(n) {
             V::Str(s) => Some(vec![s.to_string()]),
             V::Seq(items) => Some(items.iter().map(gofmt::sprint).collect()),
@@ -256,7 +287,7 @@ impl De {
     }
 
     /// `ShellCommand`: a list of strings, or a string split like a shell does.
-    pub(crate) fn shell_command(&mut self, n: &Node, p: &KeyPath) -> Option<ShellCommand> {
+    pub(crate) fn shell_command(&mut self, n: &Node, p: &Path<'_>) -> Option<ShellCommand> {
         match view(n) {
             V::Str(s) => match gofmt::shell_split(s) {
                 Ok(words) => Some(Some(words)),
@@ -291,7 +322,7 @@ impl De {
     }
 
     /// `HealthCheckTest`: a list of strings, or a string run by the shell.
-    pub(crate) fn healthcheck_test(&mut self, n: &Node, p: &KeyPath) -> Option<Vec<String>> {
+    pub(crate) fn healthcheck_test(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<String>> {
         match view(n) {
             V::Str(s) => Some(vec!["CMD-SHELL".to_string(), s.to_string()]),
             V::Seq(_) => self.string_list(n, p),
@@ -303,7 +334,7 @@ impl De {
     }
 
     /// `Mapping`: a map (values printed as text, null as empty) or a `KEY=VALUE` list.
-    pub(crate) fn mapping(&mut self, n: &Node, p: &KeyPath) -> Option<Mapping> {
+    pub(crate) fn mapping(&mut self, n: &Node, p: &Path<'_>) -> Option<Mapping> {
         match view(n) {
             V::Map(m) => Some(
                 m.iter()
@@ -339,7 +370,7 @@ impl De {
     }
 
     /// `Labels`: like [`De::mapping`].
-    pub(crate) fn labels(&mut self, n: &Node, p: &KeyPath) -> Option<Mapping> {
+    pub(crate) fn labels(&mut self, n: &Node, p: &Path<'_>) -> Option<Mapping> {
         self.mapping(n, p)
     }
 
@@ -347,7 +378,7 @@ impl De {
     pub(crate) fn mapping_with_equals(
         &mut self,
         n: &Node,
-        p: &KeyPath,
+        p: &Path<'_>,
     ) -> Option<MappingWithEquals> {
         match view(n) {
             V::Map(m) => Some(
@@ -404,7 +435,7 @@ impl De {
     }
 
     /// `Options`: a map, values printed as text (null as empty).
-    pub(crate) fn options(&mut self, n: &Node, p: &KeyPath) -> Option<Options> {
+    pub(crate) fn options(&mut self, n: &Node, p: &Path<'_>) -> Option<Options> {
         match view(n) {
             V::Map(_) => self.mapping(n, p),
             _ => {
@@ -415,7 +446,7 @@ impl De {
     }
 
     /// `MultiOptions`: a map of values or lists of values, printed as text.
-    pub(crate) fn multi_options(&mut self, n: &Node, p: &KeyPath) -> Option<MultiOptions> {
+    pub(crate) fn multi_options(&mut self, n: &Node, p: &Path<'_>) -> Option<MultiOptions> {
         match view(n) {
             V::Map(m) => {
                 let mut out = MultiOptions::new();
@@ -439,7 +470,7 @@ impl De {
     }
 
     /// `HostsList`: a `host: ip` map or a list of `host=ip` / `host:ip` strings.
-    pub(crate) fn hosts_list(&mut self, n: &Node, p: &KeyPath) -> Option<HostsList> {
+    pub(crate) fn hosts_list(&mut self, n: &Node, p: &Path<'_>) -> Option<HostsList> {
         let mut list: BTreeMap<String, Vec<String>> = BTreeMap::new();
         match view(n) {
             V::Map(m) => {
@@ -450,7 +481,7 @@ impl De {
                         V::Str(s) => vec![s.to_string()],
                         V::Seq(items) => items.iter().map(gofmt::sprint).collect(),
                         _ => {
-                            self.wrong(v, &p.key(host.clone()), "a string or a list of addresses");
+                            self.wrong(v, &p.key(host), "a string or a list of addresses");
                             ok = false;
                             continue;
                         }
@@ -509,7 +540,7 @@ impl De {
     }
 
     /// `SSHConfig`: a map of id to path; a list of `id` / `id=path` is accepted too.
-    pub(crate) fn ssh_config(&mut self, n: &Node, p: &KeyPath) -> Option<Vec<SshKey>> {
+    pub(crate) fn ssh_config(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<SshKey>> {
         match view(n) {
             V::Map(m) => Some(
                 m.iter()
@@ -550,7 +581,7 @@ impl De {
     }
 
     /// `UlimitsConfig`: a number, or `{soft, hard}`.
-    pub(crate) fn ulimit(&mut self, n: &Node, p: &KeyPath) -> Option<UlimitsConfig> {
+    pub(crate) fn ulimit(&mut self, n: &Node, p: &Path<'_>) -> Option<UlimitsConfig> {
         match view(n) {
             V::Int(i) => Some(UlimitsConfig {
                 single: i,
@@ -584,7 +615,7 @@ impl De {
     }
 
     /// `FileMode`: an integer, or a string in octal.
-    pub(crate) fn file_mode(&mut self, n: &Node, p: &KeyPath) -> Option<FileMode> {
+    pub(crate) fn file_mode(&mut self, n: &Node, p: &Path<'_>) -> Option<FileMode> {
         match view(n) {
             V::Int(i) => Some(FileMode(i)),
             V::Str(s) => match gofmt::parse_octal(s) {
@@ -612,7 +643,7 @@ impl De {
     /// A negative integer written as a string (`"-1"`, which is how `config`
     /// prints `memswap_limit: -1`) is taken as that number, so that printed
     /// output loads back; compose-go rejects it.
-    pub(crate) fn unit_bytes(&mut self, n: &Node, p: &KeyPath) -> Option<UnitBytes> {
+    pub(crate) fn unit_bytes(&mut self, n: &Node, p: &Path<'_>) -> Option<UnitBytes> {
         match view(n) {
             V::Int(i) => Some(UnitBytes(i)),
             V::Str(s) if s.starts_with('-') && gofmt::parse_int(s).is_some() => {
@@ -636,7 +667,7 @@ impl De {
     }
 
     /// `Duration`: the value's text parsed as a duration (`1m30s`, `2d`, `0`).
-    pub(crate) fn duration(&mut self, n: &Node, p: &KeyPath) -> Option<Duration> {
+    pub(crate) fn duration(&mut self, n: &Node, p: &Path<'_>) -> Option<Duration> {
         let text = gofmt::sprint(n);
         match gofmt::parse_duration(&text) {
             Ok(d) => Some(Duration(d)),
@@ -654,7 +685,7 @@ impl De {
     }
 
     /// `DeviceCount`: an integer or `all` (-1).
-    pub(crate) fn device_count(&mut self, n: &Node, p: &KeyPath) -> Option<i64> {
+    pub(crate) fn device_count(&mut self, n: &Node, p: &Path<'_>) -> Option<i64> {
         match view(n) {
             V::Int(i) => Some(i),
             V::Str(s) if s.eq_ignore_ascii_case("all") => Some(-1),
@@ -679,7 +710,7 @@ impl De {
     }
 
     /// `NanoCPUs`: a number or a numeric string.
-    pub(crate) fn nano_cpus(&mut self, n: &Node, p: &KeyPath) -> Option<f32> {
+    pub(crate) fn nano_cpus(&mut self, n: &Node, p: &Path<'_>) -> Option<f32> {
         match view(n) {
             V::Int(i) => Some(i as f32),
             V::Float(f) => Some(f as f32),
@@ -704,7 +735,7 @@ impl De {
     }
 
     /// An `env_file` entry: `{path, required, format}`, or a bare path (required).
-    pub(crate) fn env_file(&mut self, n: &Node, p: &KeyPath) -> Option<EnvFile> {
+    pub(crate) fn env_file(&mut self, n: &Node, p: &Path<'_>) -> Option<EnvFile> {
         match view(n) {
             V::Str(s) => Some(EnvFile {
                 path: s.to_string(),
@@ -727,7 +758,7 @@ impl De {
 
     /// Go's unsigned integers: no negative values; strings are accepted as
     /// compose-go's interpolation casts them at these paths.
-    fn unsigned(&mut self, n: &Node, p: &KeyPath, what: &str) -> Option<u64> {
+    fn unsigned(&mut self, n: &Node, p: &Path<'_>, what: &str) -> Option<u64> {
         let neg = |de: &mut De, shown: String| {
             de.invalid(
                 Code::WrongType,
@@ -760,7 +791,7 @@ impl De {
 }
 
 impl Decode for String {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         match view(n) {
             V::Str(s) => Some(s.to_string()),
             V::Int(i) => Some(i.to_string()),
@@ -773,7 +804,7 @@ impl Decode for String {
 }
 
 impl Decode for bool {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         match view(n) {
             V::Bool(b) => Some(b),
             V::Str(s) => match gofmt::parse_bool(s) {
@@ -798,7 +829,7 @@ impl Decode for bool {
 }
 
 impl Decode for i64 {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         match view(n) {
             V::Int(i) => Some(i),
             V::Float(f) => Some(f as i64),
@@ -824,26 +855,26 @@ impl Decode for i64 {
 }
 
 impl Decode for u64 {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.unsigned(n, p, "a positive integer")
     }
 }
 
 impl Decode for u32 {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         // Go stores into the narrower type by truncation.
         de.unsigned(n, p, "a positive integer").map(|v| v as u32)
     }
 }
 
 impl Decode for u16 {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.unsigned(n, p, "a positive integer").map(|v| v as u16)
     }
 }
 
 impl Decode for f32 {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         match view(n) {
             V::Int(i) => Some(i as f32),
             V::Float(f) => Some(f as f32),
@@ -869,37 +900,37 @@ impl Decode for f32 {
 }
 
 impl Decode for Duration {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.duration(n, p)
     }
 }
 
 impl Decode for UnitBytes {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.unit_bytes(n, p)
     }
 }
 
 impl Decode for FileMode {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.file_mode(n, p)
     }
 }
 
 impl<T: Decode> Decode for Option<T> {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         T::decode(de, n, p).map(Some)
     }
 }
 
 impl<T: Decode + Default> Decode for Vec<T> {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.vec(n, p, T::decode)
     }
 }
 
 impl<T: Decode + Default> Decode for BTreeMap<String, T> {
-    fn decode(de: &mut De, n: &Node, p: &KeyPath) -> Option<Self> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         de.btree(n, p, |de, _, v, p| T::decode(de, v, p))
     }
 }

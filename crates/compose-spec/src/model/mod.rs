@@ -68,7 +68,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::diag::{Code, Diagnostic};
-use crate::node::{KeyPath, Map, Node, Value};
+use crate::node::{Map, Node, Value};
 use crate::span::Span;
 
 pub use resources::{
@@ -90,7 +90,7 @@ pub use values::{
     StringOrNumberList, UlimitsConfig, UnitBytes,
 };
 
-use decode::{De, Decode};
+use decode::{De, Decode, Path};
 
 /// Where `x-*` keys are gathered before decoding (compose-go's `consts.Extensions`).
 const EXTENSIONS_KEY: &str = "#extensions";
@@ -157,9 +157,37 @@ impl Project {
     /// assert_eq!((port.target, port.published.as_str()), (80, "8080"));
     /// ```
     pub fn from_node(root: &Node) -> Result<Project, Vec<Diagnostic>> {
+        Project::from_tree(&mut root.clone())
+    }
+
+    /// [`Project::from_node`] without copying the tree: the `x-*` keys are
+    /// gathered in place for decoding and put back afterwards, so `root` is
+    /// unchanged when this returns.
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// use compose_spec::node::{Map, Node};
+    /// use compose_spec::span::Span;
+    /// let s = Span::synthetic();
+    /// let mut web = Map::new();
+    /// web.insert_node("x-note", Node::string("kept", s));
+    /// web.insert_node("image", Node::string("nginx", s));
+    /// let mut services = Map::new();
+    /// services.insert_node("web", Node::map(web, s));
+    /// let mut root = Map::new();
+    /// root.insert_node("services", Node::map(services, s));
+    /// let mut root = Node::map(root, s);
+    /// let before = root.clone();
+    /// let project = Project::from_tree(&mut root).unwrap();
+    /// assert_eq!(project.services["web"].extensions["x-note"], "kept");
+    /// assert_eq!(root, before);
+    /// ```
+    pub fn from_tree(root: &mut Node) -> Result<Project, Vec<Diagnostic>> {
         let mut de = De::default();
-        let tree = process_extensions(root, &mut Vec::new());
-        let project = decode_project(&mut de, &tree);
+        let mut moved = Vec::new();
+        gather_extensions(root, &mut Vec::new(), Where::ROOT, &mut moved);
+        let project = decode_project(&mut de, root);
+        restore_extensions(root, moved);
         if de.diags.iter().any(Diagnostic::is_error) {
             return Err(de.diags);
         }
@@ -346,73 +374,162 @@ fn node_from_json(v: &serde_json::Value) -> Node {
     }
 }
 
-/// Paths whose mapping keys are user-chosen names, where `x-*` is not an extension.
-fn is_user_defined(path: &[String]) -> bool {
-    match path {
-        [a] => matches!(
-            a.as_str(),
-            "services" | "volumes" | "networks" | "secrets" | "configs"
-        ),
-        [a, _, c] => a == "services" && c == "depends_on",
-        _ => false,
+/// Where a node is, as far as [`gather_extensions`] cares: compose-go's
+/// `processExtensions` leaves `x-*` keys alone in the mappings whose keys are
+/// user-chosen names (`services`, `volumes`, `networks`, `secrets`, `configs`
+/// at the top, and `services.*.depends_on`).
+#[derive(Debug, Clone, Copy)]
+struct Where {
+    depth: usize,
+    /// The first key of the path is `services`.
+    services: bool,
+    /// The node's keys are user-chosen names.
+    user_defined: bool,
+}
+
+impl Where {
+    const ROOT: Where = Where {
+        depth: 0,
+        services: false,
+        user_defined: false,
+    };
+
+    fn key(self, k: &str) -> Where {
+        let depth = self.depth + 1;
+        Where {
+            depth,
+            services: if depth == 1 {
+                k == "services"
+            } else {
+                self.services
+            },
+            user_defined: match depth {
+                1 => matches!(
+                    k,
+                    "services" | "volumes" | "networks" | "secrets" | "configs"
+                ),
+                3 => self.services && k == "depends_on",
+                _ => false,
+            },
+        }
+    }
+
+    /// A sequence item (its path segment is a number, never a name above).
+    fn index(self) -> Where {
+        Where {
+            depth: self.depth + 1,
+            services: self.depth > 0 && self.services,
+            user_defined: false,
+        }
     }
 }
 
-/// compose-go's `processExtensions`: in every mapping (but user-named ones),
-/// moves the `x-*` keys under a `#extensions` mapping; recurses into mappings
-/// and into mappings directly inside sequences, not into extension values.
-fn process_extensions(node: &Node, path: &mut Vec<String>) -> Node {
-    match &node.value {
+/// A mapping whose `x-*` keys [`gather_extensions`] moved.
+#[derive(Debug)]
+struct Moved {
+    /// The positions leading to it from the root (entry index in a mapping,
+    /// item index in a sequence), in the tree as it was.
+    at: Vec<usize>,
+    /// Where the moved keys were in the mapping, ascending.
+    positions: Vec<usize>,
+    /// The mapping's own `#extensions` entry, which the gathered keys replaced.
+    replaced: Option<crate::node::Entry>,
+}
+
+/// compose-go's `processExtensions`, in place: in every mapping (but
+/// user-named ones), moves the `x-*` keys under a `#extensions` mapping;
+/// recurses into mappings and into mappings directly inside sequences, not
+/// into extension values. Children are done before their parent, so every
+/// recorded position is one of the original tree; [`restore_extensions`]
+/// undoes it all.
+fn gather_extensions(node: &mut Node, at: &mut Vec<usize>, here: Where, moved: &mut Vec<Moved>) {
+    let span = node.span;
+    match &mut node.value {
         Value::Map(m) => {
-            let skip = is_user_defined(path);
-            let mut out = Map::new();
-            let mut extras = Map::new();
-            for (k, e) in m.entries() {
-                if !skip && k.starts_with("x-") {
-                    extras.insert(k.clone(), e.key_span, e.value.clone());
+            for i in 0..m.len() {
+                let Some((k, e)) = m.get_index_mut(i) else {
+                    break;
+                };
+                if !here.user_defined && k.starts_with("x-") {
                     continue;
                 }
-                path.push(k.clone());
-                let v = process_extensions(&e.value, path);
-                path.pop();
-                out.insert(k.clone(), e.key_span, v);
+                let child = here.key(k);
+                at.push(i);
+                gather_extensions(&mut e.value, at, child, moved);
+                at.pop();
             }
-            if !extras.is_empty() {
-                out.insert(EXTENSIONS_KEY, node.span, Node::map(extras, node.span));
+            if here.user_defined || !m.keys().any(|k| k.starts_with("x-")) {
+                return;
             }
-            Node {
-                span: node.span,
-                tag: node.tag.clone(),
-                value: Value::Map(out),
+            let old = std::mem::take(m);
+            let mut out = Map::with_capacity(old.len());
+            let mut extras = Map::new();
+            let mut positions = Vec::new();
+            for (i, (k, e)) in old.into_iter().enumerate() {
+                if k.starts_with("x-") {
+                    positions.push(i);
+                    extras.insert(k, e.key_span, e.value);
+                } else {
+                    out.insert(k, e.key_span, e.value);
+                }
             }
+            let replaced = out.insert(EXTENSIONS_KEY, span, Node::map(extras, span));
+            *m = out;
+            moved.push(Moved {
+                at: at.clone(),
+                positions,
+                replaced,
+            });
         }
         Value::Seq(items) => {
-            let items = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    if item.as_map().is_some() {
-                        path.push(i.to_string());
-                        let v = process_extensions(item, path);
-                        path.pop();
-                        v
-                    } else {
-                        item.clone()
-                    }
-                })
-                .collect();
-            Node {
-                span: node.span,
-                tag: node.tag.clone(),
-                value: Value::Seq(items),
+            for (i, item) in items.iter_mut().enumerate() {
+                if item.as_map().is_some() {
+                    at.push(i);
+                    gather_extensions(item, at, here.index(), moved);
+                    at.pop();
+                }
             }
         }
-        _ => node.clone(),
+        _ => {}
+    }
+}
+
+/// Puts back what [`gather_extensions`] moved, parents before children (so
+/// that the positions on the way are the original ones again).
+fn restore_extensions(root: &mut Node, moved: Vec<Moved>) {
+    for mv in moved.into_iter().rev() {
+        let mut node = &mut *root;
+        for &i in &mv.at {
+            node = match &mut node.value {
+                Value::Map(m) => match m.get_index_mut(i) {
+                    Some((_, e)) => &mut e.value,
+                    None => return,
+                },
+                Value::Seq(items) => match items.get_mut(i) {
+                    Some(n) => n,
+                    None => return,
+                },
+                _ => return,
+            };
+        }
+        let Value::Map(m) = &mut node.value else {
+            return;
+        };
+        let gathered = match mv.replaced {
+            Some(own) => m.insert(EXTENSIONS_KEY, own.key_span, own.value),
+            None => m.pop().map(|(_, e)| e),
+        };
+        let Some(Value::Map(extras)) = gathered.map(|e| e.value.value) else {
+            return;
+        };
+        for (&pos, (k, e)) in mv.positions.iter().zip(extras) {
+            m.shift_insert(pos, k, e.key_span, e.value);
+        }
     }
 }
 
 fn decode_project(de: &mut De, root: &Node) -> Option<Project> {
-    let p = KeyPath::root();
+    let p = Path::Root;
     let Some(m) = root.as_map() else {
         de.diags.push(
             Diagnostic::error(
@@ -542,5 +659,128 @@ impl serde_json::ser::Formatter for GoFormatter {
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.pretty.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::span::FileId;
+    use std::fmt::Write;
+
+    /// compose-go's `processExtensions` as a copy (the reference for the in-place version).
+    fn process_extensions(node: &Node, path: &mut Vec<String>) -> Node {
+        let user_defined = match path.as_slice() {
+            [a] => matches!(
+                a.as_str(),
+                "services" | "volumes" | "networks" | "secrets" | "configs"
+            ),
+            [a, _, c] => a == "services" && c == "depends_on",
+            _ => false,
+        };
+        match &node.value {
+            Value::Map(m) => {
+                let mut out = Map::new();
+                let mut extras = Map::new();
+                for (k, e) in m.entries() {
+                    if !user_defined && k.starts_with("x-") {
+                        extras.insert(k.clone(), e.key_span, e.value.clone());
+                        continue;
+                    }
+                    path.push(k.clone());
+                    let v = process_extensions(&e.value, path);
+                    path.pop();
+                    out.insert(k.clone(), e.key_span, v);
+                }
+                if !extras.is_empty() {
+                    out.insert(EXTENSIONS_KEY, node.span, Node::map(extras, node.span));
+                }
+                Node {
+                    span: node.span,
+                    tag: node.tag.clone(),
+                    value: Value::Map(out),
+                }
+            }
+            Value::Seq(items) => Node {
+                span: node.span,
+                tag: node.tag.clone(),
+                value: Value::Seq(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            if item.as_map().is_some() {
+                                path.push(i.to_string());
+                                let v = process_extensions(item, path);
+                                path.pop();
+                                v
+                            } else {
+                                item.clone()
+                            }
+                        })
+                        .collect(),
+                ),
+            },
+            _ => node.clone(),
+        }
+    }
+
+    /// Everything about a tree, keys in order.
+    fn shape(n: &Node, out: &mut String) {
+        let _ = write!(out, "{:?}{:?}", n.span, n.tag);
+        match &n.value {
+            Value::Map(m) => {
+                out.push('{');
+                for (k, e) in m.entries() {
+                    let _ = write!(out, "{k:?}@{:?}:", e.key_span);
+                    shape(&e.value, out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Seq(items) => {
+                out.push('[');
+                for i in items {
+                    shape(i, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            v => {
+                let _ = write!(out, "{v:?}");
+            }
+        }
+    }
+
+    fn shape_of(n: &Node) -> String {
+        let mut s = String::new();
+        shape(n, &mut s);
+        s
+    }
+
+    #[test]
+    fn gathering_in_place_matches_the_copy_and_is_undone() {
+        let docs = [
+            "x-a: 1\nservices:\n  x-svc:\n    image: a\n    x-b: 2\n    depends_on:\n      x-dep: {condition: service_started, x-c: 3}\n      db: {}\n  db:\n    x-first: 0\n    image: b\n    x-last: {x-nested: 1}\n",
+            "services:\n  web:\n    '#extensions': {a: 1}\n    x-e: 1\n    ports:\n      - {target: 80, x-p: 1}\n      - [ {x-deep: 1} ]\n    deploy: {resources: {limits: {x-l: 1, cpus: '1'}}}\nnetworks:\n  x-net: {x-n: 1}\nvolumes: {x-v: {}}\nx-z: 9\n",
+            "- {x-a: 1, b: 2}\n- [ {x-c: 3} ]\n",
+            "services:\n  - depends_on: {x-a: 1}\n",
+            "a: {b: {depends_on: {x-a: 1}}}\n'#extensions': 1\n",
+            "{}\n",
+            "plain\n",
+        ];
+        for doc in docs {
+            let mut diags = Diagnostics::new();
+            let original = crate::yaml::parse(doc, FileId(0), &mut diags).unwrap();
+            assert!(!diags.has_errors(), "{doc}");
+            let expected = process_extensions(&original, &mut Vec::new());
+            let mut tree = original.clone();
+            let mut moved = Vec::new();
+            gather_extensions(&mut tree, &mut Vec::new(), Where::ROOT, &mut moved);
+            assert_eq!(shape_of(&tree), shape_of(&expected), "{doc}");
+            restore_extensions(&mut tree, moved);
+            assert_eq!(shape_of(&tree), shape_of(&original), "{doc}");
+        }
     }
 }
