@@ -86,7 +86,7 @@ impl Live {
 
     /// The payload of the first row that matches the path exactly (as
     /// [`lookup`] gives it for the same path).
-    pub fn found<'t, T>(self, table: &'t Table<T>, depth: usize) -> Option<&'t T> {
+    pub fn found<T>(self, table: &Table<T>, depth: usize) -> Option<&T> {
         let mut bits = self.0;
         while bits != 0 {
             let i = bits.trailing_zeros() as usize;
