@@ -1,6 +1,20 @@
 //! `compose_engine`: plan and apply Compose projects against a container runtime.
 //!
-//! Grows in the engine issue: dependency graph, observe, reconcile, execute.
-//! For now it only re-exports the model so the CLI depends on one place.
+//! The pipeline is observe → reconcile → apply:
+//!
+//! * [`graph`] orders services by their dependencies (a cycle is an error naming it);
+//! * [`convert`] turns the typed model into what the Engine API takes (container,
+//!   network and volume create bodies, with compose's labels and config hash from [`hash`]);
+//! * [`observe`] reads the project's current containers, networks and volumes by label;
+//! * [`reconcile`] is the pure function from desired and observed state to a [`plan::Plan`];
+//! * [`apply`] executes a plan concurrently through a [`runtime::Runtime`].
+//!
+//! Only [`runtime::docker`] talks to Docker (through bollard); [`runtime::fake`] is an
+//! in-memory engine for tests.
+
+pub mod convert;
+pub mod hash;
+pub mod labels;
+pub mod runtime;
 
 pub use compose_spec::model;

@@ -1,0 +1,1 @@
+//! Placeholder: the model → Engine API mapping lands with the engine work.

@@ -1,0 +1,1 @@
+//! Placeholder: configuration hashes land with the engine work.

@@ -1,0 +1,1 @@
+//! Placeholder: the bollard runtime lands with the engine work.

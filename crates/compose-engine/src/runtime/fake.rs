@@ -1,0 +1,1 @@
+//! Placeholder: the in-memory runtime lands with the engine work.

@@ -1,0 +1,377 @@
+//! The engine's only door to a container runtime.
+//!
+//! Everything above this module (reconcile, the executor, the CLI) speaks in
+//! the small engine-neutral types defined here; request bodies travel as the
+//! Docker Engine API's own JSON (`serde_json::Value`) so that the mapping from
+//! the compose model to the API is a pure function that tests can compare with
+//! what `docker compose` sends, and so that bollard stays inside
+//! [`docker`] (**architecture invariant**: no other module names bollard).
+//!
+//! The capabilities are split in two traits on purpose: [`Observe`] can only
+//! read, [`Runtime`] can also write. `hoist plan` is handed an observer, so it
+//! cannot change anything by construction.
+
+pub mod docker;
+pub mod fake;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use futures_util::Stream;
+use serde::Serialize;
+
+/// Labels of a container, network, volume or image.
+pub type Labels = BTreeMap<String, String>;
+
+/// A boxed stream, as returned by [`Observe::logs`].
+pub type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send + 'static>>;
+
+/// What can go wrong talking to the runtime.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuntimeError {
+    /// The engine could not be reached at all (socket missing, refused, ...).
+    #[error("cannot reach the Docker engine: {0}")]
+    Unreachable(String),
+    /// The object does not exist (HTTP 404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the engine's state (HTTP 409: name in use, ...).
+    #[error("{0}")]
+    Conflict(String),
+    /// Anything else the engine answered, with its message.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Shorthand for runtime results.
+pub type Result<T, E = RuntimeError> = std::result::Result<T, E>;
+
+/// The engine's identity, from `GET /version`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineVersion {
+    /// Server version, e.g. `20.10.24`.
+    pub version: String,
+    /// API version as (major, minor), e.g. (1, 41).
+    pub api: (u32, u32),
+}
+
+/// A container's state as the engine reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContainerState {
+    /// Created, never started.
+    Created,
+    /// Running.
+    Running,
+    /// Paused.
+    Paused,
+    /// Restarting under its restart policy.
+    Restarting,
+    /// Being removed.
+    Removing,
+    /// Exited.
+    Exited,
+    /// Dead.
+    Dead,
+}
+
+impl ContainerState {
+    /// Parses the engine's state word (`running`, `exited`, ...); unknown words are `Dead`.
+    pub fn parse(s: &str) -> ContainerState {
+        match s {
+            "created" => ContainerState::Created,
+            "running" => ContainerState::Running,
+            "paused" => ContainerState::Paused,
+            "restarting" => ContainerState::Restarting,
+            "removing" => ContainerState::Removing,
+            "exited" => ContainerState::Exited,
+            _ => ContainerState::Dead,
+        }
+    }
+
+    /// The engine's word for the state.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContainerState::Created => "created",
+            ContainerState::Running => "running",
+            ContainerState::Paused => "paused",
+            ContainerState::Restarting => "restarting",
+            ContainerState::Removing => "removing",
+            ContainerState::Exited => "exited",
+            ContainerState::Dead => "dead",
+        }
+    }
+}
+
+/// A container's health, when it has a healthcheck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    /// No healthcheck.
+    #[default]
+    None,
+    /// Checks have not passed yet.
+    Starting,
+    /// Healthy.
+    Healthy,
+    /// Unhealthy.
+    Unhealthy,
+}
+
+/// A mount as listed on a container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MountPoint {
+    /// `volume`, `bind`, `tmpfs`, ...
+    pub kind: String,
+    /// Volume name (empty for binds).
+    pub name: String,
+    /// Host source path.
+    pub source: String,
+    /// Path in the container.
+    pub destination: String,
+}
+
+/// A published port as listed on a container.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PortBinding {
+    /// Host IP (empty when not published).
+    pub ip: String,
+    /// Container port.
+    pub private_port: u16,
+    /// Host port (0 when not published).
+    pub public_port: u16,
+    /// `tcp`, `udp`, `sctp`.
+    pub protocol: String,
+}
+
+/// A container as the list call returns it (one call for the whole project).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Container {
+    /// Full id.
+    pub id: String,
+    /// Name without the leading `/`.
+    pub name: String,
+    /// Image as configured.
+    pub image: String,
+    /// Image id (`sha256:...`).
+    pub image_id: String,
+    /// Command line, as the engine shows it.
+    pub command: String,
+    /// Creation time, seconds since the epoch.
+    pub created: i64,
+    /// State.
+    pub state: ContainerState,
+    /// Human status (`Up 3 seconds (healthy)`, `Exited (0) 2 minutes ago`).
+    pub status: String,
+    /// Labels.
+    pub labels: Labels,
+    /// Networks it is connected to: network name → network id.
+    pub networks: BTreeMap<String, String>,
+    /// Mounts.
+    pub mounts: Vec<MountPoint>,
+    /// Ports.
+    pub ports: Vec<PortBinding>,
+}
+
+impl Container {
+    /// The value of a label, or `""`.
+    pub fn label(&self, key: &str) -> &str {
+        self.labels.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    /// Health as shown in the status text (`(healthy)`, `(unhealthy)`, `(health: starting)`).
+    pub fn health(&self) -> Health {
+        if self.status.contains("(unhealthy)") {
+            Health::Unhealthy
+        } else if self.status.contains("(healthy)") {
+            Health::Healthy
+        } else if self.status.contains("(health: starting)") {
+            Health::Starting
+        } else {
+            Health::None
+        }
+    }
+
+    /// The exit code shown in the status text of an exited container.
+    pub fn exit_code(&self) -> Option<i64> {
+        let rest = self.status.strip_prefix("Exited (")?;
+        rest.split(')').next()?.parse().ok()
+    }
+}
+
+/// What inspecting one container tells beyond the list call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerDetails {
+    /// Full id.
+    pub id: String,
+    /// Name without the leading `/`.
+    pub name: String,
+    /// State.
+    pub state: ContainerState,
+    /// Health.
+    pub health: Health,
+    /// Exit code (meaningful once exited).
+    pub exit_code: i64,
+    /// How many times the engine restarted it.
+    pub restart_count: i64,
+    /// Whether it runs with a TTY (logs are then not multiplexed).
+    pub tty: bool,
+    /// Labels.
+    pub labels: Labels,
+}
+
+/// A network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Network {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Driver.
+    pub driver: String,
+    /// Labels.
+    pub labels: Labels,
+}
+
+/// A volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Volume {
+    /// Name.
+    pub name: String,
+    /// Driver.
+    pub driver: String,
+    /// Labels.
+    pub labels: Labels,
+}
+
+/// An image present locally.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Image {
+    /// Id (`sha256:...`).
+    pub id: String,
+    /// `repo:tag` names.
+    pub tags: Vec<String>,
+    /// Labels.
+    pub labels: Labels,
+}
+
+/// Everything needed to create one container.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerSpec {
+    /// Container name.
+    pub name: String,
+    /// The Engine API create body (`Config` fields, `HostConfig`, `NetworkingConfig`).
+    pub body: serde_json::Value,
+    /// Networks to connect after create and before start (engines below API 1.44
+    /// take only one network at create): network name → `EndpointSettings` JSON.
+    pub extra_networks: Vec<(String, serde_json::Value)>,
+}
+
+/// Options of a log stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogOptions {
+    /// Keep streaming.
+    pub follow: bool,
+    /// Number of lines from the end (`all` when `None`).
+    pub tail: Option<String>,
+    /// Prefix each line with its timestamp.
+    pub timestamps: bool,
+    /// Only lines since this time (RFC 3339, Unix seconds or a relative duration).
+    pub since: Option<String>,
+    /// Only lines before this time.
+    pub until: Option<String>,
+}
+
+/// One chunk of a container's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogChunk {
+    /// From stdout (or a TTY).
+    Stdout(Vec<u8>),
+    /// From stderr.
+    Stderr(Vec<u8>),
+}
+
+/// Read-only access to the runtime.
+pub trait Observe: Send + Sync {
+    /// The engine's version.
+    fn version(&self) -> impl Future<Output = Result<EngineVersion>> + Send;
+    /// Containers matching every `key=value` (or bare `key`) label filter;
+    /// stopped ones too when `all`.
+    fn list_containers(
+        &self,
+        label_filters: &[String],
+        all: bool,
+    ) -> impl Future<Output = Result<Vec<Container>>> + Send;
+    /// Networks matching the label filters.
+    fn list_networks(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<Network>>> + Send;
+    /// Volumes matching the label filters.
+    fn list_volumes(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<Volume>>> + Send;
+    /// One container in detail.
+    fn inspect_container(&self, id: &str)
+        -> impl Future<Output = Result<ContainerDetails>> + Send;
+    /// A network by name or id, `None` when absent.
+    fn inspect_network(&self, name: &str) -> impl Future<Output = Result<Option<Network>>> + Send;
+    /// A volume by name, `None` when absent.
+    fn inspect_volume(&self, name: &str) -> impl Future<Output = Result<Option<Volume>>> + Send;
+    /// A local image by name or id, `None` when absent.
+    fn inspect_image(&self, name: &str) -> impl Future<Output = Result<Option<Image>>> + Send;
+    /// A container's output.
+    fn logs(&self, id: &str, options: &LogOptions) -> BoxStream<Result<LogChunk>>;
+    /// Waits until the container is not running and returns its exit code.
+    fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send;
+}
+
+/// Read and write access to the runtime.
+pub trait Runtime: Observe {
+    /// Creates a network from an Engine API `NetworkCreate` body (with `Name`); returns its id.
+    fn create_network(&self, body: &serde_json::Value)
+        -> impl Future<Output = Result<String>> + Send;
+    /// Removes a network; waits for the engine to release endpoints of
+    /// containers just removed instead of failing with "active endpoints".
+    fn remove_network(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Creates a volume from an Engine API `VolumeCreate` body (with `Name`).
+    fn create_volume(&self, body: &serde_json::Value) -> impl Future<Output = Result<()>> + Send;
+    /// Removes a volume.
+    fn remove_volume(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Creates a container and connects its extra networks; returns its id.
+    fn create_container(&self, spec: &ContainerSpec)
+        -> impl Future<Output = Result<String>> + Send;
+    /// Starts a container.
+    fn start_container(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Stops a container, killing it after `timeout` seconds (engine default when `None`).
+    fn stop_container(
+        &self,
+        id: &str,
+        timeout: Option<i64>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Restarts a container.
+    fn restart_container(
+        &self,
+        id: &str,
+        timeout: Option<i64>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Sends a signal.
+    fn kill_container(&self, id: &str, signal: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Pauses a container.
+    fn pause_container(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Unpauses a container.
+    fn unpause_container(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Removes a container (`force` kills a running one; `volumes` removes its anonymous volumes).
+    fn remove_container(
+        &self,
+        id: &str,
+        force: bool,
+        volumes: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Renames a container.
+    fn rename_container(&self, id: &str, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Removes an image.
+    fn remove_image(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+}
