@@ -12,9 +12,13 @@
 //! Only [`runtime::docker`] talks to Docker (through bollard); [`runtime::fake`] is an
 //! in-memory engine for tests.
 
+pub mod apply;
 pub mod convert;
+pub mod graph;
 pub mod hash;
 pub mod labels;
+pub mod plan;
+pub mod reconcile;
 pub mod runtime;
 
 pub use compose_spec::model;

@@ -1,1 +1,479 @@
-//! Placeholder: the in-memory runtime lands with the engine work.
+//! An in-memory engine for tests: the executor and the CLI's logic run
+//! against it without Docker. It keeps containers, networks and volumes in a
+//! map, answers like the Docker engine where tests depend on it (404/409,
+//! names unique, states), and records every write call in order so tests can
+//! assert on what was done.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use futures_util::stream;
+
+use super::{
+    BoxStream, Container, ContainerDetails, ContainerSpec, ContainerState, EngineVersion, Health,
+    Image, LogChunk, LogOptions, MountPoint, Network, Observe, Result, Runtime, RuntimeError,
+    Volume,
+};
+
+#[derive(Debug, Clone)]
+struct FakeContainer {
+    c: Container,
+    exit_code: i64,
+    has_healthcheck: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    next_id: u64,
+    clock: i64,
+    containers: BTreeMap<String, FakeContainer>,
+    networks: BTreeMap<String, Network>,
+    volumes: BTreeMap<String, Volume>,
+    images: BTreeMap<String, Image>,
+    calls: Vec<String>,
+    unhealthy: BTreeSet<String>,
+    exits: BTreeMap<String, i64>,
+}
+
+/// The in-memory engine.
+#[derive(Debug, Default)]
+pub struct Fake {
+    state: Mutex<State>,
+}
+
+fn labels_match(labels: &super::Labels, filters: &[String]) -> bool {
+    filters.iter().all(|f| match f.split_once('=') {
+        Some((k, v)) => labels.get(k).map(String::as_str) == Some(v),
+        None => labels.contains_key(f.as_str()),
+    })
+}
+
+fn str_labels(v: Option<&serde_json::Value>) -> super::Labels {
+    v.and_then(|v| v.as_object())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Fake {
+    /// An empty engine.
+    pub fn new() -> Fake {
+        Fake::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every write call so far, e.g. `create container demo-web-1`.
+    pub fn calls(&self) -> Vec<String> {
+        self.lock().calls.clone()
+    }
+
+    /// Forgets the recorded calls.
+    pub fn clear_calls(&self) {
+        self.lock().calls.clear();
+    }
+
+    /// Containers of a service, started later, turn unhealthy instead of healthy.
+    pub fn make_unhealthy(&self, service: &str) {
+        self.lock().unhealthy.insert(service.to_string());
+    }
+
+    /// Containers of a service exit with `code` as soon as they start.
+    pub fn exit_on_start(&self, service: &str, code: i64) {
+        self.lock().exits.insert(service.to_string(), code);
+    }
+
+    /// Adds a local image.
+    pub fn add_image(&self, name: &str) {
+        let mut s = self.lock();
+        let id = format!("sha256:{:064x}", s.images.len() + 1);
+        s.images.insert(
+            name.to_string(),
+            Image {
+                id,
+                tags: vec![name.to_string()],
+                labels: Default::default(),
+            },
+        );
+    }
+
+    /// Stops a container behind the executor's back (as a crash would).
+    pub fn crash(&self, name: &str, code: i64) {
+        let mut s = self.lock();
+        if let Some(c) = s.containers.values_mut().find(|c| c.c.name == name) {
+            c.c.state = ContainerState::Exited;
+            c.exit_code = code;
+            c.c.status = format!("Exited ({code}) 1 second ago");
+        }
+    }
+
+    fn find(s: &State, id_or_name: &str) -> Result<String> {
+        if s.containers.contains_key(id_or_name) {
+            return Ok(id_or_name.to_string());
+        }
+        s.containers
+            .values()
+            .find(|c| c.c.name == id_or_name || c.c.id.starts_with(id_or_name))
+            .map(|c| c.c.id.clone())
+            .ok_or_else(|| RuntimeError::NotFound(format!("No such container: {id_or_name}")))
+    }
+
+    fn record(s: &mut State, call: String) {
+        s.calls.push(call);
+    }
+
+    fn name_of(s: &State, id: &str) -> String {
+        s.containers.get(id).map(|c| c.c.name.clone()).unwrap_or_default()
+    }
+}
+
+impl Observe for Fake {
+    async fn version(&self) -> Result<EngineVersion> {
+        Ok(EngineVersion {
+            version: "fake".into(),
+            api: (1, 41),
+        })
+    }
+
+    async fn list_containers(&self, label_filters: &[String], all: bool) -> Result<Vec<Container>> {
+        let s = self.lock();
+        Ok(s.containers
+            .values()
+            .filter(|c| all || c.c.state == ContainerState::Running)
+            .filter(|c| labels_match(&c.c.labels, label_filters))
+            .map(|c| c.c.clone())
+            .collect())
+    }
+
+    async fn list_networks(&self, label_filters: &[String]) -> Result<Vec<Network>> {
+        let s = self.lock();
+        Ok(s.networks
+            .values()
+            .filter(|n| labels_match(&n.labels, label_filters))
+            .cloned()
+            .collect())
+    }
+
+    async fn list_volumes(&self, label_filters: &[String]) -> Result<Vec<Volume>> {
+        let s = self.lock();
+        Ok(s.volumes
+            .values()
+            .filter(|v| labels_match(&v.labels, label_filters))
+            .cloned()
+            .collect())
+    }
+
+    async fn inspect_container(&self, id: &str) -> Result<ContainerDetails> {
+        let s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let c = &s.containers[&id];
+        let health = if !c.has_healthcheck {
+            Health::None
+        } else if c.c.state != ContainerState::Running {
+            Health::Unhealthy
+        } else if s.unhealthy.contains(c.c.label(crate::labels::SERVICE)) {
+            Health::Unhealthy
+        } else {
+            Health::Healthy
+        };
+        Ok(ContainerDetails {
+            id: c.c.id.clone(),
+            name: c.c.name.clone(),
+            state: c.c.state,
+            health,
+            exit_code: c.exit_code,
+            restart_count: 0,
+            tty: false,
+            labels: c.c.labels.clone(),
+        })
+    }
+
+    async fn inspect_network(&self, name: &str) -> Result<Option<Network>> {
+        let s = self.lock();
+        Ok(s.networks
+            .values()
+            .find(|n| n.name == name || n.id == name)
+            .cloned())
+    }
+
+    async fn inspect_volume(&self, name: &str) -> Result<Option<Volume>> {
+        Ok(self.lock().volumes.get(name).cloned())
+    }
+
+    async fn inspect_image(&self, name: &str) -> Result<Option<Image>> {
+        let s = self.lock();
+        let name = if name.contains(':') {
+            name.to_string()
+        } else {
+            format!("{name}:latest")
+        };
+        Ok(s.images
+            .get(&name)
+            .or_else(|| s.images.values().find(|i| i.id == name))
+            .cloned())
+    }
+
+    fn logs(&self, id: &str, _options: &LogOptions) -> BoxStream<Result<LogChunk>> {
+        let s = self.lock();
+        let line = match Fake::find(&s, id) {
+            Ok(id) => Ok(LogChunk::Stdout(
+                format!("hello from {}\n", s.containers[&id].c.name).into_bytes(),
+            )),
+            Err(e) => Err(e),
+        };
+        Box::pin(stream::iter(vec![line]))
+    }
+
+    async fn wait_container(&self, id: &str) -> Result<i64> {
+        let s = self.lock();
+        let id = Fake::find(&s, id)?;
+        Ok(s.containers[&id].exit_code)
+    }
+}
+
+impl Runtime for Fake {
+    async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
+        let mut s = self.lock();
+        let name = body["Name"].as_str().unwrap_or_default().to_string();
+        if s.networks.values().any(|n| n.name == name) {
+            return Err(RuntimeError::Conflict(format!("network with name {name} already exists")));
+        }
+        s.next_id += 1;
+        let id = format!("{:064x}", s.next_id);
+        s.networks.insert(
+            id.clone(),
+            Network {
+                id: id.clone(),
+                name: name.clone(),
+                driver: body["Driver"].as_str().unwrap_or("bridge").to_string(),
+                labels: str_labels(body.get("Labels")),
+            },
+        );
+        Fake::record(&mut s, format!("create network {name}"));
+        Ok(id)
+    }
+
+    async fn remove_network(&self, name: &str) -> Result<()> {
+        let mut s = self.lock();
+        let Some(id) = s
+            .networks
+            .values()
+            .find(|n| n.name == name || n.id == name)
+            .map(|n| n.id.clone())
+        else {
+            return Err(RuntimeError::NotFound(format!("network {name} not found")));
+        };
+        if s.containers.values().any(|c| c.c.networks.values().any(|n| *n == id)) {
+            return Err(RuntimeError::Other(format!(
+                "error while removing network: network {name} id {id} has active endpoints"
+            )));
+        }
+        s.networks.remove(&id);
+        Fake::record(&mut s, format!("remove network {name}"));
+        Ok(())
+    }
+
+    async fn create_volume(&self, body: &serde_json::Value) -> Result<()> {
+        let mut s = self.lock();
+        let name = body["Name"].as_str().unwrap_or_default().to_string();
+        s.volumes.insert(
+            name.clone(),
+            Volume {
+                name: name.clone(),
+                driver: body["Driver"].as_str().unwrap_or("local").to_string(),
+                labels: str_labels(body.get("Labels")),
+            },
+        );
+        Fake::record(&mut s, format!("create volume {name}"));
+        Ok(())
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<()> {
+        let mut s = self.lock();
+        if s.volumes.remove(name).is_none() {
+            return Err(RuntimeError::NotFound(format!("get {name}: no such volume")));
+        }
+        Fake::record(&mut s, format!("remove volume {name}"));
+        Ok(())
+    }
+
+    async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
+        let mut s = self.lock();
+        if s.containers.values().any(|c| c.c.name == spec.name) {
+            return Err(RuntimeError::Conflict(format!(
+                "Conflict. The container name \"/{}\" is already in use",
+                spec.name
+            )));
+        }
+        let image = spec.body["Image"].as_str().unwrap_or_default().to_string();
+        s.next_id += 1;
+        s.clock += 1;
+        let id = format!("{:064x}", s.next_id);
+        let mut networks = BTreeMap::new();
+        let mut wanted: Vec<String> = spec.body["NetworkingConfig"]["EndpointsConfig"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        wanted.extend(spec.extra_networks.iter().map(|(n, _)| n.clone()));
+        for n in wanted {
+            let Some(net) = s.networks.values().find(|x| x.name == n) else {
+                return Err(RuntimeError::NotFound(format!("network {n} not found")));
+            };
+            networks.insert(n.clone(), net.id.clone());
+        }
+        let mut mounts = Vec::new();
+        if let Some(ms) = spec.body["HostConfig"]["Mounts"].as_array() {
+            for m in ms {
+                let kind = m["Type"].as_str().unwrap_or_default().to_string();
+                let source = m["Source"].as_str().unwrap_or_default().to_string();
+                mounts.push(MountPoint {
+                    name: if kind == "volume" { source.clone() } else { String::new() },
+                    kind,
+                    source,
+                    destination: m["Target"].as_str().unwrap_or_default().to_string(),
+                });
+            }
+        }
+        let c = Container {
+            id: id.clone(),
+            name: spec.name.clone(),
+            image,
+            image_id: String::new(),
+            command: String::new(),
+            created: s.clock,
+            state: ContainerState::Created,
+            status: "Created".into(),
+            labels: str_labels(spec.body.get("Labels")),
+            networks,
+            mounts,
+            ports: vec![],
+        };
+        let has_healthcheck = spec.body.get("Healthcheck").is_some_and(|h| !h.is_null());
+        s.containers.insert(
+            id.clone(),
+            FakeContainer {
+                c,
+                exit_code: 0,
+                has_healthcheck,
+            },
+        );
+        Fake::record(&mut s, format!("create container {}", spec.name));
+        Ok(id)
+    }
+
+    async fn start_container(&self, id: &str) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let exits = s.exits.clone();
+        let c = s.containers.get_mut(&id).expect("found");
+        let service = c.c.label(crate::labels::SERVICE).to_string();
+        match exits.get(&service) {
+            Some(&code) => {
+                c.c.state = ContainerState::Exited;
+                c.exit_code = code;
+                c.c.status = format!("Exited ({code}) 1 second ago");
+            }
+            None => {
+                c.c.state = ContainerState::Running;
+                c.c.status = "Up 1 second".into();
+            }
+        }
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("start container {name}"));
+        Ok(())
+    }
+
+    async fn stop_container(&self, id: &str, _timeout: Option<i64>) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let c = s.containers.get_mut(&id).expect("found");
+        if c.c.state == ContainerState::Running || c.c.state == ContainerState::Paused {
+            c.c.state = ContainerState::Exited;
+            c.exit_code = 0;
+            c.c.status = "Exited (0) 1 second ago".into();
+        }
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("stop container {name}"));
+        Ok(())
+    }
+
+    async fn restart_container(&self, id: &str, timeout: Option<i64>) -> Result<()> {
+        self.stop_container(id, timeout).await?;
+        self.start_container(id).await
+    }
+
+    async fn kill_container(&self, id: &str, signal: &str) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let c = s.containers.get_mut(&id).expect("found");
+        if c.c.state != ContainerState::Running {
+            return Err(RuntimeError::Conflict(format!("Container {id} is not running")));
+        }
+        c.c.state = ContainerState::Exited;
+        c.exit_code = 137;
+        c.c.status = "Exited (137) 1 second ago".into();
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("kill container {name} {signal}"));
+        Ok(())
+    }
+
+    async fn pause_container(&self, id: &str) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        s.containers.get_mut(&id).expect("found").c.state = ContainerState::Paused;
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("pause container {name}"));
+        Ok(())
+    }
+
+    async fn unpause_container(&self, id: &str) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        s.containers.get_mut(&id).expect("found").c.state = ContainerState::Running;
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("unpause container {name}"));
+        Ok(())
+    }
+
+    async fn remove_container(&self, id: &str, force: bool, _volumes: bool) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        if !force && s.containers[&id].c.state == ContainerState::Running {
+            return Err(RuntimeError::Conflict(
+                "You cannot remove a running container. Stop the container before attempting removal or force remove".into(),
+            ));
+        }
+        let name = Fake::name_of(&s, &id);
+        s.containers.remove(&id);
+        Fake::record(&mut s, format!("remove container {name}"));
+        Ok(())
+    }
+
+    async fn rename_container(&self, id: &str, name: &str) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        if s.containers.values().any(|c| c.c.name == name) {
+            return Err(RuntimeError::Conflict(format!(
+                "Conflict. The container name \"/{name}\" is already in use"
+            )));
+        }
+        let old = Fake::name_of(&s, &id);
+        s.containers.get_mut(&id).expect("found").c.name = name.to_string();
+        Fake::record(&mut s, format!("rename container {old} {name}"));
+        Ok(())
+    }
+
+    async fn remove_image(&self, name: &str) -> Result<()> {
+        let mut s = self.lock();
+        if s.images.remove(name).is_none() {
+            return Err(RuntimeError::NotFound(format!("No such image: {name}")));
+        }
+        Fake::record(&mut s, format!("remove image {name}"));
+        Ok(())
+    }
+}

@@ -1,0 +1,944 @@
+//! `reconcile(desired, observed) -> Plan`: the pure heart of `up` and `down`.
+//!
+//! Given what the compose file asks for ([`Desired`]) and what the engine has
+//! ([`Observed`], read by label), compute the operations that converge one to
+//! the other, following Docker Compose v2's convergence rules:
+//!
+//! * a container whose `config-hash` (or image digest) label differs from the
+//!   service's, or that misses an expected network or volume, is *obsolete*
+//!   and is recreated: create under a temporary name, stop and remove the old
+//!   one, rename the new one;
+//! * scaling up numbers new replicas after the highest number in use;
+//!   scaling down removes obsolete containers first, then the highest numbers;
+//! * containers of services no longer in the file are orphans, removed only
+//!   with `--remove-orphans` (a warning otherwise);
+//! * a service starts after its dependencies, waiting for them to be healthy
+//!   or to have completed when `depends_on` says so.
+//!
+//! The function does no I/O and its output is deterministic: services,
+//! containers, networks and volumes are visited in sorted order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::graph::Edge;
+use crate::labels;
+use crate::plan::{Action, Plan};
+use crate::runtime::{Container, ContainerState, Network, Volume};
+
+/// When to recreate a service's up-to-date containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recreate {
+    /// Only when its configuration diverged (the default).
+    #[default]
+    Diverged,
+    /// Always (`--force-recreate`).
+    Force,
+    /// Never (`--no-recreate`).
+    Never,
+}
+
+/// One service as the file wants it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DesiredService {
+    /// Name.
+    pub name: String,
+    /// Number of replicas.
+    pub scale: u32,
+    /// Config hash (`com.docker.compose.config-hash`).
+    pub hash: String,
+    /// Image digest label expected (`com.docker.compose.image`), when known.
+    pub image_digest: Option<String>,
+    /// Fixed `container_name`, if any.
+    pub container_name: Option<String>,
+    /// Engine names of the networks it joins.
+    pub networks: Vec<String>,
+    /// Engine names of the named volumes it mounts.
+    pub volumes: Vec<String>,
+    /// Its dependencies with their conditions.
+    pub depends_on: Vec<(String, Edge)>,
+    /// Recreate policy for this service.
+    pub recreate: Recreate,
+    /// The Engine API create body, used only to explain why a container is
+    /// obsolete (compared with the observed container's configuration).
+    pub body: Value,
+}
+
+/// A network or volume as the file wants it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DesiredResource {
+    /// Key in the file.
+    pub key: String,
+    /// Engine name.
+    pub name: String,
+    /// `external: true`: used, never created or removed.
+    pub external: bool,
+}
+
+/// Options of `up` that shape the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpOptions {
+    /// Remove containers of services that are not in the file any more.
+    pub remove_orphans: bool,
+    /// Create, but do not start.
+    pub no_start: bool,
+    /// Wait for every service to be running/healthy at the end (`--wait`).
+    pub wait: bool,
+}
+
+/// What the compose file asks for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Desired {
+    /// Project name.
+    pub project: String,
+    /// Services to converge, by name.
+    pub services: BTreeMap<String, DesiredService>,
+    /// Every service the file knows (enabled or not): containers of others are orphans.
+    pub known_services: BTreeSet<String>,
+    /// Networks by key.
+    pub networks: Vec<DesiredResource>,
+    /// Volumes by key.
+    pub volumes: Vec<DesiredResource>,
+    /// Options.
+    pub options: UpOptions,
+}
+
+/// What the engine has for the project.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Observed {
+    /// The project's containers (stopped ones too).
+    pub containers: Vec<Container>,
+    /// The project's networks, plus the external ones that exist.
+    pub networks: Vec<Network>,
+    /// The project's volumes, plus the external ones that exist.
+    pub volumes: Vec<Volume>,
+    /// Configuration of obsolete containers (`docker inspect` JSON), by id, to explain changes.
+    pub details: BTreeMap<String, Value>,
+}
+
+/// Errors that make a plan impossible.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// An external network or volume does not exist.
+    #[error("{kind} {name} declared as external, but could not be found; create it with `docker {kind} create {name}`")]
+    MissingExternal {
+        /// `network` or `volume`.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+    },
+}
+
+/// The default container name of a replica: `project-service-N`.
+pub fn container_name(project: &str, service: &DesiredService, number: u32) -> String {
+    match &service.container_name {
+        Some(n) => n.clone(),
+        None => format!("{project}-{}-{number}", service.name),
+    }
+}
+
+fn number_of(c: &Container) -> Option<u32> {
+    c.label(labels::CONTAINER_NUMBER).parse().ok()
+}
+
+/// Why a container must be recreated, or `None` when it is up to date.
+fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Option<String> {
+    match service.recreate {
+        Recreate::Never => return None,
+        Recreate::Force => return Some("--force-recreate".into()),
+        Recreate::Diverged => {}
+    }
+    let hash = c.label(labels::CONFIG_HASH);
+    if hash != service.hash {
+        let why = observed
+            .details
+            .get(&c.id)
+            .map(|old| describe_change(old, &service.body))
+            .unwrap_or_default();
+        if why.is_empty() {
+            return Some(format!(
+                "configuration changed (config hash {} → {})",
+                short(hash),
+                short(&service.hash)
+            ));
+        }
+        return Some(why.join("; "));
+    }
+    let digest = c.label(labels::IMAGE_DIGEST);
+    let want = service.image_digest.as_deref().unwrap_or("");
+    if digest != want {
+        return Some(format!("image changed: {} → {}", short_digest(digest), short_digest(want)));
+    }
+    if c.state == ContainerState::Running {
+        for net in &service.networks {
+            let id = observed.networks.iter().find(|n| &n.name == net).map(|n| &n.id);
+            if let Some(id) = id {
+                if !c.networks.values().any(|v| v == id) {
+                    return Some(format!("not connected to network {net}"));
+                }
+            }
+        }
+    }
+    for vol in &service.volumes {
+        if !c.mounts.iter().any(|m| m.kind == "volume" && &m.name == vol) {
+            return Some(format!("volume {vol} not mounted"));
+        }
+    }
+    None
+}
+
+fn short(hash: &str) -> &str {
+    if hash.is_empty() {
+        "none"
+    } else {
+        &hash[..hash.len().min(12)]
+    }
+}
+
+fn short_digest(d: &str) -> &str {
+    if d.is_empty() {
+        return "none";
+    }
+    let d = d.strip_prefix("sha256:").unwrap_or(d);
+    &d[..d.len().min(12)]
+}
+
+fn env_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(Value::Array(items)) = v {
+        for item in items {
+            if let Some(s) = item.as_str() {
+                let (k, v) = s.split_once('=').unwrap_or((s, ""));
+                out.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn is_emptyish(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(Value::Object(o)) => o.is_empty(),
+        Some(Value::Bool(b)) => !b,
+        Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+    }
+}
+
+fn compact(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "none".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => {
+            let s = v.to_string();
+            if s.len() > 60 {
+                format!("{}…", &s[..s.char_indices().nth(57).map(|(i, _)| i).unwrap_or(s.len())])
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// Explains how an observed container's configuration (`docker inspect` JSON:
+/// `Config` and `HostConfig`) differs from a desired create body, in the
+/// compose file's terms: `environment.MODE changed: blue → green`.
+///
+/// ```
+/// use compose_engine::reconcile::describe_change;
+/// let old = serde_json::json!({"Config": {"Image": "app:1", "Env": ["MODE=blue", "PATH=/bin"]}});
+/// let new = serde_json::json!({"Image": "app:2", "Env": ["MODE=green"]});
+/// assert_eq!(describe_change(&old, &new), [
+///     "image changed: app:1 → app:2",
+///     "environment.MODE changed: blue → green",
+/// ]);
+/// ```
+pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let config = old.get("Config").unwrap_or(&Value::Null);
+    let host = old.get("HostConfig").unwrap_or(&Value::Null);
+    if let (Some(a), Some(b)) = (config.get("Image"), new.get("Image")) {
+        if a != b {
+            out.push(format!("image changed: {} → {}", compact(Some(a)), compact(Some(b))));
+        }
+    }
+    let (old_env, new_env) = (env_map(config.get("Env")), env_map(new.get("Env")));
+    for (k, v) in &new_env {
+        match old_env.get(k) {
+            Some(o) if o != v => out.push(format!("environment.{k} changed: {o} → {v}")),
+            None => out.push(format!("environment.{k} added: {v}")),
+            _ => {}
+        }
+    }
+    for (field, label) in [
+        ("Cmd", "command"),
+        ("Entrypoint", "entrypoint"),
+        ("User", "user"),
+        ("WorkingDir", "working_dir"),
+        ("Hostname", "hostname"),
+    ] {
+        if let Some(b) = new.get(field) {
+            let a = config.get(field);
+            if !is_emptyish(Some(b)) && a != Some(b) {
+                out.push(format!("{label} changed: {} → {}", compact(a), compact(Some(b))));
+            }
+        }
+    }
+    let old_labels = config.get("Labels").and_then(Value::as_object);
+    if let Some(new_labels) = new.get("Labels").and_then(Value::as_object) {
+        for (k, v) in new_labels {
+            if k.starts_with("com.docker.compose.") {
+                continue;
+            }
+            let o = old_labels.and_then(|m| m.get(k));
+            if o != Some(v) {
+                out.push(format!("labels.{k} changed: {} → {}", compact(o), compact(Some(v))));
+            }
+        }
+        if let Some(old_labels) = old_labels {
+            for k in old_labels.keys() {
+                if !k.starts_with("com.docker.compose.") && !new_labels.contains_key(k) {
+                    out.push(format!("labels.{k} removed"));
+                }
+            }
+        }
+    }
+    if let Some(new_host) = new.get("HostConfig").and_then(Value::as_object) {
+        for (k, b) in new_host {
+            let a = host.get(k);
+            let differs = if is_emptyish(a) && is_emptyish(Some(b)) {
+                false
+            } else {
+                a != Some(b)
+            };
+            if differs {
+                out.push(format!("{} changed: {} → {}", host_key(k), compact(a), compact(Some(b))));
+            }
+        }
+    }
+    if out.is_empty() {
+        for k in old_env.keys() {
+            if !new_env.contains_key(k) && k != "PATH" {
+                out.push(format!("environment.{k} removed"));
+            }
+        }
+    }
+    out
+}
+
+/// The compose attribute behind a `HostConfig` key, for messages.
+fn host_key(k: &str) -> String {
+    let name = match k {
+        "PortBindings" => "ports",
+        "Binds" | "Mounts" => "volumes",
+        "RestartPolicy" => "restart",
+        "CapAdd" => "cap_add",
+        "CapDrop" => "cap_drop",
+        "Privileged" => "privileged",
+        "ExtraHosts" => "extra_hosts",
+        "Memory" => "mem_limit",
+        "NanoCpus" => "cpus",
+        "Dns" => "dns",
+        "Sysctls" => "sysctls",
+        "Tmpfs" => "tmpfs",
+        "NetworkMode" => "network_mode",
+        "ReadonlyRootfs" => "read_only",
+        "Init" => "init",
+        "LogConfig" => "logging",
+        "ShmSize" => "shm_size",
+        "SecurityOpt" => "security_opt",
+        "Ulimits" => "ulimits",
+        "Devices" => "devices",
+        _ => return format!("HostConfig.{k}"),
+    };
+    name.to_string()
+}
+
+/// Computes the plan that brings the engine from `observed` to `desired`
+/// for `up` (create, recreate, scale, start, wait, orphans).
+///
+/// ```
+/// use compose_engine::reconcile::{reconcile, Desired, DesiredService, DesiredResource, Observed};
+/// let mut d = Desired { project: "demo".into(), ..Default::default() };
+/// d.networks.push(DesiredResource { key: "default".into(), name: "demo_default".into(), external: false });
+/// d.services.insert("web".into(), DesiredService {
+///     name: "web".into(), scale: 2, hash: "h".into(),
+///     networks: vec!["demo_default".into()], ..Default::default() });
+/// let plan = reconcile(&d, &Observed::default()).unwrap();
+/// let text = plan.to_string();
+/// assert!(text.contains("create network demo_default"));
+/// assert!(text.contains("create container demo-web-2"));
+/// assert!(text.contains("start container demo-web-1"));
+/// ```
+pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
+    let mut plan = Plan::default();
+    let mut resource_ops = Vec::new();
+
+    for net in &desired.networks {
+        let exists = observed.networks.iter().any(|n| n.name == net.name);
+        if net.external {
+            if !exists {
+                return Err(PlanError::MissingExternal {
+                    kind: "network",
+                    name: net.name.clone(),
+                });
+            }
+        } else if !exists {
+            resource_ops.push(plan.push(
+                Action::CreateNetwork {
+                    key: net.key.clone(),
+                    name: net.name.clone(),
+                },
+                "not found",
+                vec![],
+            ));
+        }
+    }
+    for vol in &desired.volumes {
+        let exists = observed.volumes.iter().any(|v| v.name == vol.name);
+        if vol.external {
+            if !exists {
+                return Err(PlanError::MissingExternal {
+                    kind: "volume",
+                    name: vol.name.clone(),
+                });
+            }
+        } else if !exists {
+            resource_ops.push(plan.push(
+                Action::CreateVolume {
+                    key: vol.key.clone(),
+                    name: vol.name.clone(),
+                },
+                "not found",
+                vec![],
+            ));
+        }
+    }
+
+    // Orphans: containers of services the file does not know.
+    let mut orphans: Vec<&Container> = observed
+        .containers
+        .iter()
+        .filter(|c| c.label(labels::ONEOFF) != "True")
+        .filter(|c| !desired.known_services.contains(c.label(labels::SERVICE)))
+        .collect();
+    orphans.sort_by(|a, b| a.name.cmp(&b.name));
+    if !orphans.is_empty() {
+        if desired.options.remove_orphans {
+            for c in &orphans {
+                let service = c.label(labels::SERVICE).to_string();
+                let mut after = vec![];
+                if c.state != ContainerState::Exited && c.state != ContainerState::Created {
+                    after.push(plan.push(
+                        Action::StopContainer {
+                            service: service.clone(),
+                            name: c.name.clone(),
+                        },
+                        "orphan: service not in the file any more",
+                        vec![],
+                    ));
+                }
+                plan.push(
+                    Action::RemoveContainer {
+                        service,
+                        name: c.name.clone(),
+                    },
+                    "orphan: service not in the file any more",
+                    after,
+                );
+            }
+        } else {
+            let names: Vec<&str> = orphans.iter().map(|c| c.name.as_str()).collect();
+            plan.warnings.push(format!(
+                "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
+                names.join(" ")
+            ));
+        }
+    }
+
+    // Services in dependency order (ties by name).
+    let order = service_order(desired);
+    // Per service: the ops after which its containers exist under their final
+    // names (create phase) and after which they run (start phase).
+    let mut created: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut started: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut waits: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+
+    for name in &order {
+        let service = &desired.services[name.as_str()];
+        let mut containers: Vec<&Container> = observed
+            .containers
+            .iter()
+            .filter(|c| c.label(labels::SERVICE) == service.name)
+            .filter(|c| c.label(labels::ONEOFF) != "True")
+            .collect();
+        // Up-to-date containers first, lowest numbers first; obsolete ones last.
+        let mut keyed: Vec<(bool, Option<u32>, i64, &Container, Option<String>)> = containers
+            .drain(..)
+            .map(|c| {
+                let why = obsolete(service, c, observed);
+                (why.is_some(), number_of(c), c.created, c, why)
+            })
+            .collect();
+        keyed.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| match (a.1, b.1) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => b.2.cmp(&a.2),
+                })
+                .then_with(|| a.3.name.cmp(&b.3.name))
+        });
+        let actual = keyed.len();
+        let want = service.scale as usize;
+        let mut dep_created: Vec<usize> = resource_ops.clone();
+        for (dep, _) in &service.depends_on {
+            if let Some(ops) = created.get(dep.as_str()) {
+                dep_created.extend(ops.iter().copied());
+            }
+        }
+        // The start of this service waits for its dependencies' readiness.
+        let mut dep_ready: Vec<usize> = Vec::new();
+        let mut svc_created = Vec::new();
+        let mut to_start: Vec<(String, Vec<usize>, String)> = Vec::new();
+
+        // Scale down: the tail of the sorted list (obsolete first, then highest numbers).
+        for (_, _, _, c, why) in keyed.iter().skip(want).rev() {
+            let cause = match why {
+                Some(w) if want == 0 => format!("scale {actual} → {want}; {w}"),
+                _ => format!("scale {actual} → {want}"),
+            };
+            let mut after = vec![];
+            if matches!(
+                c.state,
+                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
+            ) {
+                after.push(plan.push(
+                    Action::StopContainer {
+                        service: service.name.clone(),
+                        name: c.name.clone(),
+                    },
+                    cause.clone(),
+                    vec![],
+                ));
+            }
+            svc_created.push(plan.push(
+                Action::RemoveContainer {
+                    service: service.name.clone(),
+                    name: c.name.clone(),
+                },
+                cause,
+                after,
+            ));
+        }
+        for (_, number, _, c, why) in keyed.iter().take(want) {
+            match why {
+                Some(why) => {
+                    let number = number.unwrap_or(1);
+                    let final_name = c.name.clone();
+                    let temp = format!("{}_{}", &c.id[..c.id.len().min(12)], final_name);
+                    let create = plan.push(
+                        Action::CreateContainer {
+                            service: service.name.clone(),
+                            number,
+                            name: temp.clone(),
+                            replaces: Some(final_name.clone()),
+                        },
+                        why.clone(),
+                        dep_created.clone(),
+                    );
+                    let mut after = vec![create];
+                    if matches!(
+                        c.state,
+                        ContainerState::Running
+                            | ContainerState::Paused
+                            | ContainerState::Restarting
+                    ) {
+                        after = vec![plan.push(
+                            Action::StopContainer {
+                                service: service.name.clone(),
+                                name: final_name.clone(),
+                            },
+                            format!("replaced: {why}"),
+                            after,
+                        )];
+                    }
+                    let remove = plan.push(
+                        Action::RemoveContainer {
+                            service: service.name.clone(),
+                            name: final_name.clone(),
+                        },
+                        format!("replaced: {why}"),
+                        after,
+                    );
+                    let rename = plan.push(
+                        Action::RenameContainer {
+                            service: service.name.clone(),
+                            from: temp,
+                            to: final_name.clone(),
+                        },
+                        "replacement takes the old name",
+                        vec![remove],
+                    );
+                    svc_created.push(rename);
+                    to_start.push((final_name, vec![rename], "recreated".into()));
+                }
+                None => {
+                    // A replacement interrupted before its rename (hoist killed
+                    // mid-`up`) still carries its temporary name.
+                    let expected = container_name(&desired.project, service, number.unwrap_or(1));
+                    let mut after = vec![];
+                    if c.name != expected && number.is_some() {
+                        // After this service's removals, which free the name.
+                        let rename_after = svc_created.clone();
+                        let r = plan.push(
+                            Action::RenameContainer {
+                                service: service.name.clone(),
+                                from: c.name.clone(),
+                                to: expected.clone(),
+                            },
+                            "interrupted replacement takes its final name",
+                            rename_after,
+                        );
+                        svc_created.push(r);
+                        after.push(r);
+                    }
+                    if !matches!(
+                        c.state,
+                        ContainerState::Running | ContainerState::Restarting
+                    ) {
+                        let cause = match c.state {
+                            ContainerState::Created => "created, not started",
+                            ContainerState::Paused => "paused",
+                            _ => "not running",
+                        };
+                        let name = if after.is_empty() { c.name.clone() } else { expected };
+                        to_start.push((name, after, cause.into()));
+                    }
+                }
+            }
+        }
+        // Scale up: numbers after the highest one in use.
+        let next = keyed.iter().filter_map(|k| k.1).max().unwrap_or(0) + 1;
+        for i in 0..want.saturating_sub(actual) {
+            let number = next + i as u32;
+            let name = container_name(&desired.project, service, number);
+            let create = plan.push(
+                Action::CreateContainer {
+                    service: service.name.clone(),
+                    number,
+                    name: name.clone(),
+                    replaces: None,
+                },
+                format!("scale {actual} → {want}"),
+                dep_created.clone(),
+            );
+            svc_created.push(create);
+            to_start.push((name, vec![create], format!("scale {actual} → {want}")));
+        }
+        if !desired.options.no_start && !to_start.is_empty() {
+            for (dep, edge) in &service.depends_on {
+                let Some(dep_service) = desired.services.get(dep) else {
+                    continue;
+                };
+                let kind = match edge.condition.as_str() {
+                    "service_healthy" => "healthy",
+                    "service_completed_successfully" => "completed",
+                    _ => "started",
+                };
+                if kind == "started" {
+                    dep_ready.extend(started.get(dep.as_str()).into_iter().flatten().copied());
+                    continue;
+                }
+                let key = (dep_service.name.clone(), kind);
+                let id = match waits.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let after: Vec<usize> =
+                            started.get(dep.as_str()).cloned().unwrap_or_default();
+                        let action = if kind == "healthy" {
+                            Action::WaitHealthy {
+                                service: dep.clone(),
+                                required: edge.required,
+                            }
+                        } else {
+                            Action::WaitCompleted {
+                                service: dep.clone(),
+                                required: edge.required,
+                            }
+                        };
+                        let id = plan.push(
+                            action,
+                            format!("{} depends on it ({})", service.name, edge.condition),
+                            after,
+                        );
+                        waits.insert(key, id);
+                        id
+                    }
+                };
+                dep_ready.push(id);
+            }
+            let mut svc_started = Vec::new();
+            for (name, mut after, cause) in to_start {
+                after.extend(dep_ready.iter().copied());
+                svc_started.push(plan.push(
+                    Action::StartContainer {
+                        service: service.name.clone(),
+                        name,
+                    },
+                    cause,
+                    after,
+                ));
+            }
+            started.insert(name.as_str(), svc_started);
+        }
+        created.insert(name.as_str(), svc_created);
+    }
+
+    if desired.options.wait && !desired.options.no_start {
+        for name in &order {
+            let service = &desired.services[name.as_str()];
+            if service.scale == 0 {
+                continue;
+            }
+            let after = started.get(name.as_str()).cloned().unwrap_or_default();
+            plan.push(
+                Action::WaitReady {
+                    service: name.clone(),
+                },
+                "--wait",
+                after,
+            );
+        }
+    }
+    Ok(plan)
+}
+
+/// Service names with dependencies first, ties broken by name.
+fn service_order(desired: &Desired) -> Vec<String> {
+    let mut placed = BTreeSet::new();
+    let mut order = Vec::new();
+    while order.len() < desired.services.len() {
+        let before = order.len();
+        for (name, s) in &desired.services {
+            if placed.contains(name) {
+                continue;
+            }
+            let ready = s
+                .depends_on
+                .iter()
+                .all(|(d, _)| placed.contains(d) || !desired.services.contains_key(d));
+            if ready {
+                order.push(name.clone());
+            }
+        }
+        for n in &order[before..] {
+            placed.insert(n.clone());
+        }
+        if order.len() == before {
+            // A cycle (rejected earlier by the graph); keep the rest in name order.
+            for name in desired.services.keys() {
+                if !placed.contains(name) {
+                    order.push(name.clone());
+                }
+            }
+        }
+    }
+    order
+}
+
+/// Options of `down`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DownOptions {
+    /// Remove named volumes (`-v`).
+    pub volumes: bool,
+    /// Remove containers of services not in the file.
+    pub remove_orphans: bool,
+    /// Images to remove (`--rmi`), already chosen by the caller.
+    pub images: Vec<String>,
+}
+
+/// Computes the plan of `down`: stop containers dependents first, remove them,
+/// then the project's networks (and volumes with `-v`, images with `--rmi`).
+///
+/// `desired` is `None` when no compose file was found: everything labelled with
+/// the project is removed, as the reference does.
+///
+/// ```
+/// use compose_engine::reconcile::{plan_down, DownOptions, Observed};
+/// let plan = plan_down("demo", None, &Observed::default(), &DownOptions::default());
+/// assert!(plan.is_empty());
+/// ```
+pub fn plan_down(
+    project: &str,
+    desired: Option<&Desired>,
+    observed: &Observed,
+    options: &DownOptions,
+) -> Plan {
+    let mut plan = Plan::default();
+    let known = |service: &str| desired.is_none_or(|d| d.known_services.contains(service));
+    let mut containers: Vec<&Container> = observed
+        .containers
+        .iter()
+        .filter(|c| c.label(labels::PROJECT) == project)
+        .filter(|c| options.remove_orphans || known(c.label(labels::SERVICE)))
+        .collect();
+    containers.sort_by(|a, b| a.name.cmp(&b.name));
+    if !options.remove_orphans {
+        if let Some(d) = desired {
+            let orphans: Vec<&str> = observed
+                .containers
+                .iter()
+                .filter(|c| !d.known_services.contains(c.label(labels::SERVICE)))
+                .map(|c| c.name.as_str())
+                .collect();
+            if !orphans.is_empty() {
+                plan.warnings.push(format!(
+                    "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
+                    orphans.join(" ")
+                ));
+            }
+        }
+    }
+    // Dependents stop before their dependencies.
+    let deps_of = |service: &str| -> Vec<String> {
+        desired
+            .and_then(|d| d.services.get(service))
+            .map(|s| s.depends_on.iter().map(|(n, _)| n.clone()).collect())
+            .unwrap_or_default()
+    };
+    let services: BTreeSet<&str> = containers.iter().map(|c| c.label(labels::SERVICE)).collect();
+    let mut order: Vec<&str> = Vec::new(); // dependents first
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    while placed.len() < services.len() {
+        let before = placed.len();
+        for s in &services {
+            if placed.contains(s) {
+                continue;
+            }
+            // s can stop once every service depending on it has stopped.
+            let blocked = services
+                .iter()
+                .any(|o| !placed.contains(o) && o != s && deps_of(o).iter().any(|d| d == s));
+            if !blocked {
+                order.push(s);
+            }
+        }
+        for s in &order[before..] {
+            placed.insert(s);
+        }
+        if placed.len() == before {
+            for s in &services {
+                if placed.insert(s) {
+                    order.push(s);
+                }
+            }
+        }
+    }
+    let mut stop_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut removed = Vec::new();
+    for s in &order {
+        let mut after: Vec<usize> = Vec::new();
+        for o in &services {
+            if deps_of(o).iter().any(|d| d == s) {
+                after.extend(stop_ops.get(o).into_iter().flatten().copied());
+            }
+        }
+        let mut mine = Vec::new();
+        for c in containers.iter().filter(|c| c.label(labels::SERVICE) == *s) {
+            let cause = if known(s) {
+                "down"
+            } else {
+                "orphan: service not in the file any more"
+            };
+            let mut rm_after = vec![];
+            if matches!(
+                c.state,
+                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
+            ) {
+                let stop = plan.push(
+                    Action::StopContainer {
+                        service: s.to_string(),
+                        name: c.name.clone(),
+                    },
+                    cause,
+                    after.clone(),
+                );
+                mine.push(stop);
+                rm_after.push(stop);
+            } else {
+                rm_after.extend(after.iter().copied());
+            }
+            let rm = plan.push(
+                Action::RemoveContainer {
+                    service: s.to_string(),
+                    name: c.name.clone(),
+                },
+                cause,
+                rm_after,
+            );
+            mine.push(rm);
+            removed.push(rm);
+        }
+        stop_ops.insert(s, mine);
+    }
+    let mut networks: Vec<&str> = match desired {
+        Some(d) => d
+            .networks
+            .iter()
+            .filter(|n| !n.external)
+            .filter(|n| observed.networks.iter().any(|o| o.name == n.name))
+            .map(|n| n.name.as_str())
+            .collect(),
+        None => observed
+            .networks
+            .iter()
+            .filter(|n| n.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
+            .map(|n| n.name.as_str())
+            .collect(),
+    };
+    networks.sort_unstable();
+    networks.dedup();
+    for n in networks {
+        plan.push(
+            Action::RemoveNetwork { name: n.to_string() },
+            "down",
+            removed.clone(),
+        );
+    }
+    if options.volumes {
+        let mut volumes: Vec<&str> = match desired {
+            Some(d) => d
+                .volumes
+                .iter()
+                .filter(|v| !v.external)
+                .filter(|v| observed.volumes.iter().any(|o| o.name == v.name))
+                .map(|v| v.name.as_str())
+                .collect(),
+            None => observed
+                .volumes
+                .iter()
+                .filter(|v| v.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
+                .map(|v| v.name.as_str())
+                .collect(),
+        };
+        volumes.sort_unstable();
+        volumes.dedup();
+        for v in volumes {
+            plan.push(
+                Action::RemoveVolume { name: v.to_string() },
+                "down -v",
+                removed.clone(),
+            );
+        }
+    }
+    let mut images = options.images.clone();
+    images.sort();
+    images.dedup();
+    for i in images {
+        plan.push(Action::RemoveImage { name: i }, "down --rmi", removed.clone());
+    }
+    plan
+}
