@@ -1,1 +1,900 @@
-//! Placeholder: the bollard runtime lands with the engine work.
+//! The Docker Engine implementation of [`Observe`] and [`Runtime`], over bollard.
+//!
+//! This module exists so that exactly one place in hoist knows how the Docker
+//! Engine API is spoken (**architecture invariant**: no other module names
+//! bollard). Everything engine-specific lives here:
+//!
+//! * **Connection.** [`Docker::connect`] honours `DOCKER_HOST` (`unix://` and
+//!   `tcp://`) like the docker CLI, defaulting to `/var/run/docker.sock`.
+//! * **Unversioned requests.** bollard 0.21 sends requests without an API
+//!   version in the path, so the engine answers in its own (newest) dialect;
+//!   [`Observe::version`] reports the engine's `ApiVersion` so callers can adapt
+//!   request bodies (e.g. one network at create below API 1.44).
+//! * **Old engines.** Below API 1.44 the engine takes only one network at
+//!   container create; [`Runtime::create_container`] creates with the first
+//!   network and connects the others before returning.
+//! * **Timeouts.** bollard bounds each request by a client-wide timeout (120 s),
+//!   but `stop` and `restart` answer only once the container has stopped, so
+//!   those requests get a bound derived from the stop timeout.
+//! * **Errors.** Engine answers map onto [`RuntimeError`]: 404 → `NotFound`,
+//!   409 → `Conflict`, no connection → `Unreachable` with a hint to start
+//!   `dockerd` or set `DOCKER_HOST`.
+//! * **Bodies.** Create bodies arrive as Engine API JSON. They are checked by
+//!   deserializing into bollard's typed models, but the JSON itself is what is
+//!   sent: bollard's models follow the newest API and drop fields that older
+//!   engines still need (`Config.MacAddress` below API 1.44, `CheckDuplicate`
+//!   on network create).
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bollard::container::LogOutput;
+use bollard::errors::Error as BollardError;
+use bollard::models::{
+    ContainerCreateBody, EndpointSettings, NetworkConnectRequest, NetworkCreateRequest,
+    VolumeCreateRequest,
+};
+use bollard::query_parameters::{
+    CreateContainerOptions, InspectContainerOptions, InspectNetworkOptions, KillContainerOptions,
+    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, LogsOptions,
+    RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions, RenameContainerOptions,
+    RestartContainerOptions, StartContainerOptions, StopContainerOptions, WaitContainerOptions,
+};
+use futures_util::{stream, StreamExt};
+
+use super::{
+    BoxStream, Container, ContainerDetails, ContainerSpec, ContainerState, EngineVersion, Health,
+    Image, Labels, LogChunk, LogOptions, MountPoint, Network, Observe, PortBinding, Result,
+    Runtime, RuntimeError, Volume,
+};
+
+/// Where the engine listens when `DOCKER_HOST` is unset.
+pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
+/// bollard's per-request bound for calls that answer promptly.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Slack added to a stop timeout to bound the `stop`/`restart` request.
+const STOP_SLACK: Duration = Duration::from_secs(30);
+
+/// The engine's stop timeout when neither the caller nor the container sets one.
+const ENGINE_DEFAULT_STOP_TIMEOUT: i64 = 10;
+
+/// How long `remove_network` waits for the engine to release endpoints.
+const NETWORK_RELEASE_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A Docker Engine reached through bollard.
+#[derive(Debug, Clone)]
+pub struct Docker {
+    client: bollard::Docker,
+    host: String,
+}
+
+impl Docker {
+    /// Connects like the docker CLI: to `DOCKER_HOST` when set and not empty,
+    /// otherwise to [`DEFAULT_HOST`].
+    ///
+    /// Fails with [`RuntimeError::Unreachable`] when the socket does not exist.
+    pub fn connect() -> Result<Docker> {
+        let host = std::env::var("DOCKER_HOST")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| DEFAULT_HOST.to_string());
+        Docker::connect_with_host(&host)
+    }
+
+    /// Connects to an explicit host: `unix:///path/to/socket`, `tcp://host:port`
+    /// or `http://host:port` (plain HTTP; TLS is not supported).
+    pub fn connect_with_host(host: &str) -> Result<Docker> {
+        let timeout = REQUEST_TIMEOUT.as_secs();
+        let version = bollard::API_DEFAULT_VERSION;
+        let client = if host.starts_with("unix://") {
+            bollard::Docker::connect_with_unix(host, timeout, version)
+        } else if host.starts_with("tcp://") || host.starts_with("http://") {
+            bollard::Docker::connect_with_http(host, timeout, version)
+        } else {
+            return Err(RuntimeError::Unreachable(format!(
+                "DOCKER_HOST={host} is not supported (use unix:///path or tcp://host:port)"
+            )));
+        };
+        let client = client.map_err(|e| map_error(host, e))?;
+        Ok(Docker {
+            client,
+            host: host.to_string(),
+        })
+    }
+
+    /// The host this client talks to (`unix:///var/run/docker.sock`, `tcp://...`).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn err(&self, e: BollardError) -> RuntimeError {
+        map_error(&self.host, e)
+    }
+
+    /// A client that sends `body` verbatim instead of bollard's re-serialization
+    /// of its typed model (see the module documentation).
+    fn sending(&self, body: &serde_json::Value) -> Result<bollard::Docker> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| RuntimeError::Other(format!("cannot encode request body: {e}")))?;
+        Ok(self.client.clone().with_request_modifier(move |req| {
+            req.map(|_| bollard::body_full(bytes.clone().into()))
+        }))
+    }
+
+    /// The stop timeout the engine will apply when the caller gives none.
+    async fn effective_stop_timeout(&self, id: &str, timeout: Option<i64>) -> Result<i64> {
+        if let Some(t) = timeout {
+            return Ok(t);
+        }
+        let inspect = self
+            .client
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(inspect
+            .config
+            .and_then(|c| c.stop_timeout)
+            .unwrap_or(ENGINE_DEFAULT_STOP_TIMEOUT))
+    }
+
+    /// A client whose request bound outlasts a stop with `stop_timeout`.
+    fn stopping_client(&self, stop_timeout: i64) -> bollard::Docker {
+        let bound = if stop_timeout < 0 {
+            // -1 waits forever for the container to stop.
+            Duration::from_secs(365 * 24 * 3600)
+        } else {
+            Duration::from_secs(stop_timeout as u64) + STOP_SLACK
+        };
+        self.client.clone().with_timeout(bound.max(REQUEST_TIMEOUT))
+    }
+}
+
+/// Maps a bollard error onto [`RuntimeError`]; `host` names the engine in
+/// messages about reaching it.
+fn map_error(host: &str, e: BollardError) -> RuntimeError {
+    match e {
+        BollardError::DockerResponseServerError {
+            status_code: 404,
+            message,
+        } => RuntimeError::NotFound(message),
+        BollardError::DockerResponseServerError {
+            status_code: 409,
+            message,
+        } => RuntimeError::Conflict(message),
+        BollardError::DockerResponseServerError { message, .. } => RuntimeError::Other(message),
+        BollardError::SocketNotFoundError(_) => unreachable_at(host, "no such socket"),
+        e @ (BollardError::HyperLegacyError { .. }
+        | BollardError::HyperResponseError { .. }
+        | BollardError::IOError { .. }) => unreachable_at(host, &root_cause(&e)),
+        BollardError::RequestTimeoutError => RuntimeError::Other(format!(
+            "the Docker engine at {host} did not answer in time"
+        )),
+        other => RuntimeError::Other(other.to_string()),
+    }
+}
+
+fn unreachable_at(host: &str, why: &str) -> RuntimeError {
+    RuntimeError::Unreachable(format!(
+        "nothing answers at {host} ({why}); start the engine (`dockerd`) or set DOCKER_HOST"
+    ))
+}
+
+/// The innermost error's message (`Connection refused (os error 111)`).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn labels(map: Option<HashMap<String, String>>) -> Labels {
+    map.unwrap_or_default().into_iter().collect()
+}
+
+fn label_query(label_filters: &[String]) -> Option<HashMap<String, Vec<String>>> {
+    if label_filters.is_empty() {
+        None
+    } else {
+        Some(HashMap::from([(
+            "label".to_string(),
+            label_filters.to_vec(),
+        )]))
+    }
+}
+
+/// The container's own name: the one entry of `Names` without a link path
+/// (`/web`, not `/other/alias`), like compose's canonical name.
+fn canonical_name(names: &[String]) -> String {
+    names
+        .iter()
+        .find(|n| n.rfind('/') == Some(0))
+        .or(names.first())
+        .map(|n| n.trim_start_matches('/').to_string())
+        .unwrap_or_default()
+}
+
+fn container_from_summary(c: bollard::models::ContainerSummary) -> Container {
+    let networks = c
+        .network_settings
+        .and_then(|n| n.networks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, ep)| (name, ep.network_id.unwrap_or_default()))
+        .collect();
+    let mounts = c
+        .mounts
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| MountPoint {
+            kind: m.typ.unwrap_or_default(),
+            name: m.name.unwrap_or_default(),
+            source: m.source.unwrap_or_default(),
+            destination: m.destination.unwrap_or_default(),
+        })
+        .collect();
+    let mut ports: Vec<PortBinding> = c
+        .ports
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| PortBinding {
+            ip: p.ip.unwrap_or_default(),
+            private_port: p.private_port,
+            public_port: p.public_port.unwrap_or(0),
+            protocol: p.typ.map(|t| t.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    ports.sort();
+    Container {
+        id: c.id.unwrap_or_default(),
+        name: canonical_name(c.names.as_deref().unwrap_or_default()),
+        image: c.image.unwrap_or_default(),
+        image_id: c.image_id.unwrap_or_default(),
+        command: c.command.unwrap_or_default(),
+        created: c.created.unwrap_or_default(),
+        state: ContainerState::parse(&c.state.map(|s| s.to_string()).unwrap_or_default()),
+        status: c.status.unwrap_or_default(),
+        labels: labels(c.labels),
+        networks,
+        mounts,
+        ports,
+    }
+}
+
+fn parse_health(word: &str) -> Health {
+    match word {
+        "starting" => Health::Starting,
+        "healthy" => Health::Healthy,
+        "unhealthy" => Health::Unhealthy,
+        _ => Health::None,
+    }
+}
+
+/// Parses `major.minor` (`1.41`).
+fn parse_api_version(s: &str) -> Option<(u32, u32)> {
+    let (major, minor) = s.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+fn invalid_body(what: &str, e: serde_json::Error) -> RuntimeError {
+    RuntimeError::Other(format!("invalid {what} body: {e}"))
+}
+
+/// Splits a container create body for engines that take one network at
+/// create: keeps the first `NetworkingConfig.EndpointsConfig` entry in the
+/// body and returns the others, to connect after create.
+fn split_networks(
+    body: &serde_json::Value,
+) -> (serde_json::Value, Vec<(String, serde_json::Value)>) {
+    let mut body = body.clone();
+    let mut rest = Vec::new();
+    if let Some(endpoints) = body
+        .pointer_mut("/NetworkingConfig/EndpointsConfig")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        if endpoints.len() > 1 {
+            let keys: Vec<String> = endpoints.keys().skip(1).cloned().collect();
+            for k in keys {
+                if let Some(v) = endpoints.remove(&k) {
+                    rest.push((k, v));
+                }
+            }
+        }
+    }
+    (body, rest)
+}
+
+impl Observe for Docker {
+    async fn version(&self) -> Result<EngineVersion> {
+        let v = self.client.version().await.map_err(|e| self.err(e))?;
+        let api_text = v.api_version.unwrap_or_default();
+        let api = parse_api_version(&api_text).ok_or_else(|| {
+            RuntimeError::Other(format!(
+                "the engine reports an unreadable API version {api_text:?}"
+            ))
+        })?;
+        Ok(EngineVersion {
+            version: v.version.unwrap_or_default(),
+            api,
+        })
+    }
+
+    async fn list_containers(&self, label_filters: &[String], all: bool) -> Result<Vec<Container>> {
+        let options = ListContainersOptions {
+            all,
+            filters: label_query(label_filters),
+            ..Default::default()
+        };
+        let list = self
+            .client
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(list.into_iter().map(container_from_summary).collect())
+    }
+
+    async fn list_networks(&self, label_filters: &[String]) -> Result<Vec<Network>> {
+        let options = ListNetworksOptions {
+            filters: label_query(label_filters),
+        };
+        let list = self
+            .client
+            .list_networks(Some(options))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(list
+            .into_iter()
+            .map(|n| Network {
+                id: n.id.unwrap_or_default(),
+                name: n.name.unwrap_or_default(),
+                driver: n.driver.unwrap_or_default(),
+                labels: labels(n.labels),
+            })
+            .collect())
+    }
+
+    async fn list_volumes(&self, label_filters: &[String]) -> Result<Vec<Volume>> {
+        let options = ListVolumesOptions {
+            filters: label_query(label_filters),
+        };
+        let list = self
+            .client
+            .list_volumes(Some(options))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(list
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| Volume {
+                name: v.name,
+                driver: v.driver,
+                labels: v.labels.into_iter().collect(),
+            })
+            .collect())
+    }
+
+    async fn inspect_container(&self, id: &str) -> Result<ContainerDetails> {
+        let c = self
+            .client
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(e))?;
+        let state = c.state.unwrap_or_default();
+        let config = c.config.unwrap_or_default();
+        Ok(ContainerDetails {
+            id: c.id.unwrap_or_default(),
+            name: c
+                .name
+                .unwrap_or_default()
+                .trim_start_matches('/')
+                .to_string(),
+            state: ContainerState::parse(&state.status.map(|s| s.to_string()).unwrap_or_default()),
+            health: parse_health(
+                &state
+                    .health
+                    .and_then(|h| h.status)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+            ),
+            exit_code: state.exit_code.unwrap_or_default(),
+            restart_count: c.restart_count.unwrap_or_default(),
+            tty: config.tty.unwrap_or(false),
+            labels: labels(config.labels),
+        })
+    }
+
+    async fn inspect_network(&self, name: &str) -> Result<Option<Network>> {
+        match self
+            .client
+            .inspect_network(name, None::<InspectNetworkOptions>)
+            .await
+        {
+            Ok(n) => Ok(Some(Network {
+                id: n.id.unwrap_or_default(),
+                name: n.name.unwrap_or_default(),
+                driver: n.driver.unwrap_or_default(),
+                labels: labels(n.labels),
+            })),
+            Err(e) => match self.err(e) {
+                RuntimeError::NotFound(_) => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    async fn inspect_volume(&self, name: &str) -> Result<Option<Volume>> {
+        match self.client.inspect_volume(name).await {
+            Ok(v) => Ok(Some(Volume {
+                name: v.name,
+                driver: v.driver,
+                labels: v.labels.into_iter().collect(),
+            })),
+            Err(e) => match self.err(e) {
+                RuntimeError::NotFound(_) => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    async fn inspect_image(&self, name: &str) -> Result<Option<Image>> {
+        match self.client.inspect_image(name).await {
+            Ok(i) => Ok(Some(Image {
+                id: i.id.unwrap_or_default(),
+                tags: i.repo_tags.unwrap_or_default(),
+                labels: labels(i.config.and_then(|c| c.labels)),
+            })),
+            Err(e) => match self.err(e) {
+                RuntimeError::NotFound(_) => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    fn logs(&self, id: &str, options: &LogOptions) -> BoxStream<Result<LogChunk>> {
+        let now = unix_now();
+        let since = match options.since.as_deref().map(|s| parse_log_time(s, now)) {
+            None => Ok(0),
+            Some(r) => r,
+        };
+        let until = match options.until.as_deref().map(|s| parse_log_time(s, now)) {
+            None => Ok(0),
+            Some(r) => r,
+        };
+        let (since, until) = match (since, until) {
+            (Ok(s), Ok(u)) => (s, u),
+            (Err(e), _) | (_, Err(e)) => {
+                return Box::pin(stream::once(async move { Err(RuntimeError::Other(e)) }))
+            }
+        };
+        let query = LogsOptions {
+            follow: options.follow,
+            stdout: true,
+            stderr: true,
+            since,
+            until,
+            timestamps: options.timestamps,
+            tail: options.tail.clone().unwrap_or_else(|| "all".to_string()),
+        };
+        let host = self.host.clone();
+        Box::pin(
+            self.client
+                .logs(id, Some(query))
+                .map(move |item| match item {
+                    Ok(LogOutput::StdErr { message }) => Ok(LogChunk::Stderr(message.to_vec())),
+                    Ok(
+                        LogOutput::StdOut { message }
+                        | LogOutput::Console { message }
+                        | LogOutput::StdIn { message },
+                    ) => Ok(LogChunk::Stdout(message.to_vec())),
+                    Err(e) => Err(map_error(&host, e)),
+                }),
+        )
+    }
+
+    async fn wait_container(&self, id: &str) -> Result<i64> {
+        let options = WaitContainerOptions {
+            condition: "not-running".to_string(),
+        };
+        let mut waits = self.client.wait_container(id, Some(options));
+        match waits.next().await {
+            Some(Ok(r)) => Ok(r.status_code),
+            // bollard turns a non-zero exit code into an error.
+            Some(Err(BollardError::DockerContainerWaitError { code, .. })) => Ok(code),
+            Some(Err(e)) => Err(self.err(e)),
+            None => Err(RuntimeError::Other(format!(
+                "the engine ended the wait for {id} without an exit code"
+            ))),
+        }
+    }
+}
+
+impl Runtime for Docker {
+    async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
+        let typed: NetworkCreateRequest =
+            serde_json::from_value(body.clone()).map_err(|e| invalid_body("network create", e))?;
+        let created = self
+            .sending(body)?
+            .create_network(typed)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(created.id)
+    }
+
+    async fn remove_network(&self, name: &str) -> Result<()> {
+        let deadline = Instant::now() + NETWORK_RELEASE_DEADLINE;
+        let mut delay = Duration::from_millis(50);
+        loop {
+            let err = match self.client.remove_network(name).await {
+                Ok(()) => return Ok(()),
+                Err(e) => self.err(e),
+            };
+            // The engine releases endpoints of just-removed containers
+            // asynchronously; until then it refuses with "active endpoints".
+            let releasing = matches!(
+                &err,
+                RuntimeError::Conflict(m) | RuntimeError::Other(m) if m.contains("active endpoints")
+            );
+            if !releasing || Instant::now() + delay > deadline {
+                return Err(err);
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_millis(500));
+        }
+    }
+
+    async fn create_volume(&self, body: &serde_json::Value) -> Result<()> {
+        let typed: VolumeCreateRequest =
+            serde_json::from_value(body.clone()).map_err(|e| invalid_body("volume create", e))?;
+        self.client
+            .create_volume(typed)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<()> {
+        self.client
+            .remove_volume(name, None::<RemoveVolumeOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn create_container(&self, spec: &ContainerSpec) -> Result<String> {
+        let (body, mut extra) = split_networks(&spec.body);
+        extra.extend(spec.extra_networks.iter().cloned());
+        let typed: ContainerCreateBody = serde_json::from_value(body.clone())
+            .map_err(|e| invalid_body("container create", e))?;
+        let mut endpoints = Vec::with_capacity(extra.len());
+        for (network, settings) in extra {
+            let settings: EndpointSettings = serde_json::from_value(settings)
+                .map_err(|e| invalid_body(&format!("endpoint settings for {network}"), e))?;
+            endpoints.push((network, settings));
+        }
+        let options = CreateContainerOptions {
+            name: Some(spec.name.clone()),
+            ..Default::default()
+        };
+        let created = self
+            .sending(&body)?
+            .create_container(Some(options), typed)
+            .await
+            .map_err(|e| self.err(e))?;
+        for (network, settings) in endpoints {
+            let request = NetworkConnectRequest {
+                container: created.id.clone(),
+                endpoint_config: Some(settings),
+            };
+            self.client
+                .connect_network(&network, request)
+                .await
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(created.id)
+    }
+
+    async fn start_container(&self, id: &str) -> Result<()> {
+        // bollard treats 304 (already started) as success.
+        self.client
+            .start_container(id, None::<StartContainerOptions>)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn stop_container(&self, id: &str, timeout: Option<i64>) -> Result<()> {
+        let stop_timeout = self.effective_stop_timeout(id, timeout).await?;
+        let options = StopContainerOptions {
+            t: timeout.map(clamp_i32),
+            signal: None,
+        };
+        // bollard treats 304 (already stopped) as success.
+        self.stopping_client(stop_timeout)
+            .stop_container(id, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn restart_container(&self, id: &str, timeout: Option<i64>) -> Result<()> {
+        let stop_timeout = self.effective_stop_timeout(id, timeout).await?;
+        let options = RestartContainerOptions {
+            t: timeout.map(clamp_i32),
+            signal: None,
+        };
+        self.stopping_client(stop_timeout)
+            .restart_container(id, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn kill_container(&self, id: &str, signal: &str) -> Result<()> {
+        let options = KillContainerOptions {
+            signal: signal.to_string(),
+        };
+        self.client
+            .kill_container(id, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn pause_container(&self, id: &str) -> Result<()> {
+        self.client
+            .pause_container(id)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn unpause_container(&self, id: &str) -> Result<()> {
+        self.client
+            .unpause_container(id)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn remove_container(&self, id: &str, force: bool, volumes: bool) -> Result<()> {
+        let options = RemoveContainerOptions {
+            v: volumes,
+            force,
+            link: false,
+        };
+        self.client
+            .remove_container(id, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn rename_container(&self, id: &str, name: &str) -> Result<()> {
+        let options = RenameContainerOptions {
+            name: name.to_string(),
+        };
+        self.client
+            .rename_container(id, options)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn remove_image(&self, name: &str) -> Result<()> {
+        self.client
+            .remove_image(name, None::<RemoveImageOptions>, None)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+fn clamp_i32(v: i64) -> i32 {
+    v.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Parses a `--since`/`--until` value into Unix seconds, like the docker CLI:
+/// Unix seconds (`1700000000`, `1700000000.5`), a Go duration before `now`
+/// (`10m`, `1h30m`, `1.5h`), an RFC 3339 time (`2024-01-02T03:04:05Z`,
+/// `...+02:00`, fractional seconds allowed; no zone means UTC) or a date
+/// (`2024-01-02`).
+pub fn parse_log_time(value: &str, now: i64) -> std::result::Result<i32, String> {
+    let value = value.trim();
+    let secs = if let Ok(n) = value.parse::<f64>() {
+        n.floor() as i64
+    } else if let Some(d) = parse_go_duration(value) {
+        now - d.floor() as i64
+    } else if let Some(t) = parse_rfc3339(value) {
+        t
+    } else {
+        return Err(format!(
+            "invalid time {value:?}: use RFC 3339 (2024-01-02T15:04:05Z), Unix seconds or a duration (10m)"
+        ));
+    };
+    Ok(clamp_i32(secs))
+}
+
+/// A Go duration (`300ms`, `1.5h`, `2h45m`) in seconds.
+fn parse_go_duration(s: &str) -> Option<f64> {
+    let (negative, mut rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += n * scale;
+    }
+    Some(if negative { -total } else { total })
+}
+
+/// An RFC 3339 time or a bare date, in Unix seconds.
+fn parse_rfc3339(s: &str) -> Option<i64> {
+    let bytes = s.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(range)?;
+        if part.bytes().all(|b| b.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if bytes.len() == 10 {
+        return Some(days * 86_400);
+    }
+    if !matches!(bytes[10], b'T' | b't' | b' ') || bytes.len() < 19 {
+        return None;
+    }
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return None;
+    }
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(frac.len());
+        if digits == 0 {
+            return None;
+        }
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let tz = &rest[1..];
+            let (h, m) = tz.split_once(':').unwrap_or((tz.get(..2)?, tz.get(2..)?));
+            if h.len() != 2 || m.len() != 2 {
+                return None;
+            }
+            sign * (h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60)
+        }
+    };
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_times() {
+        let now = 1_700_000_000;
+        assert_eq!(parse_log_time("1600000000", now), Ok(1_600_000_000));
+        assert_eq!(parse_log_time("1600000000.75", now), Ok(1_600_000_000));
+        assert_eq!(parse_log_time("10m", now), Ok(now as i32 - 600));
+        assert_eq!(parse_log_time("1h30m", now), Ok(now as i32 - 5400));
+        assert_eq!(parse_log_time("1.5h", now), Ok(now as i32 - 5400));
+        assert_eq!(parse_log_time("1970-01-02", now), Ok(86_400));
+        assert_eq!(
+            parse_log_time("2023-11-14T22:13:20Z", now),
+            Ok(1_700_000_000)
+        );
+        assert_eq!(
+            parse_log_time("2023-11-14T22:13:20.123456789Z", now),
+            Ok(1_700_000_000)
+        );
+        assert_eq!(
+            parse_log_time("2023-11-15T00:13:20+02:00", now),
+            Ok(1_700_000_000)
+        );
+        assert_eq!(parse_log_time("2000-02-29T00:00:00Z", now), Ok(951_782_400));
+        assert!(parse_log_time("yesterday", now).is_err());
+        assert!(parse_log_time("10x", now).is_err());
+        assert!(parse_log_time("2023-13-01", now).is_err());
+    }
+
+    #[test]
+    fn networks_split_keeps_first() {
+        let body = serde_json::json!({
+            "Image": "x",
+            "NetworkingConfig": {"EndpointsConfig": {"b": {"Aliases": ["1"]}, "a": {}, "c": {}}}
+        });
+        let (body, rest) = split_networks(&body);
+        assert_eq!(
+            body["NetworkingConfig"]["EndpointsConfig"],
+            serde_json::json!({"b": {"Aliases": ["1"]}})
+        );
+        let names: Vec<_> = rest.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+    }
+
+    #[test]
+    fn canonical_name_skips_links() {
+        let names = vec!["/other/alias".to_string(), "/web".to_string()];
+        assert_eq!(canonical_name(&names), "web");
+        assert_eq!(canonical_name(&[]), "");
+    }
+
+    #[test]
+    fn api_version() {
+        assert_eq!(parse_api_version("1.41"), Some((1, 41)));
+        assert_eq!(parse_api_version("x"), None);
+    }
+
+    #[test]
+    fn error_mapping() {
+        let e = |status_code: u16| BollardError::DockerResponseServerError {
+            status_code,
+            message: "m".to_string(),
+        };
+        assert_eq!(map_error("h", e(404)), RuntimeError::NotFound("m".into()));
+        assert_eq!(map_error("h", e(409)), RuntimeError::Conflict("m".into()));
+        assert_eq!(map_error("h", e(500)), RuntimeError::Other("m".into()));
+        assert!(matches!(
+            map_error("unix:///x", BollardError::SocketNotFoundError("/x".into())),
+            RuntimeError::Unreachable(m) if m.contains("unix:///x") && m.contains("dockerd")
+        ));
+    }
+}
