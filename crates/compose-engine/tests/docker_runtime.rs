@@ -574,3 +574,201 @@ async fn unsupported_scheme_is_refused() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn network_removal_waits_for_released_endpoints() {
+    let Some(docker) = engine() else { return };
+    let run = unique("release");
+    let net = unique("release");
+    let mut cleanup = Cleanup::default();
+    cleanup.networks.push(net.clone());
+    docker
+        .create_network(&json!({"Name": net, "Labels": {LABEL: run}}))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let name = unique("release");
+        cleanup.containers.push(name.clone());
+        let mut body = container_body(&["sleep", "300"], &run);
+        body["HostConfig"] = json!({"NetworkMode": net});
+        let spec = ContainerSpec {
+            name,
+            body,
+            extra_networks: vec![],
+        };
+        let id = docker.create_container(&spec).await.unwrap();
+        docker.start_container(&id).await.unwrap();
+        ids.push(id);
+    }
+    for id in &ids {
+        docker.remove_container(id, true, true).await.unwrap();
+    }
+    docker.remove_network(&net).await.unwrap();
+    assert_eq!(docker.inspect_network(&net).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn follow_streams_until_exit() {
+    let Some(docker) = engine() else { return };
+    let run = unique("follow");
+    let name = unique("follow");
+    let mut cleanup = Cleanup::default();
+    cleanup.containers.push(name.clone());
+    let spec = ContainerSpec {
+        name,
+        body: container_body(&["sh", "-c", "echo a; sleep 1; echo b >&2"], &run),
+        extra_networks: vec![],
+    };
+    let id = docker.create_container(&spec).await.unwrap();
+    docker.start_container(&id).await.unwrap();
+    let follow = LogOptions {
+        follow: true,
+        ..Default::default()
+    };
+    let (out, err, _) =
+        tokio::time::timeout(Duration::from_secs(30), collect_logs(&docker, &id, &follow))
+            .await
+            .expect("the followed stream ends when the container exits");
+    assert_eq!((out.as_str(), err.as_str()), ("a\n", "b\n"));
+}
+
+#[tokio::test]
+async fn create_body_reaches_engine_verbatim() {
+    let Some(docker) = engine() else { return };
+    let run = unique("mac");
+    let name = unique("mac");
+    let mut cleanup = Cleanup::default();
+    cleanup.containers.push(name.clone());
+    // Config.MacAddress is what engines below API 1.44 honour; bollard's
+    // create model no longer has the field.
+    let mut body = container_body(&["true"], &run);
+    body["MacAddress"] = json!("02:42:ac:11:00:99");
+    let spec = ContainerSpec {
+        name: name.clone(),
+        body,
+        extra_networks: vec![],
+    };
+    docker.create_container(&spec).await.unwrap();
+    let mac = docker_cli(&["inspect", "--format", "{{.Config.MacAddress}}", &name]).unwrap();
+    let v = docker.version().await.unwrap();
+    if v.api < (1, 44) {
+        assert_eq!(mac.trim(), "02:42:ac:11:00:99");
+    }
+}
+
+#[tokio::test]
+async fn label_filters_combine() {
+    let Some(docker) = engine() else { return };
+    let run = unique("labels");
+    let mut cleanup = Cleanup::default();
+    let mut ids = Vec::new();
+    for service in ["web", "db"] {
+        let name = unique("labels");
+        cleanup.containers.push(name.clone());
+        let mut body = container_body(&["true"], &run);
+        body["Labels"]["dev.hoist.service"] = json!(service);
+        let spec = ContainerSpec {
+            name,
+            body,
+            extra_networks: vec![],
+        };
+        ids.push(docker.create_container(&spec).await.unwrap());
+    }
+    let project = format!("{LABEL}={run}");
+    let all = docker
+        .list_containers(std::slice::from_ref(&project), true)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let web = docker
+        .list_containers(&[project.clone(), "dev.hoist.service=web".into()], true)
+        .await
+        .unwrap();
+    assert_eq!(web.len(), 1);
+    assert_eq!(web[0].id, ids[0]);
+    assert_eq!(web[0].label("dev.hoist.service"), "web");
+    let bare = docker
+        .list_containers(&[project, "dev.hoist.service".into()], true)
+        .await
+        .unwrap();
+    assert_eq!(bare.len(), 2);
+}
+
+/// A one-thread HTTP engine double on a unix socket: answers the n-th request
+/// with `responses[n]` (the last one repeats) and counts requests.
+fn fake_engine(
+    dir: &std::path::Path,
+    responses: Vec<(u16, &'static str)>,
+) -> (String, std::sync::Arc<AtomicUsize>) {
+    use std::io::{Read, Write};
+    let path = dir.join("engine.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let (status, body) = responses[n.min(responses.len() - 1)];
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (format!("unix://{}", path.display()), count)
+}
+
+const ACTIVE_ENDPOINTS: &str =
+    r#"{"message":"error while removing network: network n id 0123 has active endpoints"}"#;
+
+#[tokio::test]
+async fn network_removal_retries_active_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, count) = fake_engine(
+        dir.path(),
+        vec![(403, ACTIVE_ENDPOINTS), (409, ACTIVE_ENDPOINTS), (204, "")],
+    );
+    let docker = Docker::connect_with_host(&host).unwrap();
+    docker.remove_network("n").await.unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn network_removal_does_not_retry_other_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, count) = fake_engine(
+        dir.path(),
+        vec![(404, r#"{"message":"network n not found"}"#), (204, "")],
+    );
+    let docker = Docker::connect_with_host(&host).unwrap();
+    let result = docker.remove_network("n").await;
+    assert_eq!(
+        result,
+        Err(RuntimeError::NotFound("network n not found".into()))
+    );
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn version_is_read_from_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, _) = fake_engine(
+        dir.path(),
+        vec![(200, r#"{"Version":"20.10.24+dfsg1","ApiVersion":"1.41"}"#)],
+    );
+    let docker = Docker::connect_with_host(&host).unwrap();
+    let v = docker.version().await.unwrap();
+    assert_eq!(v.version, "20.10.24+dfsg1");
+    assert_eq!(v.api, (1, 41));
+}

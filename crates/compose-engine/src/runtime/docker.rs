@@ -878,6 +878,18 @@ mod tests {
     }
 
     #[test]
+    fn stop_requests_outlast_the_stop_timeout() {
+        let docker = Docker::connect_with_host("tcp://127.0.0.1:9").unwrap();
+        assert_eq!(docker.client.timeout(), REQUEST_TIMEOUT);
+        assert_eq!(
+            docker.stopping_client(200).timeout(),
+            Duration::from_secs(230)
+        );
+        assert_eq!(docker.stopping_client(1).timeout(), REQUEST_TIMEOUT);
+        assert!(docker.stopping_client(-1).timeout() > Duration::from_secs(86_400));
+    }
+
+    #[test]
     fn api_version() {
         assert_eq!(parse_api_version("1.41"), Some((1, 41)));
         assert_eq!(parse_api_version("x"), None);
