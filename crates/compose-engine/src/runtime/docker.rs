@@ -582,6 +582,8 @@ impl Runtime for Docker {
             .create_container(Some(options), typed)
             .await
             .map_err(|e| self.err(e))?;
+        // Like compose, a failed connect leaves the created container behind
+        // for the caller (or the next `up`) to deal with.
         for (network, settings) in endpoints {
             let request = NetworkConnectRequest {
                 container: created.id.clone(),
