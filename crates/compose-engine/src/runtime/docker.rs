@@ -582,6 +582,8 @@ impl Runtime for Docker {
             .create_container(Some(options), typed)
             .await
             .map_err(|e| self.err(e))?;
+        // Like compose, a failed connect leaves the created container behind
+        // for the caller (or the next `up`) to deal with.
         for (network, settings) in endpoints {
             let request = NetworkConnectRequest {
                 container: created.id.clone(),
@@ -875,6 +877,18 @@ mod tests {
         let names = vec!["/other/alias".to_string(), "/web".to_string()];
         assert_eq!(canonical_name(&names), "web");
         assert_eq!(canonical_name(&[]), "");
+    }
+
+    #[test]
+    fn stop_requests_outlast_the_stop_timeout() {
+        let docker = Docker::connect_with_host("tcp://127.0.0.1:9").unwrap();
+        assert_eq!(docker.client.timeout(), REQUEST_TIMEOUT);
+        assert_eq!(
+            docker.stopping_client(200).timeout(),
+            Duration::from_secs(230)
+        );
+        assert_eq!(docker.stopping_client(1).timeout(), REQUEST_TIMEOUT);
+        assert!(docker.stopping_client(-1).timeout() > Duration::from_secs(86_400));
     }
 
     #[test]
