@@ -1,6 +1,9 @@
 //! Command-line arguments: the global flags and subcommands of `docker compose`.
 
 use crate::config::ConfigArgs;
+use crate::engine::{
+    DownArgs, KillArgs, Lifecycle, LogsArgs, PsArgs, RmArgs, ScaleArgs, ServicesArgs, UpArgs,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +61,34 @@ pub struct Cli {
 pub enum Command {
     /// Parse, resolve and render compose file in canonical format
     Config(ConfigArgs),
+    /// Create and start containers
+    Up(UpArgs),
+    /// Show what `up` would do, and why, without changing anything
+    Plan(UpArgs),
+    /// Creates containers for a service
+    Create(UpArgs),
+    /// Stop and remove containers, networks
+    Down(DownArgs),
+    /// List containers
+    Ps(PsArgs),
+    /// View output from containers
+    Logs(LogsArgs),
+    /// Start services
+    Start(ServicesArgs),
+    /// Stop services
+    Stop(ServicesArgs),
+    /// Restart service containers
+    Restart(ServicesArgs),
+    /// Pause services
+    Pause(ServicesArgs),
+    /// Unpause services
+    Unpause(ServicesArgs),
+    /// Force stop service containers
+    Kill(KillArgs),
+    /// Removes stopped service containers
+    Rm(RmArgs),
+    /// Scale services
+    Scale(ScaleArgs),
     /// Show the hoist version information
     Version,
 }
@@ -66,6 +97,24 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Config(args) => crate::config::run(&cli.global, &args),
+        Command::Up(args) => crate::engine::up(&cli.global, &args, false),
+        Command::Plan(args) => crate::engine::up(&cli.global, &args, true),
+        Command::Create(mut args) => {
+            args.no_start = true;
+            args.detach = true;
+            crate::engine::up(&cli.global, &args, false)
+        }
+        Command::Down(args) => crate::engine::down(&cli.global, &args),
+        Command::Ps(args) => crate::engine::ps(&cli.global, &args),
+        Command::Logs(args) => crate::engine::logs(&cli.global, &args),
+        Command::Start(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Start),
+        Command::Stop(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Stop),
+        Command::Restart(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Restart),
+        Command::Pause(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Pause),
+        Command::Unpause(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Unpause),
+        Command::Kill(args) => crate::engine::kill(&cli.global, &args),
+        Command::Rm(args) => crate::engine::rm(&cli.global, &args),
+        Command::Scale(args) => crate::engine::scale(&cli.global, &args),
         Command::Version => {
             crate::output::stdout(&format!("hoist version {}\n", env!("CARGO_PKG_VERSION")));
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 
 mod cli;
 mod config;
+mod engine;
 mod output;
 
 use clap::Parser;

@@ -161,3 +161,41 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
         }
     }
 }
+
+/// Writes one line to stderr.
+pub fn stderr_line(s: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{s}");
+}
+
+/// Prints a progress event like compose's plain progress: ` Container demo-web-1  Started`.
+pub fn progress(e: &compose_engine::apply::Event) {
+    use compose_engine::apply::Status;
+    let mut err = std::io::stderr().lock();
+    let text = match e.status {
+        Status::Warning => format!("Warning: {}", e.text),
+        _ => e.text.clone(),
+    };
+    let _ = writeln!(err, " {}  {}", e.resource, text);
+}
+
+/// Whether stdout is a terminal that takes colours.
+pub fn color_stdout(no_color: bool) -> bool {
+    !no_color
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Writes raw bytes to stdout (log lines).
+pub fn stdout_bytes(b: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(b);
+    let _ = out.flush();
+}
+
+/// Writes a prompt to stderr without a newline.
+pub fn stderr_prompt(s: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{s}");
+    let _ = err.flush();
+}

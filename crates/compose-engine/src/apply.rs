@@ -165,7 +165,9 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
     }
 
     fn timeout(&self, service: &str) -> Option<i64> {
-        self.opts.timeout.or_else(|| self.specs.stop_timeout(service))
+        self.opts
+            .timeout
+            .or_else(|| self.specs.stop_timeout(service))
     }
 
     async fn run(&self, op: &Op) -> Result<(), ApplyError> {
@@ -283,7 +285,10 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                     Ok(()) | Err(RuntimeError::NotFound(_)) => {}
                     Err(e) => return Err(fail(e, "cannot remove")),
                 }
-                self.known.lock().unwrap_or_else(|e| e.into_inner()).remove(name);
+                self.known
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(name);
                 self.emit(&shown, Status::Done, "Removed");
             }
             Action::RenameContainer { from, to, .. } => {
@@ -357,7 +362,11 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
 
     async fn wait_one(&self, name: &str, id: &str, what: WaitFor) -> Result<&'static str, String> {
         if what == WaitFor::Completed {
-            let code = self.rt.wait_container(id).await.map_err(|e| e.to_string())?;
+            let code = self
+                .rt
+                .wait_container(id)
+                .await
+                .map_err(|e| e.to_string())?;
             if code != 0 {
                 return Err(format!(
                     "service {:?} didn't complete successfully: exit {code}",
@@ -373,7 +382,11 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
         }
         let mut delay = self.opts.poll;
         loop {
-            let d = self.rt.inspect_container(id).await.map_err(|e| e.to_string())?;
+            let d = self
+                .rt
+                .inspect_container(id)
+                .await
+                .map_err(|e| e.to_string())?;
             match (d.state, d.health) {
                 (ContainerState::Exited | ContainerState::Dead, _) => {
                     return Err(format!(
@@ -435,7 +448,11 @@ pub async fn apply<R: Runtime, S: Specs>(
     }
     let mut ready: std::collections::VecDeque<usize> =
         (0..n).filter(|&i| waiting[i] == 0).collect();
-    let limit = if opts.parallel == 0 { usize::MAX } else { opts.parallel };
+    let limit = if opts.parallel == 0 {
+        usize::MAX
+    } else {
+        opts.parallel
+    };
     let mut running = FuturesUnordered::new();
     let mut first_error: Option<ApplyError> = None;
     loop {

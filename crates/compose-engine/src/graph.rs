@@ -124,12 +124,9 @@ impl Graph {
     fn check_cycles(&self) -> Result<(), Cycle> {
         let mut cycles: Vec<Vec<String>> = tarjan_scc(&self.graph)
             .into_iter()
-            .filter(|scc| {
-                scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0])
-            })
+            .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
             .map(|scc| {
-                let mut names: Vec<String> =
-                    scc.iter().map(|&i| self.graph[i].clone()).collect();
+                let mut names: Vec<String> = scc.iter().map(|&i| self.graph[i].clone()).collect();
                 names.sort();
                 names
             })
@@ -262,7 +259,9 @@ mod tests {
         assert_eq!(g.dependencies("c"), ["a", "b"]);
         assert_eq!(g.dependents("a"), ["b", "c", "d"]);
         assert_eq!(
-            g.with_dependencies(&["c".into()]).into_iter().collect::<Vec<_>>(),
+            g.with_dependencies(&["c".into()])
+                .into_iter()
+                .collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
     }
@@ -277,6 +276,9 @@ mod tests {
         }));
         let err = Graph::new(&p).unwrap_err();
         assert_eq!(err.0, ["a", "b", "c", "a"]);
-        assert_eq!(err.to_string(), "dependency cycle between services: a → b → c → a");
+        assert_eq!(
+            err.to_string(),
+            "dependency cycle between services: a → b → c → a"
+        );
     }
 }

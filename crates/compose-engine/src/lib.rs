@@ -14,9 +14,11 @@
 
 pub mod apply;
 pub mod convert;
+pub mod desired;
 pub mod graph;
 pub mod hash;
 pub mod labels;
+pub mod observe;
 pub mod plan;
 pub mod reconcile;
 pub mod runtime;

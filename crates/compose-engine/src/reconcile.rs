@@ -27,6 +27,9 @@ use crate::labels;
 use crate::plan::{Action, Plan};
 use crate::runtime::{Container, ContainerState, Network, Volume};
 
+/// A container with what sorting needs: obsolete?, number, created, why obsolete.
+type Keyed<'a> = (bool, Option<u32>, i64, &'a Container, Option<String>);
+
 /// When to recreate a service's up-to-date containers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Recreate {
@@ -168,11 +171,19 @@ fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Opt
     let digest = c.label(labels::IMAGE_DIGEST);
     let want = service.image_digest.as_deref().unwrap_or("");
     if digest != want {
-        return Some(format!("image changed: {} → {}", short_digest(digest), short_digest(want)));
+        return Some(format!(
+            "image changed: {} → {}",
+            short_digest(digest),
+            short_digest(want)
+        ));
     }
     if c.state == ContainerState::Running {
         for net in &service.networks {
-            let id = observed.networks.iter().find(|n| &n.name == net).map(|n| &n.id);
+            let id = observed
+                .networks
+                .iter()
+                .find(|n| &n.name == net)
+                .map(|n| &n.id);
             if let Some(id) = id {
                 if !c.networks.values().any(|v| v == id) {
                     return Some(format!("not connected to network {net}"));
@@ -181,7 +192,11 @@ fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Opt
         }
     }
     for vol in &service.volumes {
-        if !c.mounts.iter().any(|m| m.kind == "volume" && &m.name == vol) {
+        if !c
+            .mounts
+            .iter()
+            .any(|m| m.kind == "volume" && &m.name == vol)
+        {
             return Some(format!("volume {vol} not mounted"));
         }
     }
@@ -235,7 +250,10 @@ fn compact(v: Option<&Value>) -> String {
         Some(v) => {
             let s = v.to_string();
             if s.len() > 60 {
-                format!("{}…", &s[..s.char_indices().nth(57).map(|(i, _)| i).unwrap_or(s.len())])
+                format!(
+                    "{}…",
+                    &s[..s.char_indices().nth(57).map(|(i, _)| i).unwrap_or(s.len())]
+                )
             } else {
                 s
             }
@@ -262,7 +280,11 @@ pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
     let host = old.get("HostConfig").unwrap_or(&Value::Null);
     if let (Some(a), Some(b)) = (config.get("Image"), new.get("Image")) {
         if a != b {
-            out.push(format!("image changed: {} → {}", compact(Some(a)), compact(Some(b))));
+            out.push(format!(
+                "image changed: {} → {}",
+                compact(Some(a)),
+                compact(Some(b))
+            ));
         }
     }
     let (old_env, new_env) = (env_map(config.get("Env")), env_map(new.get("Env")));
@@ -283,7 +305,11 @@ pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
         if let Some(b) = new.get(field) {
             let a = config.get(field);
             if !is_emptyish(Some(b)) && a != Some(b) {
-                out.push(format!("{label} changed: {} → {}", compact(a), compact(Some(b))));
+                out.push(format!(
+                    "{label} changed: {} → {}",
+                    compact(a),
+                    compact(Some(b))
+                ));
             }
         }
     }
@@ -295,7 +321,11 @@ pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
             }
             let o = old_labels.and_then(|m| m.get(k));
             if o != Some(v) {
-                out.push(format!("labels.{k} changed: {} → {}", compact(o), compact(Some(v))));
+                out.push(format!(
+                    "labels.{k} changed: {} → {}",
+                    compact(o),
+                    compact(Some(v))
+                ));
             }
         }
         if let Some(old_labels) = old_labels {
@@ -315,7 +345,12 @@ pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
                 a != Some(b)
             };
             if differs {
-                out.push(format!("{} changed: {} → {}", host_key(k), compact(a), compact(Some(b))));
+                out.push(format!(
+                    "{} changed: {} → {}",
+                    host_key(k),
+                    compact(a),
+                    compact(Some(b))
+                ));
             }
         }
     }
@@ -476,7 +511,7 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
             .filter(|c| c.label(labels::ONEOFF) != "True")
             .collect();
         // Up-to-date containers first, lowest numbers first; obsolete ones last.
-        let mut keyed: Vec<(bool, Option<u32>, i64, &Container, Option<String>)> = containers
+        let mut keyed: Vec<Keyed<'_>> = containers
             .drain(..)
             .map(|c| {
                 let why = obsolete(service, c, observed);
@@ -614,7 +649,11 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                             ContainerState::Paused => "paused",
                             _ => "not running",
                         };
-                        let name = if after.is_empty() { c.name.clone() } else { expected };
+                        let name = if after.is_empty() {
+                            c.name.clone()
+                        } else {
+                            expected
+                        };
                         to_start.push((name, after, cause.into()));
                     }
                 }
@@ -809,7 +848,10 @@ pub fn plan_down(
             .map(|s| s.depends_on.iter().map(|(n, _)| n.clone()).collect())
             .unwrap_or_default()
     };
-    let services: BTreeSet<&str> = containers.iter().map(|c| c.label(labels::SERVICE)).collect();
+    let services: BTreeSet<&str> = containers
+        .iter()
+        .map(|c| c.label(labels::SERVICE))
+        .collect();
     let mut order: Vec<&str> = Vec::new(); // dependents first
     let mut placed: BTreeSet<&str> = BTreeSet::new();
     while placed.len() < services.len() {
@@ -903,7 +945,9 @@ pub fn plan_down(
     networks.dedup();
     for n in networks {
         plan.push(
-            Action::RemoveNetwork { name: n.to_string() },
+            Action::RemoveNetwork {
+                name: n.to_string(),
+            },
             "down",
             removed.clone(),
         );
@@ -928,7 +972,9 @@ pub fn plan_down(
         volumes.dedup();
         for v in volumes {
             plan.push(
-                Action::RemoveVolume { name: v.to_string() },
+                Action::RemoveVolume {
+                    name: v.to_string(),
+                },
                 "down -v",
                 removed.clone(),
             );
@@ -938,7 +984,11 @@ pub fn plan_down(
     images.sort();
     images.dedup();
     for i in images {
-        plan.push(Action::RemoveImage { name: i }, "down --rmi", removed.clone());
+        plan.push(
+            Action::RemoveImage { name: i },
+            "down --rmi",
+            removed.clone(),
+        );
     }
     plan
 }

@@ -406,6 +406,15 @@ impl Observe for Docker {
         })
     }
 
+    async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
+        let c = self
+            .client
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+            .map_err(|e| self.err(e))?;
+        serde_json::to_value(c).map_err(|e| RuntimeError::Other(e.to_string()))
+    }
+
     async fn inspect_network(&self, name: &str) -> Result<Option<Network>> {
         match self
             .client

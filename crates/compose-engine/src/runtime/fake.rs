@@ -20,6 +20,8 @@ struct FakeContainer {
     c: Container,
     exit_code: i64,
     has_healthcheck: bool,
+    /// What `docker inspect` would show: the create body split as the engine does.
+    body: serde_json::Value,
 }
 
 #[derive(Debug, Default)]
@@ -128,7 +130,10 @@ impl Fake {
     }
 
     fn name_of(s: &State, id: &str) -> String {
-        s.containers.get(id).map(|c| c.c.name.clone()).unwrap_or_default()
+        s.containers
+            .get(id)
+            .map(|c| c.c.name.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -174,9 +179,9 @@ impl Observe for Fake {
         let c = &s.containers[&id];
         let health = if !c.has_healthcheck {
             Health::None
-        } else if c.c.state != ContainerState::Running {
-            Health::Unhealthy
-        } else if s.unhealthy.contains(c.c.label(crate::labels::SERVICE)) {
+        } else if c.c.state != ContainerState::Running
+            || s.unhealthy.contains(c.c.label(crate::labels::SERVICE))
+        {
             Health::Unhealthy
         } else {
             Health::Healthy
@@ -191,6 +196,12 @@ impl Observe for Fake {
             tty: false,
             labels: c.c.labels.clone(),
         })
+    }
+
+    async fn inspect_container_json(&self, id: &str) -> Result<serde_json::Value> {
+        let s = self.lock();
+        let id = Fake::find(&s, id)?;
+        Ok(s.containers[&id].body.clone())
     }
 
     async fn inspect_network(&self, name: &str) -> Result<Option<Network>> {
@@ -241,7 +252,9 @@ impl Runtime for Fake {
         let mut s = self.lock();
         let name = body["Name"].as_str().unwrap_or_default().to_string();
         if s.networks.values().any(|n| n.name == name) {
-            return Err(RuntimeError::Conflict(format!("network with name {name} already exists")));
+            return Err(RuntimeError::Conflict(format!(
+                "network with name {name} already exists"
+            )));
         }
         s.next_id += 1;
         let id = format!("{:064x}", s.next_id);
@@ -268,7 +281,10 @@ impl Runtime for Fake {
         else {
             return Err(RuntimeError::NotFound(format!("network {name} not found")));
         };
-        if s.containers.values().any(|c| c.c.networks.values().any(|n| *n == id)) {
+        if s.containers
+            .values()
+            .any(|c| c.c.networks.values().any(|n| *n == id))
+        {
             return Err(RuntimeError::Other(format!(
                 "error while removing network: network {name} id {id} has active endpoints"
             )));
@@ -296,7 +312,9 @@ impl Runtime for Fake {
     async fn remove_volume(&self, name: &str) -> Result<()> {
         let mut s = self.lock();
         if s.volumes.remove(name).is_none() {
-            return Err(RuntimeError::NotFound(format!("get {name}: no such volume")));
+            return Err(RuntimeError::NotFound(format!(
+                "get {name}: no such volume"
+            )));
         }
         Fake::record(&mut s, format!("remove volume {name}"));
         Ok(())
@@ -332,10 +350,28 @@ impl Runtime for Fake {
                 let kind = m["Type"].as_str().unwrap_or_default().to_string();
                 let source = m["Source"].as_str().unwrap_or_default().to_string();
                 mounts.push(MountPoint {
-                    name: if kind == "volume" { source.clone() } else { String::new() },
+                    name: if kind == "volume" {
+                        source.clone()
+                    } else {
+                        String::new()
+                    },
                     kind,
                     source,
                     destination: m["Target"].as_str().unwrap_or_default().to_string(),
+                });
+            }
+        }
+        if let Some(bs) = spec.body["HostConfig"]["Binds"].as_array() {
+            for b in bs.iter().filter_map(|b| b.as_str()) {
+                let mut parts = b.split(':');
+                let source = parts.next().unwrap_or_default().to_string();
+                let destination = parts.next().unwrap_or_default().to_string();
+                let is_volume = !source.starts_with('/');
+                mounts.push(MountPoint {
+                    kind: if is_volume { "volume" } else { "bind" }.into(),
+                    name: if is_volume { source.clone() } else { String::new() },
+                    source,
+                    destination,
                 });
             }
         }
@@ -360,6 +396,10 @@ impl Runtime for Fake {
                 c,
                 exit_code: 0,
                 has_healthcheck,
+                body: serde_json::json!({
+                    "Config": spec.body,
+                    "HostConfig": spec.body.get("HostConfig").cloned().unwrap_or_default(),
+                }),
             },
         );
         Fake::record(&mut s, format!("create container {}", spec.name));
@@ -412,7 +452,9 @@ impl Runtime for Fake {
         let id = Fake::find(&s, id)?;
         let c = s.containers.get_mut(&id).expect("found");
         if c.c.state != ContainerState::Running {
-            return Err(RuntimeError::Conflict(format!("Container {id} is not running")));
+            return Err(RuntimeError::Conflict(format!(
+                "Container {id} is not running"
+            )));
         }
         c.c.state = ContainerState::Exited;
         c.exit_code = 137;

@@ -314,8 +314,13 @@ pub trait Observe: Send + Sync {
         label_filters: &[String],
     ) -> impl Future<Output = Result<Vec<Volume>>> + Send;
     /// One container in detail.
-    fn inspect_container(&self, id: &str)
-        -> impl Future<Output = Result<ContainerDetails>> + Send;
+    fn inspect_container(&self, id: &str) -> impl Future<Output = Result<ContainerDetails>> + Send;
+    /// One container's full `docker inspect` JSON (`Config`, `HostConfig`, ...),
+    /// used to explain what changed.
+    fn inspect_container_json(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<serde_json::Value>> + Send;
     /// A network by name or id, `None` when absent.
     fn inspect_network(&self, name: &str) -> impl Future<Output = Result<Option<Network>>> + Send;
     /// A volume by name, `None` when absent.
@@ -331,8 +336,10 @@ pub trait Observe: Send + Sync {
 /// Read and write access to the runtime.
 pub trait Runtime: Observe {
     /// Creates a network from an Engine API `NetworkCreate` body (with `Name`); returns its id.
-    fn create_network(&self, body: &serde_json::Value)
-        -> impl Future<Output = Result<String>> + Send;
+    fn create_network(
+        &self,
+        body: &serde_json::Value,
+    ) -> impl Future<Output = Result<String>> + Send;
     /// Removes a network; waits for the engine to release endpoints of
     /// containers just removed instead of failing with "active endpoints".
     fn remove_network(&self, name: &str) -> impl Future<Output = Result<()>> + Send;

@@ -1,0 +1,259 @@
+//! From a loaded project to the engine's [`Desired`] state, and the
+//! [`Specs`] the executor asks for create bodies at run time.
+//!
+//! This is where the command line's choices meet the model: which services
+//! (`up web` selects web and its dependencies unless `--no-deps`), how many
+//! replicas (`--scale` over `scale`/`deploy.replicas`), and which recreate
+//! policy applies to the named services and to their dependencies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use compose_spec::model::{Project, ServiceConfig};
+
+use crate::apply::{KnownContainers, Specs};
+use crate::convert::{self, ProjectMeta, Resolved};
+use crate::graph::{Cycle, Graph};
+use crate::labels;
+use crate::reconcile::{Desired, DesiredResource, DesiredService, Observed, Recreate, UpOptions};
+use crate::runtime::ContainerSpec;
+
+/// What the user asked `up` (or `create`, `scale`, `plan`) for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpRequest {
+    /// Services named on the command line (empty: all).
+    pub services: Vec<String>,
+    /// Do not include the named services' dependencies.
+    pub no_deps: bool,
+    /// `--scale SERVICE=N` overrides.
+    pub scale: BTreeMap<String, u32>,
+    /// Recreate policy for the named services (all when none are named).
+    pub recreate: Recreate,
+    /// Recreate policy for their dependencies.
+    pub recreate_deps: Recreate,
+    /// Options passed through to the plan.
+    pub options: UpOptions,
+}
+
+/// The number of replicas compose runs: `scale`, else `deploy.replicas`, else 1.
+pub fn scale_of(service: &ServiceConfig) -> u32 {
+    let n = service
+        .scale
+        .or_else(|| service.deploy.as_ref().and_then(|d| d.replicas))
+        .unwrap_or(1);
+    n.max(0) as u32
+}
+
+/// Observed containers grouped by service, as `convert::Resolved` wants them.
+pub fn resolved_from(known: &KnownContainers, image_digest: Option<String>) -> Resolved {
+    let mut r = Resolved {
+        image_digest,
+        ..Default::default()
+    };
+    for (name, k) in known {
+        r.containers
+            .entry(k.service.clone())
+            .or_default()
+            .push((name.clone(), k.id.clone()));
+    }
+    r
+}
+
+/// The containers of `observed` the executor starts from (one-off ones left out).
+pub fn known_from(observed: &Observed) -> KnownContainers {
+    observed
+        .containers
+        .iter()
+        .filter(|c| c.label(labels::ONEOFF) != "True")
+        .map(|c| {
+            (
+                c.name.clone(),
+                crate::apply::Known {
+                    service: c.label(labels::SERVICE).to_string(),
+                    number: c.label(labels::CONTAINER_NUMBER).parse().unwrap_or(0),
+                    id: c.id.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Everything needed to build requests for one project.
+#[derive(Debug, Clone)]
+pub struct ProjectSpecs {
+    /// The project.
+    pub project: Project,
+    /// Its label metadata.
+    pub meta: ProjectMeta,
+    /// The engine's API version.
+    pub api: (u32, u32),
+    /// Local image ids by image name (`com.docker.compose.image`).
+    pub images: BTreeMap<String, String>,
+}
+
+impl ProjectSpecs {
+    fn digest(&self, service: &ServiceConfig) -> Option<String> {
+        self.images
+            .get(&convert::image_name(&self.project.name, service))
+            .cloned()
+    }
+
+    /// The desired state for `request`, given what is observed (containers of
+    /// other services feed `service:x` references, which the hash covers).
+    pub fn desired(&self, request: &UpRequest, observed: &Observed) -> Result<Desired, Cycle> {
+        let graph = Graph::new(&self.project)?;
+        let named: BTreeSet<String> = request.services.iter().cloned().collect();
+        let selected: BTreeSet<String> = if named.is_empty() {
+            self.project.services.keys().cloned().collect()
+        } else if request.no_deps {
+            named.clone()
+        } else {
+            graph.with_dependencies(&request.services)
+        };
+        let known = known_from(observed);
+        let mut services = BTreeMap::new();
+        for name in &selected {
+            let Some(service) = self.project.services.get(name) else {
+                continue;
+            };
+            let digest = self.digest(service);
+            let resolved = resolved_from(&known, digest.clone());
+            let resolved_service =
+                convert::resolve_references(service, &resolved).unwrap_or_else(|_| service.clone());
+            let hash = crate::hash::service_hash(&resolved_service);
+            let spec = convert::container_spec(
+                &self.meta,
+                &self.project,
+                service,
+                1,
+                &convert::container_name(&self.project.name, service, 1),
+                self.api,
+                &resolved,
+            );
+            let networks = if service.network_mode.is_empty() {
+                service
+                    .networks
+                    .keys()
+                    .filter_map(|k| self.project.networks.get(k))
+                    .map(|n| n.name.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let volumes = service
+                .volumes
+                .iter()
+                .filter(|v| v.r#type == "volume")
+                .filter_map(|v| self.project.volumes.get(&v.source))
+                .map(|v| v.name.clone())
+                .collect();
+            let recreate = if named.is_empty() || named.contains(name) {
+                request.recreate
+            } else {
+                request.recreate_deps
+            };
+            services.insert(
+                name.clone(),
+                DesiredService {
+                    name: name.clone(),
+                    scale: request
+                        .scale
+                        .get(name)
+                        .copied()
+                        .unwrap_or_else(|| scale_of(service)),
+                    hash,
+                    image_digest: digest,
+                    container_name: (!service.container_name.is_empty())
+                        .then(|| service.container_name.clone()),
+                    networks,
+                    volumes,
+                    depends_on: graph
+                        .edges(name)
+                        .into_iter()
+                        .filter(|(d, _)| selected.contains(d))
+                        .collect(),
+                    recreate,
+                    body: spec.body,
+                },
+            );
+        }
+        let mut known_services: BTreeSet<String> = self.project.services.keys().cloned().collect();
+        known_services.extend(self.project.disabled_services.keys().cloned());
+        Ok(Desired {
+            project: self.project.name.clone(),
+            services,
+            known_services,
+            networks: self
+                .project
+                .networks
+                .iter()
+                .map(|(k, n)| DesiredResource {
+                    key: k.clone(),
+                    name: n.name.clone(),
+                    external: n.external,
+                })
+                .collect(),
+            volumes: self
+                .project
+                .volumes
+                .iter()
+                .map(|(k, v)| DesiredResource {
+                    key: k.clone(),
+                    name: v.name.clone(),
+                    external: v.external,
+                })
+                .collect(),
+            options: request.options.clone(),
+        })
+    }
+}
+
+impl Specs for ProjectSpecs {
+    fn container(
+        &self,
+        service: &str,
+        number: u32,
+        name: &str,
+        replaces: Option<&str>,
+        known: &KnownContainers,
+    ) -> Result<ContainerSpec, String> {
+        let Some(s) = self.project.services.get(service) else {
+            return Err(format!("no such service: {service}"));
+        };
+        let resolved = resolved_from(known, self.digest(s));
+        convert::resolve_references(s, &resolved).map_err(|e| format!("service {service}: {e}"))?;
+        let mut spec = convert::container_spec(
+            &self.meta,
+            &self.project,
+            s,
+            number,
+            name,
+            self.api,
+            &resolved,
+        );
+        if let Some(old) = replaces {
+            if let Some(l) = spec.body.get_mut("Labels").and_then(|l| l.as_object_mut()) {
+                l.insert(labels::REPLACE.into(), old.into());
+            }
+        }
+        Ok(spec)
+    }
+
+    fn network(&self, key: &str) -> serde_json::Value {
+        match self.project.networks.get(key) {
+            Some(n) => convert::network_body(&self.meta, key, n),
+            None => serde_json::Value::Null,
+        }
+    }
+
+    fn volume(&self, key: &str) -> serde_json::Value {
+        match self.project.volumes.get(key) {
+            Some(v) => convert::volume_body(&self.meta, key, v),
+            None => serde_json::Value::Null,
+        }
+    }
+
+    fn stop_timeout(&self, service: &str) -> Option<i64> {
+        let d = self.project.services.get(service)?.stop_grace_period?;
+        Some(d.0 / 1_000_000_000)
+    }
+}
