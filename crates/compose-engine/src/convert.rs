@@ -1180,3 +1180,115 @@ impl Obj {
         self.list("Env", &env);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(service: ServiceConfig) -> Project {
+        let mut p = Project {
+            name: "p".into(),
+            ..Default::default()
+        };
+        for key in ["a", "b"] {
+            let net = NetworkConfig {
+                name: format!("p_{key}"),
+                ..Default::default()
+            };
+            p.networks.insert(key.into(), net);
+        }
+        p.services.insert(service.name.clone(), service);
+        p
+    }
+
+    fn two_networks() -> ServiceConfig {
+        let mut s = ServiceConfig {
+            name: "s".into(),
+            image: "i".into(),
+            mac_address: "02:00:00:00:00:01".into(),
+            ..Default::default()
+        };
+        let hi = ServiceNetworkConfig {
+            priority: 5,
+            ..Default::default()
+        };
+        s.networks.insert("a".into(), None);
+        s.networks.insert("b".into(), Some(hi));
+        s
+    }
+
+    #[test]
+    fn old_engines_get_one_network_at_create_and_the_mac_in_config() {
+        let s = two_networks();
+        let p = project_with(s.clone());
+        let meta = ProjectMeta {
+            name: "p".into(),
+            ..Default::default()
+        };
+        let spec = container_spec(&meta, &p, &s, 1, "p-s-1", (1, 41), &Resolved::default());
+        assert_eq!(spec.body["HostConfig"]["NetworkMode"], "p_b");
+        let eps = spec.body["NetworkingConfig"]["EndpointsConfig"]
+            .as_object()
+            .unwrap();
+        assert_eq!(eps.keys().collect::<Vec<_>>(), ["p_b"]);
+        assert_eq!(spec.extra_networks.len(), 1);
+        assert_eq!(spec.extra_networks[0].0, "p_a");
+        assert_eq!(spec.body["MacAddress"], "02:00:00:00:00:01");
+    }
+
+    #[test]
+    fn new_engines_get_every_network_at_create_and_the_mac_on_the_endpoint() {
+        let s = two_networks();
+        let p = project_with(s.clone());
+        let meta = ProjectMeta {
+            name: "p".into(),
+            ..Default::default()
+        };
+        let spec = container_spec(&meta, &p, &s, 1, "p-s-1", (1, 44), &Resolved::default());
+        let eps = &spec.body["NetworkingConfig"]["EndpointsConfig"];
+        assert_eq!(eps.as_object().unwrap().len(), 2);
+        assert!(spec.extra_networks.is_empty());
+        assert!(spec.body.get("MacAddress").is_none());
+        assert_eq!(eps["p_b"]["MacAddress"], "02:00:00:00:00:01");
+        assert!(eps["p_a"].get("MacAddress").is_none());
+    }
+
+    #[test]
+    fn restart_policies_map_like_compose() {
+        let mut s = ServiceConfig {
+            restart: "on-failure:5".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            restart_policy(&s),
+            Some(json!({"Name": "on-failure", "MaximumRetryCount": 5}))
+        );
+        s.restart = "no".into();
+        assert_eq!(restart_policy(&s), Some(json!({"Name": "no"})));
+        s.restart.clear();
+        assert_eq!(restart_policy(&s), None);
+    }
+
+    #[test]
+    fn caps_and_cdi_names() {
+        let caps = [
+            "net_admin".to_string(),
+            "CAP_NET_ADMIN".into(),
+            "all".into(),
+        ];
+        assert_eq!(normalize_caps(&caps), ["ALL", "CAP_NET_ADMIN"]);
+        assert!(is_cdi_name("nvidia.com/gpu=all"));
+        assert!(!is_cdi_name("/dev/null"));
+    }
+
+    #[test]
+    fn cpus_are_multiplied_in_float32_like_go() {
+        let s = ServiceConfig {
+            cpus: 0.1,
+            ..Default::default()
+        };
+        let mut h = Obj::default();
+        resources(&s, &mut h);
+        assert_eq!(h.0["NanoCpus"], 100_000_000);
+    }
+}
