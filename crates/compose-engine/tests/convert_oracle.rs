@@ -53,11 +53,22 @@ fn load(dir: &Path, name: &str) -> (Project, ProjectMeta) {
     o.files = vec![dir.join("compose.yaml")];
     o.project_name = Some(name.to_string());
     o.os_env = std::env::vars().collect();
+    o.env_files = cli_env_file(&dir).into_iter().map(PathBuf::from).collect();
     let loaded = compose_spec::loader::load(&o);
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let meta = ProjectMeta::from_loaded(&loaded, &[]);
+    let meta = ProjectMeta::from_loaded(&loaded, &cli_env_file(&dir));
     let project = loaded.project.expect("project");
     (project, meta)
+}
+
+/// `--env-file <case>/custom.env` when the case has one.
+fn cli_env_file(dir: &Path) -> Vec<String> {
+    let f = dir.join("custom.env");
+    if f.exists() {
+        vec![f.to_string_lossy().into_owned()]
+    } else {
+        vec![]
+    }
 }
 
 /// Everything hoist would send for a project: container bodies (replica 1 of
@@ -269,11 +280,13 @@ fn oracle_case(case: &str, dir: &Path) -> Vec<String> {
         file: file.clone(),
         made: Default::default(),
     };
-    docker(
-        &["compose", "-p", &name, "-f", &file, "up", "--no-start"],
-        Some(dir),
-    )
-    .unwrap_or_else(|e| panic!("{case}: {e}"));
+    let mut args = vec!["compose", "-p", &name, "-f", &file];
+    let env_file = cli_env_file(dir);
+    for f in &env_file {
+        args.extend(["--env-file", f.as_str()]);
+    }
+    args.extend(["up", "--no-start"]);
+    docker(&args, Some(dir)).unwrap_or_else(|e| panic!("{case}: {e}"));
     let ps = docker(
         &[
             "ps",
