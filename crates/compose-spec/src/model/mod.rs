@@ -238,7 +238,10 @@ impl Project {
     /// ```
     pub fn to_json_string(&self) -> String {
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter::default());
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut out,
+            GoFormatter::<serde_json::ser::PrettyFormatter<'static>>::default(),
+        );
         if self.serialize(&mut ser).is_err() {
             return String::new();
         }
@@ -568,13 +571,35 @@ fn decode_project(de: &mut De, root: &Node) -> Option<Project> {
     Some(project)
 }
 
-/// serde_json formatting as Go's `json.MarshalIndent(v, "", "  ")`.
-#[derive(Default)]
-struct GoFormatter {
-    pretty: serde_json::ser::PrettyFormatter<'static>,
+/// `value` as Go's `json.Marshal` writes it: compact, with Go's escapes
+/// (`<`, `>`, `&`, U+2028, U+2029) and float notation. This is the text
+/// Docker Compose hashes for its `com.docker.compose.config-hash` labels.
+///
+/// ```
+/// use compose_spec::model::to_go_json_compact;
+/// let v = serde_json::json!({"a": ["<b>", 1.5e-7]});
+/// assert_eq!(to_go_json_compact(&v), r#"{"a":["\u003cb\u003e",1.5e-7]}"#);
+/// ```
+pub fn to_go_json_compact<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    let fmt = GoFormatter {
+        pretty: serde_json::ser::CompactFormatter,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
-impl serde_json::ser::Formatter for GoFormatter {
+/// serde_json formatting as Go's `json.MarshalIndent(v, "", "  ")` (or, with
+/// a `CompactFormatter` inside, `json.Marshal`).
+#[derive(Default)]
+struct GoFormatter<F = serde_json::ser::PrettyFormatter<'static>> {
+    pretty: F,
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFormatter<F> {
     fn write_f64<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
