@@ -18,8 +18,8 @@ use compose_engine::convert::{self, ProjectMeta};
 use compose_engine::desired::{known_from, ProjectSpecs, UpRequest};
 use compose_engine::graph::Graph;
 use compose_engine::labels;
-use compose_engine::observe::{explain, project_filter};
 use compose_engine::model::Project;
+use compose_engine::observe::{explain, project_filter};
 use compose_engine::plan::Plan;
 use compose_engine::reconcile::{self, DownOptions, Observed, Recreate, UpOptions};
 use compose_engine::runtime::docker::Docker;
@@ -257,7 +257,7 @@ fn load(
     if loaded.has_errors() {
         return Ok(Err(ExitCode::from(1)));
     }
-    let Some(project) = loaded.project else {
+    let Some(project) = loaded.project.clone() else {
         return Ok(Err(ExitCode::from(1)));
     };
     let cwd = std::env::current_dir()?;
@@ -266,7 +266,7 @@ fn load(
         .iter()
         .map(|p| cwd.join(p).to_string_lossy().into_owned())
         .collect();
-    let meta = ProjectMeta::of(&project, &env_files);
+    let meta = ProjectMeta::from_loaded(&loaded, &env_files);
     Ok(Ok(Session {
         name: project.name.clone(),
         specs: Some(ProjectSpecs {
@@ -348,7 +348,11 @@ fn parallel(global: &Global) -> usize {
     }
 }
 
-async fn observe<O: Observe>(rt: &O, name: &str, project: Option<&Project>) -> anyhow::Result<Observed> {
+async fn observe<O: Observe>(
+    rt: &O,
+    name: &str,
+    project: Option<&Project>,
+) -> anyhow::Result<Observed> {
     compose_engine::observe::observe(rt, name, project)
         .await
         .map_err(|e| anyhow!("{e}"))
@@ -712,7 +716,7 @@ pub fn down(global: &Global, args: &DownArgs) -> anyhow::Result<ExitCode> {
             let Some(specs) = &session.specs else {
                 bail!("--rmi needs the compose file to know which images the project uses");
             };
-            for (_, s) in &specs.project.services {
+            for s in specs.project.services.values() {
                 match rmi.as_str() {
                     "all" => images.push(convert::image_name(&specs.project.name, s)),
                     "local" => {

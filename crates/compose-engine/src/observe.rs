@@ -19,7 +19,11 @@ pub fn project_filter(name: &str) -> Vec<String> {
 }
 
 /// Reads the project's containers (stopped ones too), networks and volumes.
-pub async fn observe<O: Observe>(rt: &O, name: &str, project: Option<&Project>) -> Result<Observed> {
+pub async fn observe<O: Observe>(
+    rt: &O,
+    name: &str,
+    project: Option<&Project>,
+) -> Result<Observed> {
     let filter = project_filter(name);
     let (containers, networks, volumes) = tokio::join!(
         rt.list_containers(&filter, true),

@@ -26,8 +26,9 @@ fn load(file: &Path) -> ProjectSpecs {
     let loaded = compose_spec::loader::load(&opts);
     let project = loaded
         .project
+        .clone()
         .unwrap_or_else(|| panic!("{}: {:?}", file.display(), loaded.diagnostics));
-    let mut meta = ProjectMeta::of(&project, &[]);
+    let mut meta = ProjectMeta::from_loaded(&loaded, &[]);
     // Paths differ between machines; labels are not what these tests look at.
     meta.working_dir = "/project".into();
     meta.config_files = vec!["/project/compose.yaml".into()];
@@ -90,9 +91,15 @@ async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest) -> String
         Err(e) => return format!("error: {e}\n"),
     };
     let text = plan.to_string();
-    apply(fake, specs, &plan, known_from(&observed), &ApplyOptions::default())
-        .await
-        .unwrap_or_else(|e| panic!("apply failed: {e}\n{text}"));
+    apply(
+        fake,
+        specs,
+        &plan,
+        known_from(&observed),
+        &ApplyOptions::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("apply failed: {e}\n{text}"));
     text
 }
 
@@ -117,9 +124,15 @@ fn check(case: &str) {
             let desired = specs.desired(&UpRequest::default(), &observed).unwrap();
             let plan = plan_down("demo", Some(&desired), &observed, &args.down_opts);
             let text = plan.to_string();
-            apply(&fake, &specs, &plan, known_from(&observed), &ApplyOptions::default())
-                .await
-                .unwrap();
+            apply(
+                &fake,
+                &specs,
+                &plan,
+                known_from(&observed),
+                &ApplyOptions::default(),
+            )
+            .await
+            .unwrap();
             let left = observe(&fake, "demo", Some(&specs.project)).await.unwrap();
             return format!(
                 "{text}\n-- left: {} containers, {} networks, {} volumes\n",

@@ -369,7 +369,11 @@ impl Runtime for Fake {
                 let is_volume = !source.starts_with('/');
                 mounts.push(MountPoint {
                     kind: if is_volume { "volume" } else { "bind" }.into(),
-                    name: if is_volume { source.clone() } else { String::new() },
+                    name: if is_volume {
+                        source.clone()
+                    } else {
+                        String::new()
+                    },
                     source,
                     destination,
                 });
