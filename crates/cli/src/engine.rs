@@ -23,7 +23,7 @@ use compose_engine::observe::{explain, project_filter};
 use compose_engine::plan::Plan;
 use compose_engine::reconcile::{self, DownOptions, Observed, Recreate, UpOptions};
 use compose_engine::runtime::docker::Docker;
-use compose_engine::runtime::{Container, ContainerState, Observe, Runtime};
+use compose_engine::runtime::{Container, ContainerState, Observe, ReadOnly, Runtime};
 use futures_util::future::join_all;
 
 use crate::cli::Global;
@@ -142,8 +142,8 @@ pub struct PsArgs {
 pub struct LogsArgs {
     /// Services to show
     pub services: Vec<String>,
-    /// Follow log output
-    #[arg(short = 'f', long)]
+    /// Follow log output (`-f` after `logs`; see `main::local_short_flags`)
+    #[arg(long)]
     pub follow: bool,
     /// Number of lines to show from the end of the logs for each container
     #[arg(short = 'n', long, default_value = "all")]
@@ -193,8 +193,8 @@ pub struct KillArgs {
 pub struct RmArgs {
     /// Services (default: all)
     pub services: Vec<String>,
-    /// Don't ask to confirm removal
-    #[arg(short = 'f', long)]
+    /// Don't ask to confirm removal (`-f` after `rm`; see `main::local_short_flags`)
+    #[arg(long)]
     pub force: bool,
     /// Stop the containers, if required, before removing
     #[arg(short = 's', long)]
@@ -368,29 +368,23 @@ fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
     rt.block_on(f)
 }
 
-/// `up`, `create`, `plan`.
-pub fn up(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Result<ExitCode> {
-    block_on(up_async(global, args, plan_only))
+/// What `up` knows before it changes anything.
+struct Prepared {
+    specs: ProjectSpecs,
+    desired: reconcile::Desired,
+    observed: Observed,
+    plan: Plan,
 }
 
-async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Result<ExitCode> {
-    let session = match load(global, &args.services, true)? {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
-    let mut specs = session.specs.expect("a file was required");
-    for s in &args.services {
-        if !specs.project.services.contains_key(s) {
-            bail!("no such service: {s}");
-        }
-    }
-    let scale = parse_scale(&args.scale)?;
-    for s in scale.keys() {
-        if !specs.project.services.contains_key(s) {
-            bail!("no such service: {s}");
-        }
-    }
-    let rt = connect()?;
+/// Observes and plans; generic over [`Observe`] so that `plan` runs it with a
+/// read-only runtime.
+async fn prepare<O: Observe>(
+    rt: &O,
+    mut specs: ProjectSpecs,
+    args: &UpArgs,
+    scale: BTreeMap<String, u32>,
+    plan_only: bool,
+) -> anyhow::Result<Prepared> {
     let version = rt.version().await.map_err(|e| anyhow!("{e}"))?;
     specs.api = version.api;
     let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
@@ -413,14 +407,13 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
             );
         }
     }
-    let plan_only = plan_only || global.dry_run;
-    if let Err(e) = resolve_images(&rt, &mut specs, &selected).await {
+    if let Err(e) = resolve_images(rt, &mut specs, &selected).await {
         if !plan_only {
             return Err(e);
         }
         output::stderr_line(&format!("warning: {e}"));
     }
-    let observed = observe(&rt, &specs.project.name, Some(&specs.project)).await?;
+    let observed = observe(rt, &specs.project.name, Some(&specs.project)).await?;
     let request = UpRequest {
         services: args.services.clone(),
         no_deps: args.no_deps,
@@ -448,15 +441,56 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
     let mut desired = specs
         .desired(&request, &observed)
         .map_err(|e| anyhow!("{e}"))?;
-    let observed = explain(&rt, &desired, observed).await;
+    let observed = explain(rt, &desired, observed).await;
     if std::env::var_os("COMPOSE_REMOVE_ORPHANS").is_some_and(|v| v == "1" || v == "true") {
         desired.options.remove_orphans = true;
     }
     let plan = reconcile::reconcile(&desired, &observed).map_err(|e| anyhow!("{e}"))?;
+    Ok(Prepared {
+        specs,
+        desired,
+        observed,
+        plan,
+    })
+}
+
+/// `up`, `create`, `plan`.
+pub fn up(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Result<ExitCode> {
+    block_on(up_async(global, args, plan_only))
+}
+
+async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Result<ExitCode> {
+    let session = match load(global, &args.services, true)? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let specs = session.specs.expect("a file was required");
+    for s in &args.services {
+        if !specs.project.services.contains_key(s) {
+            bail!("no such service: {s}");
+        }
+    }
+    let scale = parse_scale(&args.scale)?;
+    for s in scale.keys() {
+        if !specs.project.services.contains_key(s) {
+            bail!("no such service: {s}");
+        }
+    }
+    let plan_only = plan_only || global.dry_run;
     if plan_only {
-        print_plan(&plan, &args.format)?;
+        // Only an observer: planning cannot change anything.
+        let rt = ReadOnly(connect()?);
+        let prepared = prepare(&rt, specs, args, scale, true).await?;
+        print_plan(&prepared.plan, &args.format)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let rt = connect()?;
+    let Prepared {
+        specs,
+        desired,
+        observed,
+        plan,
+    } = prepare(&rt, specs, args, scale, false).await?;
     for w in &plan.warnings {
         output::stderr_line(&format!("WARN[0000] {w}"));
     }

@@ -382,3 +382,57 @@ pub trait Runtime: Observe {
     /// Removes an image.
     fn remove_image(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
 }
+
+/// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],
+/// so code holding one (`hoist plan`, `--dry-run`) cannot change anything.
+#[derive(Debug)]
+pub struct ReadOnly<O>(pub O);
+
+impl<O: Observe> Observe for ReadOnly<O> {
+    fn version(&self) -> impl Future<Output = Result<EngineVersion>> + Send {
+        self.0.version()
+    }
+    fn list_containers(
+        &self,
+        label_filters: &[String],
+        all: bool,
+    ) -> impl Future<Output = Result<Vec<Container>>> + Send {
+        self.0.list_containers(label_filters, all)
+    }
+    fn list_networks(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<Network>>> + Send {
+        self.0.list_networks(label_filters)
+    }
+    fn list_volumes(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<Volume>>> + Send {
+        self.0.list_volumes(label_filters)
+    }
+    fn inspect_container(&self, id: &str) -> impl Future<Output = Result<ContainerDetails>> + Send {
+        self.0.inspect_container(id)
+    }
+    fn inspect_container_json(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<serde_json::Value>> + Send {
+        self.0.inspect_container_json(id)
+    }
+    fn inspect_network(&self, name: &str) -> impl Future<Output = Result<Option<Network>>> + Send {
+        self.0.inspect_network(name)
+    }
+    fn inspect_volume(&self, name: &str) -> impl Future<Output = Result<Option<Volume>>> + Send {
+        self.0.inspect_volume(name)
+    }
+    fn inspect_image(&self, name: &str) -> impl Future<Output = Result<Option<Image>>> + Send {
+        self.0.inspect_image(name)
+    }
+    fn logs(&self, id: &str, options: &LogOptions) -> BoxStream<Result<LogChunk>> {
+        self.0.logs(id, options)
+    }
+    fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send {
+        self.0.wait_container(id)
+    }
+}
