@@ -501,6 +501,7 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
     let mut created: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut started: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut waits: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    let mut recreated: BTreeSet<String> = BTreeSet::new();
 
     for name in &order {
         let service = &desired.services[name.as_str()];
@@ -542,7 +543,9 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
         // Scale down: the tail of the sorted list (obsolete first, then highest numbers).
         for (_, _, _, c, why) in keyed.iter().skip(want).rev() {
             let cause = match why {
-                Some(w) if want == 0 => format!("scale {actual} → {want}; {w}"),
+                Some(w) if want > 0 => {
+                    format!("outdated ({w}) and surplus: scale {actual} → {want}")
+                }
                 _ => format!("scale {actual} → {want}"),
             };
             let mut after = vec![];
@@ -618,6 +621,7 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                         vec![remove],
                     );
                     svc_created.push(rename);
+                    recreated.insert(service.name.clone());
                     to_start.push((final_name, vec![rename], "recreated".into()));
                 }
                 None => {
@@ -640,7 +644,40 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                         svc_created.push(r);
                         after.push(r);
                     }
-                    if !matches!(
+                    let restart_for: Vec<&String> = service
+                        .depends_on
+                        .iter()
+                        .filter(|(d, e)| e.restart && recreated.contains(d))
+                        .map(|(d, _)| d)
+                        .collect();
+                    if c.state == ContainerState::Running
+                        && !restart_for.is_empty()
+                        && !desired.options.no_start
+                    {
+                        // `depends_on.restart`: restart after the dependency was recreated.
+                        let cause = format!(
+                            "{} was recreated (depends_on.restart)",
+                            restart_for
+                                .iter()
+                                .map(|d| d.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                        let mut stop_after = after.clone();
+                        for d in &restart_for {
+                            stop_after.extend(created.get(d.as_str()).into_iter().flatten());
+                        }
+                        let stop = plan.push(
+                            Action::StopContainer {
+                                service: service.name.clone(),
+                                name: c.name.clone(),
+                            },
+                            cause.clone(),
+                            stop_after,
+                        );
+                        svc_created.push(stop);
+                        to_start.push((c.name.clone(), vec![stop], cause));
+                    } else if !matches!(
                         c.state,
                         ContainerState::Running | ContainerState::Restarting
                     ) {

@@ -1,7 +1,9 @@
 //! Golden tests of reconcile on the in-memory engine: each case is a folder of
 //! `fixtures/engine/plan/` with `compose.yaml` (what the file wants), an
 //! optional `before.yaml` (applied first, to make the observed state) and
-//! `args` (`up ...` or `down ...` flags). The snapshot holds the plan as
+//! `args` (`up ...` or `down ...` flags), and optionally `interrupt` (N: only
+//! the first N operations of the plan are applied first, as when hoist is
+//! killed mid-`up`). The snapshot holds the plan as
 //! printed, and, for `up`, whether applying it converges (a second plan is
 //! empty). One helper, [`check`], runs every case.
 
@@ -118,6 +120,23 @@ fn check(case: &str) {
             up_on(&fake, &before, &UpRequest::default()).await;
         }
         let specs = load(&dir.join("compose.yaml"));
+        if let Ok(n) = std::fs::read_to_string(dir.join("interrupt")) {
+            // Apply only the first N operations, as if hoist were killed.
+            let n: usize = n.trim().parse().unwrap();
+            let observed = observe(&fake, "demo", Some(&specs.project)).await.unwrap();
+            let desired = specs.desired(&args.request, &observed).unwrap();
+            let mut plan = reconcile(&desired, &observed).unwrap();
+            plan.ops.truncate(n);
+            apply(
+                &fake,
+                &specs,
+                &plan,
+                known_from(&observed),
+                &ApplyOptions::default(),
+            )
+            .await
+            .unwrap();
+        }
         fake.clear_calls();
         if args.down {
             let observed = observe(&fake, "demo", Some(&specs.project)).await.unwrap();
