@@ -50,6 +50,49 @@ pub trait Specs: Send + Sync {
     fn volume(&self, key: &str) -> serde_json::Value;
     /// Seconds to wait for a service's containers to stop before killing them.
     fn stop_timeout(&self, service: &str) -> Option<i64>;
+    /// Files to copy into a new container of `service` before it starts
+    /// (secrets and configs given by environment variable or inline content).
+    fn files(&self, service: &str) -> Result<Vec<FileInjection>, String> {
+        let _ = service;
+        Ok(Vec::new())
+    }
+}
+
+/// A file copied into a container after create (compose's `injectSecrets`/`injectConfigs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInjection {
+    /// Absolute path in the container.
+    pub target: String,
+    /// Content.
+    pub content: Vec<u8>,
+    /// Permission bits.
+    pub mode: u32,
+    /// Owner.
+    pub uid: u64,
+    /// Group.
+    pub gid: u64,
+}
+
+/// The tar archive of `files`, extracted at `/` (paths relative, parents implied).
+pub fn files_tar(files: &[FileInjection]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for f in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(f.content.len() as u64);
+        header.set_mode(f.mode);
+        header.set_uid(f.uid);
+        header.set_gid(f.gid);
+        header.set_mtime(0);
+        header.set_entry_type(tar::EntryType::Regular);
+        let path = f.target.trim_start_matches('/');
+        if builder
+            .append_data(&mut header, path, f.content.as_slice())
+            .is_err()
+        {
+            continue;
+        }
+    }
+    builder.into_inner().unwrap_or_default()
 }
 
 /// How an event's resource is doing.
@@ -235,6 +278,18 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                         cause: Some(e),
                     }
                 })?;
+                let files = self.specs.files(service).map_err(|message| ApplyError {
+                    resource: resource.clone(),
+                    service: Some(service.clone()),
+                    message,
+                    cause: None,
+                })?;
+                if !files.is_empty() {
+                    self.rt
+                        .copy_to_container(&id, "/", files_tar(&files))
+                        .await
+                        .map_err(|e| fail(e, "cannot copy secrets and configs into"))?;
+                }
                 self.known.lock().unwrap_or_else(|e| e.into_inner()).insert(
                     name.clone(),
                     Known {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use compose_spec::model::{Project, ServiceConfig};
 
-use crate::apply::{KnownContainers, Specs};
+use crate::apply::{FileInjection, KnownContainers, Specs};
 use crate::convert::{self, ProjectMeta, Resolved};
 use crate::graph::{Cycle, Graph};
 use crate::labels;
@@ -250,6 +250,66 @@ impl Specs for ProjectSpecs {
             Some(v) => convert::volume_body(&self.meta, key, v),
             None => serde_json::Value::Null,
         }
+    }
+
+    fn files(&self, service: &str) -> Result<Vec<FileInjection>, String> {
+        let Some(s) = self.project.services.get(service) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let kinds = [("secret", &s.secrets), ("config", &s.configs)];
+        for (kind, refs) in kinds {
+            for r in refs.iter() {
+                let source = match kind {
+                    "secret" => self.project.secrets.get(&r.source).map(|x| &x.0),
+                    _ => self.project.configs.get(&r.source).map(|x| &x.0),
+                };
+                let Some(source) = source else { continue };
+                let content = if !source.content.is_empty() {
+                    source.content.clone()
+                } else if !source.environment.is_empty() {
+                    match self.project.environment.get(&source.environment) {
+                        Some(v) => v.clone(),
+                        None => {
+                            return Err(format!(
+                                "environment variable {:?} required by {kind} {:?} is not set",
+                                source.environment, source.name
+                            ))
+                        }
+                    }
+                } else {
+                    continue;
+                };
+                if content.is_empty() {
+                    continue;
+                }
+                if s.read_only {
+                    return Err(format!(
+                        "cannot create {kind} {:?} in read-only service {service}: `file` is the sole supported option",
+                        source.name
+                    ));
+                }
+                let target = if r.target.is_empty() {
+                    if kind == "secret" {
+                        format!("/run/secrets/{}", r.source)
+                    } else {
+                        format!("/{}", r.source)
+                    }
+                } else if kind == "secret" && !r.target.starts_with('/') {
+                    format!("/run/secrets/{}", r.target)
+                } else {
+                    r.target.clone()
+                };
+                out.push(FileInjection {
+                    target,
+                    content: content.into_bytes(),
+                    mode: r.mode.map_or(0o444, |m| m.0 as u32),
+                    uid: r.uid.parse().unwrap_or(0),
+                    gid: r.gid.parse().unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
     }
 
     fn stop_timeout(&self, service: &str) -> Option<i64> {

@@ -685,6 +685,16 @@ impl Runtime for Docker {
             .map_err(|e| self.err(e))
     }
 
+    async fn copy_to_container(&self, id: &str, path: &str, tar: Vec<u8>) -> Result<()> {
+        let options = bollard::query_parameters::UploadToContainerOptionsBuilder::default()
+            .path(path)
+            .build();
+        self.client
+            .upload_to_container(id, Some(options), bollard::body_full(tar.into()))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
     async fn remove_image(&self, name: &str) -> Result<()> {
         self.client
             .remove_image(name, None::<RemoveImageOptions>, None)

@@ -514,6 +514,29 @@ impl Runtime for Fake {
         Ok(())
     }
 
+    async fn copy_to_container(&self, id: &str, path: &str, tar: Vec<u8>) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let name = Fake::name_of(&s, &id);
+        let mut entries = Vec::new();
+        let mut archive = ::tar::Archive::new(tar.as_slice());
+        if let Ok(files) = archive.entries() {
+            for f in files.flatten() {
+                let mode = f.header().mode().unwrap_or(0);
+                let p = f
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                entries.push(format!("{p} ({mode:o}, {} bytes)", f.size()));
+            }
+        }
+        Fake::record(
+            &mut s,
+            format!("copy to container {name} {path}: {}", entries.join(", ")),
+        );
+        Ok(())
+    }
+
     async fn remove_image(&self, name: &str) -> Result<()> {
         let mut s = self.lock();
         if s.images.remove(name).is_none() {

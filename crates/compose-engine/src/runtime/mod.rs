@@ -381,6 +381,14 @@ pub trait Runtime: Observe {
     fn rename_container(&self, id: &str, name: &str) -> impl Future<Output = Result<()>> + Send;
     /// Removes an image.
     fn remove_image(&self, name: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Extracts a tar archive into a (created) container at `path`
+    /// (compose injects secrets and configs from the environment or inline content this way).
+    fn copy_to_container(
+        &self,
+        id: &str,
+        path: &str,
+        tar: Vec<u8>,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],

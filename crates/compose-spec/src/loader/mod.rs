@@ -541,6 +541,17 @@ pub fn load(opts: &LoadOptions) -> Loaded {
 fn finish(ctx: Ctx, mut out: Loaded, env: Env) -> Loaded {
     out.sources = ctx.sources;
     out.diagnostics = ctx.diags.into_vec();
+    if let Some(p) = out.project.as_mut() {
+        // compose-go's Project carries these too; the engine labels
+        // containers with them and reads secrets from the environment.
+        p.working_dir = out.working_dir.to_string_lossy().into_owned();
+        p.compose_files = out
+            .config_files
+            .iter()
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect();
+        p.environment = env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    }
     out.environment = env;
     out
 }
