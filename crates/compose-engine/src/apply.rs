@@ -76,13 +76,17 @@ pub struct FileInjection {
 /// The tar archive of `files`, extracted at `/` (paths relative, parents implied).
 pub fn files_tar(files: &[FileInjection]) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
+    // compose stamps the files with the time of the copy.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     for f in files {
         let mut header = tar::Header::new_gnu();
         header.set_size(f.content.len() as u64);
         header.set_mode(f.mode);
         header.set_uid(f.uid);
         header.set_gid(f.gid);
-        header.set_mtime(0);
+        header.set_mtime(now);
         header.set_entry_type(tar::EntryType::Regular);
         let path = f.target.trim_start_matches('/');
         if builder
