@@ -876,39 +876,130 @@ pub fn ps(global: &Global, args: &PsArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The PORTS column as the docker CLI prints it (`DisplayablePorts`): ports
+/// sorted by container port, IP, host port, protocol; same-number mappings
+/// grouped into ranges per IP and protocol, other mappings listed after them.
 fn ports_text(c: &Container) -> String {
-    let mut ports: Vec<String> = c
-        .ports
-        .iter()
-        .map(|p| {
-            if p.public_port == 0 {
-                format!("{}/{}", p.private_port, p.protocol)
-            } else {
-                let ip = if p.ip.contains(':') {
-                    format!("[{}]", p.ip)
-                } else {
-                    p.ip.clone()
-                };
-                format!("{ip}:{}->{}/{}", p.public_port, p.private_port, p.protocol)
+    let mut ports = c.ports.clone();
+    ports.sort_by(|a, b| {
+        a.private_port
+            .cmp(&b.private_port)
+            .then_with(|| a.ip.cmp(&b.ip))
+            .then_with(|| a.public_port.cmp(&b.public_port))
+            .then_with(|| a.protocol.cmp(&b.protocol))
+    });
+    let host = |ip: &str| {
+        if ip.contains(':') {
+            format!("[{ip}]")
+        } else {
+            ip.to_string()
+        }
+    };
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut groups: BTreeMap<(String, String), (u16, u16)> = BTreeMap::new();
+    let mut result = Vec::new();
+    let mut mappings = Vec::new();
+    let form = |(ip, proto): &(String, String), first: u16, last: u16| {
+        let range = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        };
+        if ip.is_empty() {
+            format!("{range}/{proto}")
+        } else {
+            format!("{ip}:{range}->{range}/{proto}")
+        }
+    };
+    for p in &ports {
+        let key = if p.ip.is_empty() {
+            (String::new(), p.protocol.clone())
+        } else {
+            if p.public_port != p.private_port {
+                mappings.push(format!(
+                    "{}:{}->{}/{}",
+                    host(&p.ip),
+                    p.public_port,
+                    p.private_port,
+                    p.protocol
+                ));
+                continue;
             }
-        })
-        .collect();
-    ports.dedup();
-    ports.join(", ")
+            (host(&p.ip), p.protocol.clone())
+        };
+        match groups.get_mut(&key) {
+            None => {
+                groups.insert(key.clone(), (p.private_port, p.private_port));
+                keys.push(key);
+            }
+            Some(g) if p.private_port == g.1.wrapping_add(1) => g.1 = p.private_port,
+            Some(g) if p.private_port == g.1 => {}
+            Some(g) => {
+                result.push(form(&key, g.0, g.1));
+                *g = (p.private_port, p.private_port);
+            }
+        }
+    }
+    for key in &keys {
+        let g = groups[key];
+        result.push(form(key, g.0, g.1));
+    }
+    result.extend(mappings);
+    result.join(", ")
+}
+
+fn go_time(secs: i64) -> String {
+    // civil date from days since the epoch (Howard Hinnant's algorithm)
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} +0000 UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn ps_json(c: &Container) -> String {
     let labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let publishers: Vec<serde_json::Value> = c
-        .ports
+    let mut ports = c.ports.clone();
+    ports.sort_by(|a, b| {
+        (a.private_port, &a.ip, a.public_port, &a.protocol).cmp(&(
+            b.private_port,
+            &b.ip,
+            b.public_port,
+            &b.protocol,
+        ))
+    });
+    let publishers: Vec<serde_json::Value> = ports
         .iter()
         .map(|p| {
             serde_json::json!({"URL": p.ip, "TargetPort": p.private_port, "PublishedPort": p.public_port, "Protocol": p.protocol})
         })
         .collect();
+    let mounts: Vec<&str> = c
+        .mounts
+        .iter()
+        .map(|m| {
+            if m.name.is_empty() {
+                m.source.as_str()
+            } else {
+                m.name.as_str()
+            }
+        })
+        .collect();
     let v = serde_json::json!({
-        "Command": c.command,
-        "CreatedAt": c.created,
+        "Command": format!("\"{}\"", c.command),
+        "CreatedAt": go_time(c.created),
         "ExitCode": c.exit_code().unwrap_or(0),
         "Health": match c.health() {
             compose_engine::runtime::Health::None => "",
@@ -916,20 +1007,24 @@ fn ps_json(c: &Container) -> String {
             compose_engine::runtime::Health::Healthy => "healthy",
             compose_engine::runtime::Health::Unhealthy => "unhealthy",
         },
-        "ID": c.id,
+        "ID": &c.id[..c.id.len().min(12)],
         "Image": c.image,
         "Labels": labels.join(","),
+        "LocalVolumes": c.mounts.iter().filter(|m| m.kind == "volume").count().to_string(),
+        "Mounts": mounts.join(","),
         "Name": c.name,
         "Names": c.name,
         "Networks": c.networks.keys().cloned().collect::<Vec<_>>().join(","),
         "Ports": ports_text(c),
         "Project": c.label(labels::PROJECT),
         "Publishers": publishers,
+        "RunningFor": ago(c.created),
         "Service": c.label(labels::SERVICE),
+        "Size": "0B",
         "State": c.state.as_str(),
         "Status": c.status,
     });
-    v.to_string()
+    compose_spec::model::to_go_json_compact(&v)
 }
 
 fn ago(created: i64) -> String {
@@ -987,7 +1082,7 @@ fn ps_table(cs: &[Container], no_trunc: bool) -> String {
                 line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 3));
             }
         }
-        out.push_str(line.trim_end());
+        out.push_str(&line);
         out.push('\n');
     }
     out
