@@ -89,6 +89,8 @@ pub enum Command {
     Rm(RmArgs),
     /// Scale services
     Scale(ScaleArgs),
+    /// Build or rebuild services
+    Build(crate::build::BuildArgs),
     /// Show the hoist version information
     Version,
 }
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Kill(args) => crate::engine::kill(&cli.global, &args),
         Command::Rm(args) => crate::engine::rm(&cli.global, &args),
         Command::Scale(args) => crate::engine::scale(&cli.global, &args),
+        Command::Build(args) => crate::build::run(&cli.global, &args),
         Command::Version => {
             crate::output::stdout(&format!("hoist version {}\n", env!("CARGO_PKG_VERSION")));
             Ok(ExitCode::SUCCESS)

@@ -222,7 +222,7 @@ struct Session {
     specs: Option<ProjectSpecs>,
 }
 
-fn connect() -> anyhow::Result<Docker> {
+pub(crate) fn connect() -> anyhow::Result<Docker> {
     Docker::connect().map_err(|e| anyhow!("{e}"))
 }
 
@@ -340,7 +340,7 @@ fn sink() -> apply::Sink {
     Arc::new(|e: Event| output::progress(&e))
 }
 
-fn parallel(global: &Global) -> usize {
+pub(crate) fn parallel(global: &Global) -> usize {
     if global.parallel <= 0 {
         0
     } else {
@@ -358,7 +358,7 @@ async fn observe<O: Observe>(
         .map_err(|e| anyhow!("{e}"))
 }
 
-fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+pub(crate) fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
     f: F,
 ) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()

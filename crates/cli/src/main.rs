@@ -4,6 +4,7 @@
 //! diagnostics to [`output`], which writes them (miette for errors) and maps
 //! results to exit codes.
 
+mod build;
 mod cli;
 mod config;
 mod engine;

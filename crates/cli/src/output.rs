@@ -199,3 +199,10 @@ pub fn stderr_prompt(s: &str) {
     let _ = write!(err, "{s}");
     let _ = err.flush();
 }
+
+/// Writes one line of a builder's output to stdout, after `prefix` (`web | `).
+pub fn build_line(prefix: &str, line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{prefix}{line}");
+    let _ = out.flush();
+}

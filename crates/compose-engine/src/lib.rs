@@ -13,6 +13,7 @@
 //! in-memory engine for tests.
 
 pub mod apply;
+pub mod build;
 pub mod convert;
 pub mod desired;
 pub mod graph;

@@ -35,17 +35,19 @@ use bollard::models::{
     VolumeCreateRequest,
 };
 use bollard::query_parameters::{
-    CreateContainerOptions, InspectContainerOptions, InspectNetworkOptions, KillContainerOptions,
-    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, LogsOptions,
-    RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions, RenameContainerOptions,
-    RestartContainerOptions, StartContainerOptions, StopContainerOptions, WaitContainerOptions,
+    BuildImageOptions, CreateContainerOptions, InspectContainerOptions, InspectNetworkOptions,
+    KillContainerOptions, ListContainersOptions, ListNetworksOptions, ListVolumesOptions,
+    LogsOptions, RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions,
+    RenameContainerOptions, RestartContainerOptions, StartContainerOptions, StopContainerOptions,
+    TagImageOptions, WaitContainerOptions,
 };
 use futures_util::{stream, StreamExt};
 
 use super::{
-    BoxStream, Container, ContainerDetails, ContainerSpec, ContainerState, EngineVersion, Health,
-    Image, Labels, LogChunk, LogOptions, MountPoint, Network, Observe, PortBinding, Result,
-    Runtime, RuntimeError, Volume,
+    build_failure, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress, Container,
+    ContainerDetails, ContainerSpec, ContainerState, EngineVersion, Health, Image, Labels,
+    LogChunk, LogOptions, MountPoint, Network, Observe, PortBinding, Result, Runtime, RuntimeError,
+    Volume,
 };
 
 /// Where the engine listens when `DOCKER_HOST` is unset.
@@ -702,6 +704,180 @@ impl Runtime for Docker {
             .map_err(|e| self.err(e))?;
         Ok(())
     }
+
+    async fn build_image(
+        &self,
+        options: &BuildOptions,
+        context: Vec<u8>,
+        progress: BuildProgress<'_>,
+    ) -> std::result::Result<BuildOutcome, BuildError> {
+        let query = build_query(options);
+        // bollard takes one tag and one extra host; the engine takes the
+        // parameters repeated, as the docker CLI sends them.
+        let mut extra = String::new();
+        for t in &options.tags {
+            extra.push_str(&format!("&t={}", query_escape(t)));
+        }
+        for h in &options.extra_hosts {
+            extra.push_str(&format!("&extrahosts={}", query_escape(h)));
+        }
+        let client = self
+            .client
+            .clone()
+            .with_timeout(BUILD_TIMEOUT)
+            .with_request_modifier(move |mut req| {
+                let uri = req.uri().to_string();
+                let uri = if uri.contains('?') {
+                    format!("{uri}{extra}")
+                } else {
+                    format!("{uri}?{}", extra.trim_start_matches('&'))
+                };
+                if let Ok(uri) = uri.parse() {
+                    *req.uri_mut() = uri;
+                }
+                req
+            });
+        let mut stream = client.build_image(query, None, Some(bollard::body_full(context.into())));
+        let mut lines = LineSplitter::default();
+        let mut image_id = None;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(info) => {
+                    if let Some(text) = info.stream {
+                        lines.push(&text, progress);
+                    }
+                    if let Some(status) = info.status {
+                        match info.id {
+                            Some(id) => progress(&format!("{id}: {status}")),
+                            None => progress(&status),
+                        }
+                    }
+                    if let Some(id) = info.aux.and_then(|a| a.id) {
+                        image_id = Some(id);
+                    }
+                }
+                Err(BollardError::DockerStreamError { error }) => {
+                    lines.flush(progress);
+                    return Err(BuildError::Failed(build_failure(&error, lines.last_step)));
+                }
+                Err(BollardError::DockerResponseServerError {
+                    status_code,
+                    message,
+                }) if status_code != 404 || !message.contains("No such image") => {
+                    lines.flush(progress);
+                    return Err(BuildError::Failed(build_failure(&message, lines.last_step)));
+                }
+                Err(e) => return Err(BuildError::Runtime(self.err(e))),
+            }
+        }
+        lines.flush(progress);
+        let image_id = match image_id {
+            Some(id) => id,
+            // Engines that send no `aux` message: the image now carries the first tag.
+            None => match options.tags.first() {
+                Some(tag) => self
+                    .inspect_image(tag)
+                    .await?
+                    .map(|i| i.id)
+                    .unwrap_or_default(),
+                None => String::new(),
+            },
+        };
+        Ok(BuildOutcome { image_id })
+    }
+
+    async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
+        let (repo, tag) = split_reference(target);
+        let options = TagImageOptions {
+            repo: Some(repo.to_string()),
+            tag: Some(tag.to_string()),
+        };
+        self.client
+            .tag_image(source, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// How long a build may take before the request is abandoned.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// The `POST /build` query, less the repeated parameters (`t`, `extrahosts`).
+fn build_query(options: &BuildOptions) -> BuildImageOptions {
+    BuildImageOptions {
+        dockerfile: options.dockerfile.clone(),
+        t: None,
+        extrahosts: None,
+        q: false,
+        nocache: options.no_cache,
+        cachefrom: (!options.cache_from.is_empty()).then(|| options.cache_from.clone()),
+        pull: options.pull.then(|| "1".to_string()),
+        rm: true,
+        forcerm: false,
+        buildargs: (!options.build_args.is_empty())
+            .then(|| options.build_args.clone().into_iter().collect()),
+        shmsize: (options.shm_size > 0).then(|| clamp_i32(options.shm_size)),
+        labels: (!options.labels.is_empty()).then(|| options.labels.clone().into_iter().collect()),
+        networkmode: (!options.network.is_empty()).then(|| options.network.clone()),
+        target: options.target.clone(),
+        ..Default::default()
+    }
+}
+
+/// `repo[:tag]` → (repo, tag), the tag defaulting to `latest`; a `:` before the
+/// last `/` is a registry port, not a tag.
+fn split_reference(reference: &str) -> (&str, &str) {
+    let reference = reference.split('@').next().unwrap_or(reference);
+    let slash = reference.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match reference[slash..].rfind(':') {
+        Some(i) => (&reference[..slash + i], &reference[slash + i + 1..]),
+        None => (reference, "latest"),
+    }
+}
+
+/// Percent-encodes a query value.
+fn query_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Cuts the builder's `stream` chunks into lines and remembers the last
+/// `Step n/m : ...` line.
+#[derive(Default)]
+struct LineSplitter {
+    pending: String,
+    last_step: Option<String>,
+}
+
+impl LineSplitter {
+    fn push(&mut self, text: &str, progress: BuildProgress<'_>) {
+        self.pending.push_str(text);
+        while let Some(i) = self.pending.find('\n') {
+            let line: String = self.pending.drain(..=i).collect();
+            self.emit(line.trim_end_matches(['\n', '\r']), progress);
+        }
+    }
+
+    fn flush(&mut self, progress: BuildProgress<'_>) {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.emit(&line, progress);
+        }
+    }
+
+    fn emit(&mut self, line: &str, progress: BuildProgress<'_>) {
+        if line.starts_with("Step ") {
+            self.last_step = Some(line.to_string());
+        }
+        progress(line);
+    }
 }
 
 fn clamp_i32(v: i64) -> i32 {
@@ -908,6 +1084,42 @@ mod tests {
         );
         assert_eq!(docker.stopping_client(1).timeout(), REQUEST_TIMEOUT);
         assert!(docker.stopping_client(-1).timeout() > Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn references() {
+        assert_eq!(split_reference("demo-web"), ("demo-web", "latest"));
+        assert_eq!(split_reference("demo/web:1.0"), ("demo/web", "1.0"));
+        assert_eq!(
+            split_reference("localhost:5000/web"),
+            ("localhost:5000/web", "latest")
+        );
+        assert_eq!(
+            split_reference("localhost:5000/web:v2"),
+            ("localhost:5000/web", "v2")
+        );
+        assert_eq!(query_escape("a b:c/d"), "a%20b%3Ac%2Fd");
+    }
+
+    #[test]
+    fn build_lines_remember_the_step() {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let cb = |l: &str| seen.lock().unwrap().push(l.to_string());
+        let mut s = LineSplitter::default();
+        s.push("Step 1/2 : FROM x\n ---> abc\nStep 2/2 : RUN ", &cb);
+        s.push("exit 3\n", &cb);
+        s.push(" ---> Running in 1", &cb);
+        s.flush(&cb);
+        assert_eq!(s.last_step.as_deref(), Some("Step 2/2 : RUN exit 3"));
+        assert_eq!(
+            *seen.lock().unwrap(),
+            vec![
+                "Step 1/2 : FROM x",
+                " ---> abc",
+                "Step 2/2 : RUN exit 3",
+                " ---> Running in 1"
+            ]
+        );
     }
 
     #[test]

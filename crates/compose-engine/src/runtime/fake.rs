@@ -35,6 +35,8 @@ struct State {
     calls: Vec<String>,
     unhealthy: BTreeSet<String>,
     exits: BTreeMap<String, i64>,
+    builds: Vec<(super::BuildOptions, Vec<u8>)>,
+    build_failures: BTreeMap<String, String>,
 }
 
 /// The in-memory engine.
@@ -544,5 +546,85 @@ impl Runtime for Fake {
         }
         Fake::record(&mut s, format!("remove image {name}"));
         Ok(())
+    }
+
+    async fn build_image(
+        &self,
+        options: &super::BuildOptions,
+        context: Vec<u8>,
+        progress: super::BuildProgress<'_>,
+    ) -> std::result::Result<super::BuildOutcome, super::BuildError> {
+        let tag = options.tags.last().cloned().unwrap_or_default();
+        let failure = {
+            let mut s = self.lock();
+            Fake::record(&mut s, format!("build image {tag}"));
+            s.builds.push((options.clone(), context));
+            s.build_failures.get(&tag).cloned()
+        };
+        progress(&format!("Step 1/1 : FROM fake ({})", options.dockerfile));
+        if let Some(message) = failure {
+            return Err(super::BuildError::Failed(super::build_failure(
+                &message,
+                Some("Step 1/1 : FROM fake".to_string()),
+            )));
+        }
+        let mut s = self.lock();
+        let id = format!("sha256:{:064x}", 0xb000 + s.builds.len());
+        for t in &options.tags {
+            let name = if t.contains(':') {
+                t.clone()
+            } else {
+                format!("{t}:latest")
+            };
+            s.images.insert(
+                name,
+                Image {
+                    id: id.clone(),
+                    tags: options.tags.clone(),
+                    labels: options.labels.clone(),
+                },
+            );
+        }
+        progress(&format!("Successfully built {}", &id[7..19]));
+        Ok(super::BuildOutcome { image_id: id })
+    }
+
+    async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
+        let mut s = self.lock();
+        let source_key = if source.contains(':') || source.starts_with("sha256:") {
+            source.to_string()
+        } else {
+            format!("{source}:latest")
+        };
+        let Some(image) = s
+            .images
+            .get(&source_key)
+            .or_else(|| s.images.values().find(|i| i.id == source))
+            .cloned()
+        else {
+            return Err(RuntimeError::NotFound(format!("No such image: {source}")));
+        };
+        let name = if target.contains(':') {
+            target.to_string()
+        } else {
+            format!("{target}:latest")
+        };
+        s.images.insert(name, image);
+        Fake::record(&mut s, format!("tag image {source} {target}"));
+        Ok(())
+    }
+}
+
+impl Fake {
+    /// Builds tagged `tag` fail with the builder error `message`.
+    pub fn fail_build(&self, tag: &str, message: &str) {
+        self.lock()
+            .build_failures
+            .insert(tag.to_string(), message.to_string());
+    }
+
+    /// Every build asked for so far: its options and context tar.
+    pub fn builds(&self) -> Vec<(super::BuildOptions, Vec<u8>)> {
+        self.lock().builds.clone()
     }
 }

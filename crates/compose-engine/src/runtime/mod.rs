@@ -389,6 +389,16 @@ pub trait Runtime: Observe {
         path: &str,
         tar: Vec<u8>,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Builds an image from a context tar with the classic builder (BuildKit is
+    /// not used); the builder's output lines go to `progress`.
+    fn build_image(
+        &self,
+        options: &BuildOptions,
+        context: Vec<u8>,
+        progress: BuildProgress<'_>,
+    ) -> impl Future<Output = std::result::Result<BuildOutcome, BuildError>> + Send;
+    /// Adds the name `target` (`repo[:tag]`) to the image `source`.
+    fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],
@@ -442,5 +452,91 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send {
         self.0.wait_container(id)
+    }
+}
+
+/// What the classic builder is asked to do (`POST /build` parameters), besides
+/// the context tar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BuildOptions {
+    /// Names to tag the image with (`repo[:tag]`); the service's image comes last, as compose sends them.
+    pub tags: Vec<String>,
+    /// The Dockerfile's path inside the context tar.
+    pub dockerfile: String,
+    /// Build arguments (arguments without a value are left out: the `ARG` default applies).
+    pub build_args: BTreeMap<String, String>,
+    /// Stage to build.
+    pub target: String,
+    /// Labels of the image.
+    pub labels: Labels,
+    /// Do not use the build cache.
+    pub no_cache: bool,
+    /// Always try to pull newer base images.
+    pub pull: bool,
+    /// Network mode of `RUN` steps (empty: the engine's default).
+    pub network: String,
+    /// Size of `/dev/shm` in bytes (0: the engine's default).
+    pub shm_size: i64,
+    /// Extra `/etc/hosts` lines, `host:ip`.
+    pub extra_hosts: Vec<String>,
+    /// Images to consider as cache sources.
+    pub cache_from: Vec<String>,
+    /// Isolation technology (empty: default).
+    pub isolation: String,
+}
+
+/// A successful build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuildOutcome {
+    /// The image id (`sha256:...`).
+    pub image_id: String,
+}
+
+/// A build the builder ran and that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildFailure {
+    /// The step that failed, as the builder announced it (`Step 3/4 : RUN exit 3`).
+    pub step: Option<String>,
+    /// The builder's error (`The command '/bin/sh -c exit 3' returned a non-zero code: 3`).
+    pub message: String,
+    /// The exit code the build reports (the failing command's, else 1).
+    pub code: i64,
+}
+
+impl std::fmt::Display for BuildFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.step {
+            Some(step) => write!(f, "{}\nfailed at {step}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why a build did not produce an image.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BuildError {
+    /// The engine could not run the build (unreachable, bad request, ...).
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+    /// The builder ran and a step failed.
+    #[error("{0}")]
+    Failed(BuildFailure),
+}
+
+/// Receives the builder's output, one line at a time (without the newline).
+pub type BuildProgress<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
+/// The step line most recently announced in a classic builder's output, and
+/// the exit code in its error message (`... returned a non-zero code: 3`).
+pub fn build_failure(message: &str, last_step: Option<String>) -> BuildFailure {
+    let code = message
+        .rsplit_once("returned a non-zero code: ")
+        .and_then(|(_, c)| c.trim().parse().ok())
+        .filter(|c| *c != 0)
+        .unwrap_or(1);
+    BuildFailure {
+        step: last_step,
+        message: message.trim_end().to_string(),
+        code,
     }
 }

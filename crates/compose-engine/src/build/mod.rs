@@ -1,0 +1,335 @@
+//! Building service images with the classic builder, as `docker compose build`
+//! does when BuildKit is not available (`build_classic.go`).
+//!
+//! * [`ignore`]: `.dockerignore` matching (moby's `patternmatcher`);
+//! * [`context`]: the context tar;
+//! * [`plan`] maps a service's `build:` section to [`BuildOptions`] (image name
+//!   `<project>-<service>` unless `image:` is set, `build.tags` too, build args
+//!   merged with `--build-arg` and resolved from the project environment,
+//!   labels plus `com.docker.compose.image.builder=classic`);
+//! * [`build`] prepares the context and runs the build through a [`Runtime`].
+
+pub mod context;
+pub mod ignore;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::convert::image_name;
+use crate::labels;
+use crate::model::{Project, ServiceConfig};
+use crate::runtime::{
+    BuildError, BuildOptions, BuildOutcome, BuildProgress, Runtime, RuntimeError,
+};
+
+pub use context::{BuildContext, ContextError, ContextSpec};
+
+/// What the command line adds to every service's build (`--no-cache`, `--pull`,
+/// `--build-arg`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--no-cache`.
+    pub no_cache: bool,
+    /// `--pull`.
+    pub pull: bool,
+    /// `--build-arg KEY=VALUE` (or `KEY`, taken from the project environment).
+    pub args: Vec<String>,
+    /// The project environment (process environment and `.env`, as the loader
+    /// used it for interpolation): values of build args given without one.
+    pub environment: BTreeMap<String, String>,
+}
+
+/// One service's build, ready to run.
+#[derive(Debug, Clone)]
+pub struct ServiceBuild {
+    /// Service name.
+    pub service: String,
+    /// The image the service runs (`<project>-<service>` unless `image:` is set).
+    pub image: String,
+    /// Builder parameters; `dockerfile` is filled in by [`ServiceBuild::context`].
+    pub options: BuildOptions,
+    /// Where the context comes from.
+    pub context: ContextSpec,
+}
+
+impl ServiceBuild {
+    /// Builds the context tar and points `options.dockerfile` into it.
+    pub fn context(&self) -> Result<(BuildOptions, BuildContext), ContextError> {
+        let ctx = context::create(&self.context)?;
+        let mut options = self.options.clone();
+        options.dockerfile = ctx.dockerfile.clone();
+        Ok((options, ctx))
+    }
+}
+
+/// `--build-arg` items onto a mapping (`KEY=VALUE`, or `KEY` with no value).
+fn parse_args(items: &[String]) -> BTreeMap<String, Option<String>> {
+    items
+        .iter()
+        .map(|a| match a.split_once('=') {
+            Some((k, v)) => (k.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        })
+        .collect()
+}
+
+/// The build of `service`, or `None` when it has no `build:` section.
+///
+/// Errors are compose's own for what the classic builder cannot do.
+pub fn plan(
+    project: &Project,
+    service: &ServiceConfig,
+    overrides: &Overrides,
+) -> Result<Option<ServiceBuild>, String> {
+    let Some(b) = &service.build else {
+        return Ok(None);
+    };
+    let unsupported = |what: &str| {
+        Err(format!(
+            "the classic builder doesn't support {what}, set DOCKER_BUILDKIT=1 to use BuildKit"
+        ))
+    };
+    if b.platforms.len() > 1 {
+        return Err("the classic builder doesn't support multi-arch build, set DOCKER_BUILDKIT=1 to use BuildKit".into());
+    }
+    if b.privileged {
+        return unsupported("privileged mode");
+    }
+    if !b.additional_contexts.is_empty() {
+        return unsupported("additional contexts");
+    }
+    if !b.ssh.is_empty() {
+        return unsupported("SSH keys");
+    }
+    if !b.secrets.is_empty() {
+        return unsupported("secrets");
+    }
+
+    // resolveAndMergeBuildArgs: the file's args, overridden by --build-arg, and
+    // the ones without a value taken from the project environment.
+    let mut args: BTreeMap<String, Option<String>> = b.args.clone();
+    args.extend(parse_args(&overrides.args));
+    let build_args = args
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let v = v
+                .or_else(|| overrides.environment.get(&k).cloned())
+                .or_else(|| project.environment.get(&k).cloned())?;
+            Some((k, v))
+        })
+        .collect();
+
+    let mut image_labels = b.labels.clone();
+    image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
+
+    let image = image_name(&project.name, service);
+    let mut tags = b.tags.clone();
+    tags.push(image.clone());
+
+    let mut dir = PathBuf::from(&b.context);
+    if dir.is_relative() && !context::is_remote(&b.context) {
+        dir = PathBuf::from(&project.working_dir).join(dir);
+    }
+    let inline = (!b.dockerfile_inline.is_empty()).then(|| b.dockerfile_inline.clone());
+    Ok(Some(ServiceBuild {
+        service: service.name.clone(),
+        image,
+        options: BuildOptions {
+            tags,
+            dockerfile: String::new(),
+            build_args,
+            target: b.target.clone(),
+            labels: image_labels,
+            no_cache: b.no_cache || overrides.no_cache,
+            pull: b.pull || overrides.pull,
+            network: b.network.clone(),
+            shm_size: b.shm_size.0,
+            extra_hosts: b.extra_hosts.as_list(":"),
+            cache_from: b.cache_from.clone(),
+            isolation: b.isolation.clone(),
+        },
+        context: ContextSpec {
+            dir,
+            dockerfile: if inline.is_some() {
+                String::new()
+            } else {
+                b.dockerfile.clone()
+            },
+            dockerfile_inline: inline,
+        },
+    }))
+}
+
+/// Prepares the context (on a blocking thread) and builds the image.
+pub async fn build<R: Runtime>(
+    rt: &R,
+    b: &ServiceBuild,
+    progress: BuildProgress<'_>,
+) -> Result<BuildOutcome, BuildError> {
+    let owned = b.clone();
+    let prepared = tokio::task::spawn_blocking(move || owned.context())
+        .await
+        .map_err(|e| RuntimeError::Other(format!("preparing the build context: {e}")))?;
+    let (options, ctx) = prepared.map_err(|e| {
+        BuildError::Failed(crate::runtime::BuildFailure {
+            step: None,
+            message: e.0,
+            code: 1,
+        })
+    })?;
+    rt.build_image(&options, ctx.tar, progress).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::fake::Fake;
+
+    fn project(dir: &std::path::Path, yaml: &str) -> (Project, BTreeMap<String, String>) {
+        std::fs::write(dir.join("compose.yaml"), yaml).unwrap();
+        let mut o = compose_spec::loader::LoadOptions::new(dir.to_path_buf());
+        o.os_env = BTreeMap::from([
+            ("FROM_ENV".to_string(), "env-value".to_string()),
+            ("CLI_ENV".to_string(), "cli-env".to_string()),
+        ])
+        .into_iter()
+        .collect();
+        let loaded = compose_spec::loader::load(&o);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let env = loaded.environment.clone().into_iter().collect();
+        (loaded.project.unwrap(), env)
+    }
+
+    #[test]
+    fn options_from_the_model() {
+        let t = tempfile::tempdir().unwrap();
+        let (p, environment) = project(
+            t.path(),
+            r#"
+name: demo
+services:
+  web:
+    build:
+      context: ./app
+      dockerfile: web.Dockerfile
+      args:
+        A: "1"
+        FROM_ENV:
+        MISSING:
+        OVER: file
+      target: prod
+      labels: [x.y=z]
+      tags: ["demo/web:1"]
+      no_cache: false
+      network: host
+      shm_size: 64m
+      extra_hosts: ["h1=1.2.3.4"]
+      cache_from: ["demo/web:cache"]
+  named:
+    image: reg.example/named:2
+    build: .
+  plain:
+    image: busybox
+"#,
+        );
+        let o = Overrides {
+            no_cache: true,
+            pull: true,
+            args: vec!["OVER=cli".into(), "CLI_ENV".into()],
+            environment,
+        };
+        let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
+        assert_eq!(web.image, "demo-web");
+        assert_eq!(web.options.tags, vec!["demo/web:1", "demo-web"]);
+        assert_eq!(
+            web.options.build_args,
+            BTreeMap::from([
+                ("A".to_string(), "1".to_string()),
+                ("CLI_ENV".to_string(), "cli-env".to_string()),
+                ("FROM_ENV".to_string(), "env-value".to_string()),
+                ("OVER".to_string(), "cli".to_string()),
+            ])
+        );
+        assert_eq!(web.options.target, "prod");
+        assert_eq!(
+            web.options.labels,
+            BTreeMap::from([
+                (
+                    "com.docker.compose.image.builder".to_string(),
+                    "classic".to_string()
+                ),
+                ("x.y".to_string(), "z".to_string()),
+            ])
+        );
+        assert!(web.options.no_cache && web.options.pull);
+        assert_eq!(web.options.network, "host");
+        assert_eq!(web.options.shm_size, 64 << 20);
+        assert_eq!(web.options.extra_hosts, vec!["h1:1.2.3.4"]);
+        assert_eq!(web.options.cache_from, vec!["demo/web:cache"]);
+        assert_eq!(web.context.dir, t.path().join("app"));
+        assert_eq!(web.context.dockerfile, "web.Dockerfile");
+
+        let named = plan(&p, &p.services["named"], &Overrides::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(named.image, "reg.example/named:2");
+        assert_eq!(named.options.tags, vec!["reg.example/named:2"]);
+        assert!(plan(&p, &p.services["plain"], &Overrides::default())
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn classic_builder_limits() {
+        let t = tempfile::tempdir().unwrap();
+        let (p, _) = project(
+            t.path(),
+            "services:\n  a:\n    build:\n      context: .\n      privileged: true\n",
+        );
+        assert_eq!(
+            plan(&p, &p.services["a"], &Overrides::default()).unwrap_err(),
+            "the classic builder doesn't support privileged mode, set DOCKER_BUILDKIT=1 to use BuildKit"
+        );
+    }
+
+    #[tokio::test]
+    async fn builds_through_the_runtime() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        let (p, _) = project(
+            t.path(),
+            "name: demo\nservices:\n  a:\n    build:\n      context: .\n      dockerfile_inline: FROM inline\n",
+        );
+        let b = plan(&p, &p.services["a"], &Overrides::default())
+            .unwrap()
+            .unwrap();
+        let fake = Fake::new();
+        let lines = std::sync::Mutex::new(Vec::new());
+        let out = build(&fake, &b, &|l: &str| {
+            lines.lock().unwrap().push(l.to_string())
+        })
+        .await
+        .unwrap();
+        assert!(out.image_id.starts_with("sha256:"));
+        assert_eq!(fake.calls(), vec!["build image demo-a"]);
+        let builds = fake.builds();
+        assert!(builds[0].0.dockerfile.starts_with(".dockerfile."));
+        assert!(!lines.lock().unwrap().is_empty());
+        use crate::runtime::Observe;
+        let img = fake.inspect_image("demo-a").await.unwrap().unwrap();
+        assert_eq!(img.id, out.image_id);
+
+        fake.fail_build(
+            "demo-a",
+            "The command '/bin/sh -c exit 3' returned a non-zero code: 3",
+        );
+        let e = build(&fake, &b, &|_: &str| {}).await.unwrap_err();
+        match e {
+            BuildError::Failed(f) => {
+                assert_eq!(f.code, 3);
+                assert_eq!(f.step.as_deref(), Some("Step 1/1 : FROM fake"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
