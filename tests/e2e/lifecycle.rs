@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::e2e_project;
-use crate::harness::{lines, Project};
+use crate::harness::{assert_mentions, lines, Project};
 
 fn ps_json(p: &Project, args: &[&str], oracle: bool) -> Vec<Value> {
     let mut a = vec!["ps", "--format", "json"];
@@ -213,4 +213,44 @@ fn logs_prefix_tail_and_no_prefix() {
     let one = lines(&p.hoist(&["logs", "worker"]).ok().stdout);
     assert_eq!(one.len(), 2);
     assert!(one.iter().all(|l| l.starts_with("worker-1  | ")), "{one:?}");
+}
+
+#[test]
+fn attached_up_streams_output_until_exit() {
+    let Some(p) = e2e_project!("attach", "attach") else {
+        return;
+    };
+    let squeeze = |s: &str| -> Vec<String> {
+        let mut v: Vec<String> = lines(s)
+            .iter()
+            // docker compose writes an erase-line escape before "exited" lines.
+            .map(|l| l.replace("\x1b[K", ""))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|l| l.contains(" | ") || l.contains("exited with code"))
+            .collect();
+        v.sort();
+        v
+    };
+    let h = p.hoist(&["up"]);
+    h.ok();
+    assert_mentions(&h, &["Attaching to bye-1, hello-1"]);
+    let got = squeeze(&h.stdout);
+    assert_eq!(
+        got,
+        [
+            "bye-1 exited with code 0",
+            "bye-1 | bye from bye",
+            "hello-1 exited with code 0",
+            "hello-1 | hello from hello",
+        ],
+        "{}",
+        h.dump()
+    );
+    let o = p.compose_as(&format!("{}-oracle", p.name), &["up"]);
+    o.ok();
+    assert_eq!(
+        got,
+        squeeze(&o.stdout),
+        "hoist up vs docker compose up (attached)"
+    );
 }
