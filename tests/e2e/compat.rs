@@ -88,10 +88,16 @@ fn container_view(name: &str, project: &str) -> Value {
             serde_json::json!({"Aliases": aliases, "IPAMConfig": n["IPAMConfig"], "DriverOpts": n["DriverOpts"], "Links": n["Links"]}),
         );
     }
+    // docker compose orders Binds nondeterministically (a Go map); the order
+    // has no meaning to the engine.
+    let mut host = c["HostConfig"].clone();
+    if let Some(b) = host["Binds"].as_array_mut() {
+        b.sort_by_key(|x| x.to_string());
+    }
     let v = serde_json::json!({
         "Name": c["Name"],
         "Config": c["Config"],
-        "HostConfig": c["HostConfig"],
+        "HostConfig": host,
         "Mounts": mounts,
         "Networks": nets,
     });
