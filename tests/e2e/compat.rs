@@ -77,7 +77,7 @@ fn container_view(name: &str, project: &str) -> Value {
             .map(|a| {
                 a.iter()
                     .filter_map(|x| x.as_str())
-                    .filter(|x| !id.starts_with(x)) // the engine adds the short id
+                    .filter(|x| *x != &id[..12]) // the engine adds the short id
                     .map(String::from)
                     .collect()
             })
@@ -94,9 +94,14 @@ fn container_view(name: &str, project: &str) -> Value {
     if let Some(b) = host["Binds"].as_array_mut() {
         b.sort_by_key(|x| x.to_string());
     }
+    // Env too comes from a Go map in docker compose.
+    let mut config = c["Config"].clone();
+    if let Some(e) = config["Env"].as_array_mut() {
+        e.sort_by_key(|x| x.to_string());
+    }
     let v = serde_json::json!({
         "Name": c["Name"],
-        "Config": c["Config"],
+        "Config": config,
         "HostConfig": host,
         "Mounts": mounts,
         "Networks": nets,
