@@ -579,12 +579,16 @@ async fn attach(
         "Attaching to {}",
         containers
             .iter()
-            .map(|c| c.name.as_str())
+            .map(log_name)
             .collect::<Vec<_>>()
             .join(", ")
     ));
     let color = output::color_stdout(args.no_color);
-    let width = containers.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let width = containers
+        .iter()
+        .map(|c| log_name(c).len())
+        .max()
+        .unwrap_or(0);
     let opts = compose_engine::runtime::LogOptions {
         follow: true,
         timestamps: args.timestamps,
@@ -592,8 +596,8 @@ async fn attach(
         ..Default::default()
     };
     let streams = containers.iter().enumerate().map(|(i, c)| {
-        let prefix = prefix(&c.name, width, i, color, args.no_log_prefix);
-        follow_logs(rt, c.id.clone(), c.name.clone(), prefix, opts.clone(), true)
+        let prefix = prefix(&log_name(c), width, i, color, args.no_log_prefix);
+        follow_logs(rt, c.id.clone(), log_name(c), prefix, opts.clone(), true)
     });
     tokio::select! {
         _ = join_all(streams) => Ok(ExitCode::SUCCESS),
@@ -613,6 +617,22 @@ async fn attach(
             }
             Ok(ExitCode::from(130))
         }
+    }
+}
+
+/// The name compose shows in log prefixes and "Attaching to": the container
+/// name without the project (`web-1`), or a custom `container_name` as is.
+fn log_name(c: &Container) -> String {
+    let project = c.label(labels::PROJECT);
+    let default = format!(
+        "{project}-{}-{}",
+        c.label(labels::SERVICE),
+        c.label(labels::CONTAINER_NUMBER)
+    );
+    if c.name == default {
+        c.name[project.len() + 1..].to_string()
+    } else {
+        c.name.clone()
     }
 }
 
@@ -1098,7 +1118,7 @@ pub fn logs(global: &Global, args: &LogsArgs) -> anyhow::Result<ExitCode> {
         let rt = connect()?;
         let cs = service_containers(&rt, &session.name, &args.services, false).await?;
         let color = output::color_stdout(args.no_color);
-        let width = cs.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        let width = cs.iter().map(|c| log_name(c).len()).max().unwrap_or(0);
         let opts = compose_engine::runtime::LogOptions {
             follow: args.follow,
             tail: (args.tail != "all").then(|| args.tail.clone()),
@@ -1107,8 +1127,8 @@ pub fn logs(global: &Global, args: &LogsArgs) -> anyhow::Result<ExitCode> {
             until: args.until.clone(),
         };
         let streams = cs.iter().enumerate().map(|(i, c)| {
-            let p = prefix(&c.name, width, i, color, args.no_log_prefix);
-            follow_logs(&rt, c.id.clone(), c.name.clone(), p, opts.clone(), false)
+            let p = prefix(&log_name(c), width, i, color, args.no_log_prefix);
+            follow_logs(&rt, c.id.clone(), log_name(c), p, opts.clone(), false)
         });
         tokio::select! {
             _ = join_all(streams) => {}
