@@ -265,10 +265,29 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                             cause: None,
                         })?
                 };
-                let id = self.rt.create_container(&spec).await.map_err(|e| {
+                let mut created = self.rt.create_container(&spec).await;
+                if let Err(RuntimeError::Conflict(_)) = &created {
+                    // The name may belong to a container of this very replica that
+                    // an interrupted run created after we observed: replace it.
+                    if let Ok(other) = self.rt.inspect_container(name).await {
+                        let want = |k: &str| spec.body["Labels"][k].as_str().unwrap_or_default();
+                        let same_replica = [
+                            crate::labels::PROJECT,
+                            crate::labels::SERVICE,
+                            crate::labels::CONTAINER_NUMBER,
+                        ]
+                        .iter()
+                        .all(|k| other.labels.get(*k).map(String::as_str) == Some(want(k)));
+                        if same_replica {
+                            let _ = self.rt.remove_container(&other.id, true, false).await;
+                            created = self.rt.create_container(&spec).await;
+                        }
+                    }
+                }
+                let id = created.map_err(|e| {
                     let hint = match &e {
                         RuntimeError::Conflict(_) => format!(
-                            "; a container named {name} exists outside this project: remove or rename it (`docker rm -f {name}`)"
+                            "; a container named {name} that this project did not create exists: remove or rename it (`docker rm -f {name}`)"
                         ),
                         RuntimeError::NotFound(m) if m.contains("image") => {
                             "; build or pull the image first".to_string()

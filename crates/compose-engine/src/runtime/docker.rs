@@ -697,6 +697,53 @@ impl Runtime for Docker {
             .map_err(|e| self.err(e))
     }
 
+    async fn pull_image(&self, image: &str, progress: super::LayerProgress<'_>) -> Result<()> {
+        let (repo, tag) = super::split_tag(image);
+        let options = bollard::query_parameters::CreateImageOptionsBuilder::default()
+            .from_image(repo)
+            .tag(tag)
+            .build();
+        let mut stream = self.client.create_image(Some(options), None, None);
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| self.err(e))?;
+            if let Some(e) = info.error_detail.and_then(|d| d.message) {
+                return Err(RuntimeError::Other(e));
+            }
+            let status = info.status.unwrap_or_default();
+            let detail = info
+                .progress_detail
+                .and_then(|d| Some((d.current?, d.total?)))
+                .map(|(c, t)| format!(" {c}/{t}"))
+                .unwrap_or_default();
+            let line = format!("{status}{detail}");
+            progress(info.id.as_deref().unwrap_or(""), &line);
+        }
+        Ok(())
+    }
+
+    async fn push_image(&self, image: &str, progress: super::LayerProgress<'_>) -> Result<()> {
+        let (repo, tag) = super::split_tag(image);
+        let options = bollard::query_parameters::PushImageOptionsBuilder::default()
+            .tag(tag)
+            .build();
+        let mut stream = self.client.push_image(repo, Some(options), None);
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| self.err(e))?;
+            if let Some(e) = info.error_detail.and_then(|d| d.message) {
+                return Err(RuntimeError::Other(e));
+            }
+            let status = info.status.unwrap_or_default();
+            let detail = info
+                .progress_detail
+                .and_then(|d| Some((d.current?, d.total?)))
+                .map(|(c, t)| format!(" {c}/{t}"))
+                .unwrap_or_default();
+            let line = format!("{status}{detail}");
+            progress("", &line);
+        }
+        Ok(())
+    }
+
     async fn remove_image(&self, name: &str) -> Result<()> {
         self.client
             .remove_image(name, None::<RemoveImageOptions>, None)

@@ -37,6 +37,7 @@ struct State {
     exits: BTreeMap<String, i64>,
     builds: Vec<(super::BuildOptions, Vec<u8>)>,
     build_failures: BTreeMap<String, String>,
+    unreachable_registry: bool,
 }
 
 /// The in-memory engine.
@@ -90,6 +91,11 @@ impl Fake {
     /// Containers of a service exit with `code` as soon as they start.
     pub fn exit_on_start(&self, service: &str, code: i64) {
         self.lock().exits.insert(service.to_string(), code);
+    }
+
+    /// Makes every pull fail as with no registry reachable.
+    pub fn no_registry(&self) {
+        self.lock().unreachable_registry = true;
     }
 
     /// Adds a local image.
@@ -536,6 +542,33 @@ impl Runtime for Fake {
             &mut s,
             format!("copy to container {name} {path}: {}", entries.join(", ")),
         );
+        Ok(())
+    }
+
+    async fn pull_image(&self, image: &str, progress: super::LayerProgress<'_>) -> Result<()> {
+        let (repo, tag) = super::split_tag(image);
+        if self.lock().unreachable_registry {
+            return Err(RuntimeError::Other(format!(
+                "Get \"https://{repo}/v2/\": dial tcp: lookup: no such host"
+            )));
+        }
+        progress("", "Pulling");
+        self.add_image(&format!("{repo}:{tag}"));
+        let mut s = self.lock();
+        Fake::record(&mut s, format!("pull image {repo}:{tag}"));
+        Ok(())
+    }
+
+    async fn push_image(&self, image: &str, progress: super::LayerProgress<'_>) -> Result<()> {
+        let (repo, tag) = super::split_tag(image);
+        let mut s = self.lock();
+        if !s.images.contains_key(&format!("{repo}:{tag}")) {
+            return Err(RuntimeError::NotFound(format!(
+                "An image does not exist locally with the tag: {repo}"
+            )));
+        }
+        progress("", "Pushing");
+        Fake::record(&mut s, format!("push image {repo}:{tag}"));
         Ok(())
     }
 

@@ -397,6 +397,18 @@ pub trait Runtime: Observe {
         context: Vec<u8>,
         progress: BuildProgress<'_>,
     ) -> impl Future<Output = std::result::Result<BuildOutcome, BuildError>> + Send;
+    /// Pulls an image from its registry; per-layer progress goes to `progress`.
+    fn pull_image(
+        &self,
+        image: &str,
+        progress: LayerProgress<'_>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Pushes an image to its registry; per-layer progress goes to `progress`.
+    fn push_image(
+        &self,
+        image: &str,
+        progress: LayerProgress<'_>,
+    ) -> impl Future<Output = Result<()>> + Send;
     /// Adds the name `target` (`repo[:tag]`) to the image `source`.
     fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<()>> + Send;
 }
@@ -538,5 +550,27 @@ pub fn build_failure(message: &str, last_step: Option<String>) -> BuildFailure {
         step: last_step,
         message: message.trim_end().to_string(),
         code,
+    }
+}
+
+/// Receives pull/push progress: the layer id (empty for the image as a
+/// whole) and the engine's status text (`Downloading [=>  ] 1MB/5MB`).
+pub type LayerProgress<'a> = &'a (dyn Fn(&str, &str) + Send + Sync);
+
+/// Splits `repo[:tag]` (a registry port is not a tag) into repository and tag (`latest` by default).
+///
+/// ```
+/// use compose_engine::runtime::split_tag;
+/// assert_eq!(split_tag("localhost:5000/app"), ("localhost:5000/app", "latest"));
+/// assert_eq!(split_tag("busybox:1.36"), ("busybox", "1.36"));
+/// assert_eq!(split_tag("app@sha256:abc"), ("app@sha256:abc", ""));
+/// ```
+pub fn split_tag(image: &str) -> (&str, &str) {
+    if image.contains('@') {
+        return (image, "");
+    }
+    match image.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+        _ => (image, "latest"),
     }
 }
