@@ -42,14 +42,15 @@ fi
 step "hoist -f $COMPOSE_FILE up -d --scale whoami=2 --wait"
 "$HOIST" -f "$COMPOSE_FILE" up -d --scale whoami=2 --wait
 
-show() { printf '\n$ %s\n' "$*"; "$@"; }
+# Prints the command as a user would type it, then runs it.
+get() { printf "\n$ curl -H 'Host: %s' localhost:%s%s\n" "$1" "$PORT" "$2"; curl -sS -H "Host: $1" "localhost:$PORT$2"; }
 step "whoami, twice: the proxy sends each request to the other replica"
-show curl -sS -H 'Host: whoami.localhost' "localhost:$PORT"
-show curl -sS -H 'Host: whoami.localhost' "localhost:$PORT"
+get whoami.localhost /
+get whoami.localhost /
 
 step "the Flask app"
-show curl -sS -H 'Host: app.localhost' "localhost:$PORT/"
-show curl -sS -H 'Host: app.localhost' "localhost:$PORT/whoami"
+get app.localhost /
+get app.localhost /whoami
 
 cat <<MSG
 
