@@ -23,20 +23,20 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "base image hoist-demo/debian:bookworm (debootstrap from deb.debian.org, once)"
 demo/base-image.sh
 
-step "demo images"
-build_images
-
-if [[ "${1:-}" == build-only ]]; then
-  echo "images ready in $((SECONDS - start))s"
-  exit 0
-fi
-
 if [[ -z "${HOIST:-}" ]]; then
   HOIST="${CARGO_TARGET_DIR:-$DEMO_ROOT/target}/release/hoist"
   if [[ ! -x "$HOIST" ]]; then
     step "building hoist (cargo build --release -p hoist)"
     cargo build --release -p hoist
   fi
+fi
+
+step "demo images (hoist build)"
+build_images
+
+if [[ "${1:-}" == build-only ]]; then
+  echo "images ready in $((SECONDS - start))s"
+  exit 0
 fi
 
 step "hoist -f $COMPOSE_FILE up -d --scale whoami=2 --wait"

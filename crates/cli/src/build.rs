@@ -98,7 +98,7 @@ pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs the builds layer by layer, up to `limit` at a time (0: no limit);
 /// stops starting new layers after a failure.
-async fn build_all<R: Runtime>(
+pub(crate) async fn build_all<R: Runtime>(
     rt: &R,
     layers: Vec<Vec<ServiceBuild>>,
     limit: usize,

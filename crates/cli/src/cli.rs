@@ -91,6 +91,10 @@ pub enum Command {
     Scale(ScaleArgs),
     /// Build or rebuild services
     Build(crate::build::BuildArgs),
+    /// Pull service images
+    Pull(crate::images::PullArgs),
+    /// Push service images
+    Push(crate::images::PushArgs),
     /// Show the hoist version information
     Version,
 }
@@ -118,6 +122,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rm(args) => crate::engine::rm(&cli.global, &args),
         Command::Scale(args) => crate::engine::scale(&cli.global, &args),
         Command::Build(args) => crate::build::run(&cli.global, &args),
+        Command::Pull(args) => crate::images::pull(&cli.global, &args),
+        Command::Push(args) => crate::images::push(&cli.global, &args),
         Command::Version => {
             crate::output::stdout(&format!("hoist version {}\n", env!("CARGO_PKG_VERSION")));
             Ok(ExitCode::SUCCESS)

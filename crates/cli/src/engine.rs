@@ -485,6 +485,30 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
         return Ok(ExitCode::SUCCESS);
     }
     let rt = connect()?;
+    {
+        let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
+        let selected = if args.services.is_empty() {
+            specs.project.services.keys().cloned().collect()
+        } else if args.no_deps {
+            args.services.iter().cloned().collect()
+        } else {
+            graph.with_dependencies(&args.services)
+        };
+        crate::images::ensure_images(
+            &rt,
+            crate::images::Ensure {
+                project: &specs.project,
+                environment: specs.project.environment.clone(),
+                selected: &selected,
+                build: args.build,
+                no_build: args.no_build,
+                pull: args.pull.as_deref(),
+                quiet_pull: args.quiet_pull,
+                parallel: parallel(global),
+            },
+        )
+        .await?;
+    }
     let Prepared {
         specs,
         desired,

@@ -8,6 +8,7 @@ mod build;
 mod cli;
 mod config;
 mod engine;
+mod images;
 mod output;
 
 use clap::Parser;

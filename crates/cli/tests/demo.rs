@@ -56,18 +56,14 @@ fn show(what: &str, out: &Output) -> String {
     )
 }
 
-/// The base image and the three demo images, built the way `demo/run.sh` builds them.
+/// The base image (debootstrapped once); the demo images themselves are built by
+/// `hoist up --build` in the test, as a user's first `up` would.
 fn ensure_images() {
     let out = Command::new("bash")
-        .arg(repo_root().join("demo/run.sh"))
-        .arg("build-only")
+        .arg(repo_root().join("demo/base-image.sh"))
         .output()
-        .expect("run demo/run.sh build-only");
-    assert!(
-        out.status.success(),
-        "{}",
-        show("demo/run.sh build-only", &out)
-    );
+        .expect("run demo/base-image.sh");
+    assert!(out.status.success(), "{}", show("demo/base-image.sh", &out));
 }
 
 /// A host port nobody listens on right now.
@@ -275,7 +271,10 @@ fn demo_end_to_end() {
     let p = demo.project.clone();
 
     // 1. up: proxy + app + 2 whoami, all running (and healthy where they have a check).
-    demo.hoist(&["up", "-d", "--scale", "whoami=2", "--wait"], &[]);
+    demo.hoist(
+        &["up", "-d", "--build", "--scale", "whoami=2", "--wait"],
+        &[],
+    );
     let first = demo.containers();
     assert_eq!(
         first.keys().cloned().collect::<Vec<_>>(),

@@ -484,7 +484,8 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                             "container {name} has no healthcheck configured: remove `condition: service_healthy` or add a healthcheck"
                         ));
                     }
-                    return Ok("Running");
+                    // compose's --wait says Healthy for a running container without a check
+                    return Ok("Healthy");
                 }
                 _ => {}
             }

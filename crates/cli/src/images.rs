@@ -1,0 +1,390 @@
+//! Images for `up`, and the `pull` and `push` commands.
+//!
+//! `up` makes sure every service's image exists before planning, the way
+//! compose's `ensureImagesExists` does: pull what `pull_policy` asks for
+//! (a failed pull is fine when the service can be built), then build what
+//! is still missing, what `--build` asks for, and `pull_policy: build`
+//! services; `--no-build` turns a missing image into an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{anyhow, bail};
+use clap::Args;
+use compose_engine::apply::{Event, Status};
+use compose_engine::build::{self, Overrides, ServiceBuild};
+use compose_engine::convert;
+use compose_engine::graph::Graph;
+use compose_engine::model::{Project, ServiceConfig};
+use compose_engine::runtime::{Observe, Runtime};
+use futures_util::stream::StreamExt;
+
+use crate::cli::Global;
+use crate::engine::{block_on, connect, parallel};
+use crate::output;
+
+/// Flags of `pull`.
+#[derive(Debug, Clone, Args)]
+pub struct PullArgs {
+    /// Services to pull (default: all)
+    pub services: Vec<String>,
+    /// Pull what it can and ignores images with pull failures
+    #[arg(long)]
+    pub ignore_pull_failures: bool,
+    /// Also pull services declared as dependencies
+    #[arg(long)]
+    pub include_deps: bool,
+    /// Pull without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Ignore images that can be built
+    #[arg(long)]
+    pub ignore_buildable: bool,
+    /// Apply pull policy ("missing"|"always")
+    #[arg(long)]
+    pub policy: Option<String>,
+}
+
+/// Flags of `push`.
+#[derive(Debug, Clone, Args)]
+pub struct PushArgs {
+    /// Services to push (default: all)
+    pub services: Vec<String>,
+    /// Push what it can and ignores images with push failures
+    #[arg(long)]
+    pub ignore_push_failures: bool,
+    /// Also push images of services declared as dependencies
+    #[arg(long)]
+    pub include_deps: bool,
+    /// Push without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+fn event(resource: &str, status: Status, text: &str) {
+    output::progress(&Event {
+        resource: resource.to_string(),
+        status,
+        text: text.to_string(),
+    });
+}
+
+/// compose's `GetPullPolicy`: `daily`, `weekly` and `every_<duration>` refresh;
+/// anything unknown means `missing`.
+fn policy(service: &ServiceConfig, cli: Option<&str>) -> &'static str {
+    match cli.unwrap_or(&service.pull_policy) {
+        "always" => "always",
+        "never" => "never",
+        "build" => "build",
+        "daily" | "weekly" => "refresh",
+        p if p.starts_with("every_") => "refresh",
+        _ => "missing",
+    }
+}
+
+async fn pull_one<R: Runtime>(
+    rt: &R,
+    service: &str,
+    image: &str,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let resource = service.to_string();
+    if !quiet {
+        event(&resource, Status::Working, "Pulling");
+    }
+    let progress = |layer: &str, status: &str| {
+        if !quiet && !layer.is_empty() {
+            event(layer, Status::Working, status);
+        }
+    };
+    match rt.pull_image(image, &progress).await {
+        Ok(()) => {
+            if !quiet {
+                event(&resource, Status::Done, "Pulled");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if !quiet {
+                event(&resource, Status::Error, &format!("Error {e}"));
+            }
+            Err(anyhow!("service {service}: cannot pull {image}: {e}"))
+        }
+    }
+}
+
+/// Options of [`ensure_images`].
+pub(crate) struct Ensure<'a> {
+    pub project: &'a Project,
+    pub environment: BTreeMap<String, String>,
+    pub selected: &'a BTreeSet<String>,
+    pub build: bool,
+    pub no_build: bool,
+    pub pull: Option<&'a str>,
+    pub quiet_pull: bool,
+    pub parallel: usize,
+}
+
+/// Pulls and builds what `up` needs, as compose does before creating containers.
+pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::Result<()> {
+    let services: Vec<(&String, &ServiceConfig)> = o
+        .project
+        .services
+        .iter()
+        .filter(|(n, _)| o.selected.contains(*n))
+        .collect();
+    for (name, s) in &services {
+        if s.image.is_empty() && s.build.is_none() && s.provider.is_none() {
+            bail!("invalid service {name:?}. Must specify either image or build");
+        }
+    }
+    let names: BTreeMap<&String, String> = services
+        .iter()
+        .map(|(n, s)| (*n, convert::image_name(&o.project.name, s)))
+        .collect();
+    let present = futures_util::future::join_all(names.values().map(|i| rt.inspect_image(i))).await;
+    let mut have: BTreeSet<String> = BTreeSet::new();
+    for (image, p) in names.values().zip(present) {
+        if p.map_err(|e| anyhow!("{e}"))?.is_some() {
+            have.insert(image.clone());
+        }
+    }
+    // Pull.
+    let to_pull: Vec<(&String, &ServiceConfig)> = services
+        .iter()
+        .filter(|(_, s)| !s.image.is_empty())
+        .filter(|(n, s)| match policy(s, o.pull) {
+            "always" => true,
+            "never" | "build" => false,
+            _ => !have.contains(&names[n]),
+        })
+        .copied()
+        .collect();
+    let failures = Mutex::new(Vec::new());
+    let limit = if o.parallel == 0 {
+        usize::MAX
+    } else {
+        o.parallel
+    };
+    futures_util::stream::iter(to_pull)
+        .map(|(n, s)| {
+            let failures = &failures;
+            let have_it = have.contains(&names[n]);
+            async move {
+                match pull_one(rt, n, &s.image, o.quiet_pull).await {
+                    Ok(()) => {}
+                    // An image that can be built, or that is already here, may fail to pull.
+                    Err(_) if s.build.is_some() || have_it => {}
+                    Err(e) => failures.lock().unwrap_or_else(|e| e.into_inner()).push(e),
+                }
+            }
+        })
+        .buffer_unordered(limit)
+        .collect::<Vec<()>>()
+        .await;
+    if let Some(e) = failures.into_inner().unwrap_or_default().into_iter().next() {
+        bail!(
+            "{e}\nno registry answered: build or load the image locally (`docker build -t IMAGE ...`, `docker load`)"
+        );
+    }
+    // Re-check what the pulls brought.
+    let present = futures_util::future::join_all(names.values().map(|i| rt.inspect_image(i))).await;
+    for (image, p) in names.values().zip(present) {
+        if let Ok(Some(_)) = p {
+            have.insert(image.clone());
+        }
+    }
+    // Build.
+    let mut builds: BTreeMap<String, ServiceBuild> = BTreeMap::new();
+    let overrides = Overrides {
+        environment: o.environment.clone(),
+        ..Default::default()
+    };
+    for (name, s) in &services {
+        let image = &names[name];
+        let wanted = s.build.is_some()
+            && !o.no_build
+            && (o.build || policy(s, o.pull) == "build" || !have.contains(image));
+        if wanted {
+            if let Some(b) = build::plan(o.project, s, &overrides).map_err(|e| anyhow!(e))? {
+                builds.insert((*name).clone(), b);
+            }
+        } else if !have.contains(image) {
+            if s.build.is_some() {
+                bail!("service {name}: image {image} is not built and --no-build was given: run `hoist build {name}` first");
+            }
+            if policy(s, o.pull) == "never" {
+                bail!("service {name}: image {image} not found locally and pull_policy is never: build or load it first");
+            }
+            bail!("service {name}: image {image} not found locally, and it could not be pulled: build or load it first (`docker build -t {image} ...` or `docker load`)");
+        }
+    }
+    if builds.is_empty() {
+        return Ok(());
+    }
+    let graph = Graph::new(o.project).map_err(|e| anyhow!("{e}"))?;
+    let layers: Vec<Vec<ServiceBuild>> = graph
+        .layers()
+        .into_iter()
+        .map(|l| {
+            l.into_iter()
+                .filter_map(|n| builds.remove(&n))
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let code = crate::build::build_all(rt, layers, o.parallel, false).await?;
+    if code != ExitCode::SUCCESS {
+        bail!("failed to build the images: see the builder's output above");
+    }
+    Ok(())
+}
+
+fn selected(
+    project: &Project,
+    services: &[String],
+    include_deps: bool,
+) -> anyhow::Result<Vec<String>> {
+    for s in services {
+        if !project.services.contains_key(s) {
+            bail!("no such service: {s}");
+        }
+    }
+    if services.is_empty() {
+        return Ok(project.services.keys().cloned().collect());
+    }
+    if include_deps {
+        let g = Graph::new(project).map_err(|e| anyhow!("{e}"))?;
+        return Ok(g.with_dependencies(services).into_iter().collect());
+    }
+    Ok(services.to_vec())
+}
+
+fn load(global: &Global) -> anyhow::Result<Result<Project, ExitCode>> {
+    let opts = global.load_options()?;
+    let loaded = compose_spec::loader::load(&opts);
+    output::diagnostics(&loaded.diagnostics, &loaded.sources);
+    if loaded.has_errors() {
+        return Ok(Err(ExitCode::from(1)));
+    }
+    Ok(loaded.project.ok_or(ExitCode::from(1)))
+}
+
+/// `pull`.
+pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
+    let project = match load(global)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let names = selected(&project, &args.services, args.include_deps)?;
+    let rt = connect()?;
+    let limit = parallel(global);
+    block_on(async move {
+        let mut jobs = Vec::new();
+        for n in &names {
+            let s = &project.services[n];
+            if s.image.is_empty() {
+                continue; // built only
+            }
+            if args.ignore_buildable && s.build.is_some() {
+                continue;
+            }
+            let p = policy(s, args.policy.as_deref());
+            if p == "never" {
+                continue;
+            }
+            if p == "missing"
+                && args.policy.is_some()
+                && rt.inspect_image(&s.image).await.ok().flatten().is_some()
+            {
+                continue;
+            }
+            jobs.push((n.clone(), s.image.clone(), s.build.is_some()));
+        }
+        let results: Vec<(String, bool, anyhow::Result<()>)> = futures_util::stream::iter(jobs)
+            .map(|(n, image, buildable)| {
+                let rt = &rt;
+                async move {
+                    let r = pull_one(rt, &n, &image, args.quiet).await;
+                    (n, buildable, r)
+                }
+            })
+            .buffer_unordered(if limit == 0 { usize::MAX } else { limit })
+            .collect()
+            .await;
+        let mut failed = false;
+        for (n, buildable, r) in results {
+            if let Err(e) = r {
+                if buildable {
+                    output::stderr_line(&format!("WARN[0000] {e} (the image can be built)"));
+                } else if args.ignore_pull_failures {
+                    output::stderr_line(&format!("WARN[0000] {e}"));
+                } else {
+                    output::stderr_line(&format!("{n}: {e}"));
+                    failed = true;
+                }
+            }
+        }
+        Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    })
+}
+
+/// `push`: services with a `build` section and an `image` name.
+pub fn push(global: &Global, args: &PushArgs) -> anyhow::Result<ExitCode> {
+    let project = match load(global)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
+    let names = selected(&project, &args.services, args.include_deps)?;
+    let rt = connect()?;
+    block_on(async move {
+        let mut failed = false;
+        for n in &names {
+            let s = &project.services[n];
+            if s.build.is_none() || s.image.is_empty() {
+                continue;
+            }
+            let mut images = vec![s.image.clone()];
+            if let Some(b) = &s.build {
+                images.extend(b.tags.iter().cloned());
+            }
+            for image in images {
+                let resource = format!("Image {image}");
+                if !args.quiet {
+                    event(&resource, Status::Working, "Pushing");
+                }
+                let progress = |layer: &str, status: &str| {
+                    if !args.quiet && !layer.is_empty() {
+                        event(layer, Status::Working, status);
+                    }
+                };
+                match rt.push_image(&image, &progress).await {
+                    Ok(()) => {
+                        if !args.quiet {
+                            event(&resource, Status::Done, "Pushed");
+                        }
+                    }
+                    Err(e) if args.ignore_push_failures => {
+                        output::stderr_line(&format!(
+                            "WARN[0000] service {n}: cannot push {image}: {e}"
+                        ));
+                    }
+                    Err(e) => {
+                        output::stderr_line(&format!("service {n}: cannot push {image}: {e}"));
+                        failed = true;
+                    }
+                }
+            }
+        }
+        Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    })
+}
