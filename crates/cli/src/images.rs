@@ -70,7 +70,8 @@ fn event(resource: &str, status: Status, text: &str) {
     });
 }
 
-/// compose's `GetPullPolicy`: `daily`, `weekly` and `every_<duration>` refresh;
+/// compose's `GetPullPolicy`: `daily`, `weekly` and `every_<duration>` refresh
+/// (pull when the local image was tagged longer ago than that);
 /// anything unknown means `missing`.
 fn policy(service: &ServiceConfig, cli: Option<&str>) -> &'static str {
     match cli.unwrap_or(&service.pull_policy) {
@@ -80,6 +81,18 @@ fn policy(service: &ServiceConfig, cli: Option<&str>) -> &'static str {
         "daily" | "weekly" => "refresh",
         p if p.starts_with("every_") => "refresh",
         _ => "missing",
+    }
+}
+
+/// The refresh period of `daily`, `weekly` and `every_<duration>`, in seconds.
+fn refresh_secs(policy: &str) -> Option<i64> {
+    match policy {
+        "daily" => Some(86_400),
+        "weekly" => Some(7 * 86_400),
+        p => {
+            let d = compose_engine::model::Duration::parse(p.strip_prefix("every_")?).ok()?;
+            Some(d.0 / 1_000_000_000)
+        }
     }
 }
 
@@ -145,11 +158,16 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         .collect();
     let present = futures_util::future::join_all(names.values().map(|i| rt.inspect_image(i))).await;
     let mut have: BTreeSet<String> = BTreeSet::new();
+    let mut tagged: BTreeMap<String, i64> = BTreeMap::new();
     for (image, p) in names.values().zip(present) {
-        if p.map_err(|e| anyhow!("{e}"))?.is_some() {
+        if let Some(img) = p.map_err(|e| anyhow!("{e}"))? {
             have.insert(image.clone());
+            tagged.insert(image.clone(), img.last_tag_time.unwrap_or(0));
         }
     }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     // Pull.
     let to_pull: Vec<(&String, &ServiceConfig)> = services
         .iter()
@@ -157,6 +175,10 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         .filter(|(n, s)| match policy(s, o.pull) {
             "always" => true,
             "never" | "build" => false,
+            "refresh" => match (tagged.get(&names[n]), refresh_secs(&s.pull_policy)) {
+                (Some(t), Some(every)) => now > t + every,
+                _ => true,
+            },
             _ => !have.contains(&names[n]),
         })
         .copied()
@@ -387,4 +409,37 @@ pub fn push(global: &Global, args: &PushArgs) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_policies_as_compose_reads_them() {
+        let with = |p: &str| ServiceConfig {
+            pull_policy: p.into(),
+            ..Default::default()
+        };
+        for (p, want) in [
+            ("always", "always"),
+            ("never", "never"),
+            ("build", "build"),
+            ("missing", "missing"),
+            ("if_not_present", "missing"),
+            ("", "missing"),
+            ("daily", "refresh"),
+            ("weekly", "refresh"),
+            ("every_12h", "refresh"),
+            ("bogus", "missing"),
+        ] {
+            assert_eq!(policy(&with(p), None), want, "{p}");
+        }
+        assert_eq!(policy(&with("never"), Some("always")), "always");
+        assert_eq!(refresh_secs("daily"), Some(86_400));
+        assert_eq!(refresh_secs("weekly"), Some(604_800));
+        assert_eq!(refresh_secs("every_1h30m"), Some(5_400));
+        assert_eq!(refresh_secs("every_2d"), Some(172_800));
+        assert_eq!(refresh_secs("every_x"), None);
+    }
 }

@@ -455,6 +455,12 @@ impl Observe for Docker {
             Ok(i) => Ok(Some(Image {
                 id: i.id.unwrap_or_default(),
                 tags: i.repo_tags.unwrap_or_default(),
+                last_tag_time: i
+                    .metadata
+                    .and_then(|m| m.last_tag_time)
+                    .and_then(|t| parse_log_time(&t, unix_now()).ok())
+                    .map(i64::from)
+                    .filter(|t| *t > 0),
                 labels: labels(i.config.and_then(|c| c.labels)),
             })),
             Err(e) => match self.err(e) {

@@ -106,6 +106,7 @@ impl Fake {
             name.to_string(),
             Image {
                 id,
+                last_tag_time: None,
                 tags: vec![name.to_string()],
                 labels: Default::default(),
             },
@@ -613,6 +614,7 @@ impl Runtime for Fake {
                 name,
                 Image {
                     id: id.clone(),
+                    last_tag_time: None,
                     tags: options.tags.clone(),
                     labels: options.labels.clone(),
                 },

@@ -252,6 +252,8 @@ pub struct Image {
     pub id: String,
     /// `repo:tag` names.
     pub tags: Vec<String>,
+    /// When a tag was last put on it (Unix seconds), for `pull_policy: daily`/`every_<d>`.
+    pub last_tag_time: Option<i64>,
     /// Labels.
     pub labels: Labels,
 }
