@@ -732,8 +732,11 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                 let id = match waits.get(&key) {
                     Some(&id) => id,
                     None => {
-                        let after: Vec<usize> =
+                        // After the dependency's starts and its removals (scale-down),
+                        // so only the containers that stay are waited for.
+                        let mut after: Vec<usize> =
                             started.get(dep.as_str()).cloned().unwrap_or_default();
+                        after.extend(created.get(dep.as_str()).into_iter().flatten());
                         let action = if kind == "healthy" {
                             Action::WaitHealthy {
                                 service: dep.clone(),
@@ -779,7 +782,8 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
             if service.scale == 0 {
                 continue;
             }
-            let after = started.get(name.as_str()).cloned().unwrap_or_default();
+            let mut after = started.get(name.as_str()).cloned().unwrap_or_default();
+            after.extend(created.get(name.as_str()).into_iter().flatten());
             plan.push(
                 Action::WaitReady {
                     service: name.clone(),
