@@ -896,10 +896,11 @@ pub fn plan_down(
                 "orphan: service not in the file any more"
             };
             let mut rm_after = vec![];
-            if matches!(
+            let running = matches!(
                 c.state,
                 ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            ) {
+            );
+            if running {
                 let stop = plan.push(
                     Action::StopContainer {
                         service: s.to_string(),
@@ -921,7 +922,13 @@ pub fn plan_down(
                 cause,
                 rm_after,
             );
-            mine.push(rm);
+            // Dependencies wait for this container to stop, not to be removed:
+            // removal does not concern them, and waiting for it would put every
+            // remove on the stop chain. Without a stop, the remove carries the
+            // ordering on (it waits for the dependents' stops).
+            if !running {
+                mine.push(rm);
+            }
             removed.push(rm);
         }
         stop_ops.insert(s, mine);
