@@ -31,10 +31,11 @@ if [ -n "${KEEP:-}" ]; then echo "work directory: $dir"; else trap 'rm -rf "$dir
 
 # --- the image: FROM scratch + a static busybox (never pulled) ----------------
 if ! docker image inspect "$image" >/dev/null 2>&1; then
-  bb=$(command -v busybox || true)
-  if [ -z "$bb" ] || ! file -L "$bb" 2>/dev/null | grep -q 'statically linked'; then
-    [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' && bb=/bin/busybox
-  fi
+  static() { [ -x "$1" ] && LC_ALL=C ldd "$1" 2>&1 | grep -q 'not a dynamic executable'; }
+  bb=
+  for c in "$(command -v busybox)" /bin/busybox /usr/bin/busybox; do
+    if static "$c"; then bb=$c; break; fi
+  done
   if [ -z "$bb" ]; then
     echo "building $image needs a static busybox: apt-get install busybox-static" >&2
     exit 2
