@@ -37,24 +37,30 @@ pub async fn observe<O: Observe>(
         details: BTreeMap::new(),
     };
     if let Some(p) = project {
+        // One round trip for both kinds: on a cold `up` nothing is found by
+        // label and every network and volume is looked up.
         let missing_nets: Vec<&str> = p
             .networks
             .values()
             .map(|n| n.name.as_str())
             .filter(|n| !observed.networks.iter().any(|o| o.name == *n))
             .collect();
-        for n in join_all(missing_nets.iter().map(|n| rt.inspect_network(n))).await {
-            if let Some(n) = n? {
-                observed.networks.push(n);
-            }
-        }
         let missing_vols: Vec<&str> = p
             .volumes
             .values()
             .map(|v| v.name.as_str())
             .filter(|v| !observed.volumes.iter().any(|o| o.name == *v))
             .collect();
-        for v in join_all(missing_vols.iter().map(|v| rt.inspect_volume(v))).await {
+        let (nets, vols) = tokio::join!(
+            join_all(missing_nets.iter().map(|n| rt.inspect_network(n))),
+            join_all(missing_vols.iter().map(|v| rt.inspect_volume(v)))
+        );
+        for n in nets {
+            if let Some(n) = n? {
+                observed.networks.push(n);
+            }
+        }
+        for v in vols {
             if let Some(v) = v? {
                 observed.volumes.push(v);
             }

@@ -410,7 +410,9 @@ fn host_key(k: &str) -> String {
 /// ```
 pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
-    let mut resource_ops = Vec::new();
+    // Create ops of networks and volumes, by engine name.
+    let mut network_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut volume_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
 
     for net in &desired.networks {
         let exists = observed.networks.iter().any(|n| n.name == net.name);
@@ -422,7 +424,7 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                 });
             }
         } else if !exists {
-            resource_ops.push(plan.push(
+            network_ops.entry(&net.name).or_default().push(plan.push(
                 Action::CreateNetwork {
                     key: net.key.clone(),
                     name: net.name.clone(),
@@ -442,7 +444,7 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                 });
             }
         } else if !exists {
-            resource_ops.push(plan.push(
+            volume_ops.entry(&vol.name).or_default().push(plan.push(
                 Action::CreateVolume {
                     key: vol.key.clone(),
                     name: vol.name.clone(),
@@ -529,7 +531,24 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
         });
         let actual = keyed.len();
         let want = service.scale as usize;
-        let mut dep_created: Vec<usize> = resource_ops.clone();
+        // Its containers are created once the networks and volumes they use
+        // exist (not all of the project's: the engine creates networks one
+        // at a time) and its dependencies' containers are created.
+        let mut dep_created: Vec<usize> = service
+            .networks
+            .iter()
+            .filter_map(|n| network_ops.get(n.as_str()))
+            .chain(
+                service
+                    .volumes
+                    .iter()
+                    .filter_map(|v| volume_ops.get(v.as_str())),
+            )
+            .flatten()
+            .copied()
+            .collect();
+        dep_created.sort_unstable();
+        dep_created.dedup();
         for (dep, _) in &service.depends_on {
             if let Some(ops) = created.get(dep.as_str()) {
                 dep_created.extend(ops.iter().copied());
@@ -937,10 +956,11 @@ pub fn plan_down(
                 "orphan: service not in the file any more"
             };
             let mut rm_after = vec![];
-            if matches!(
+            let running = matches!(
                 c.state,
                 ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            ) {
+            );
+            if running {
                 let stop = plan.push(
                     Action::StopContainer {
                         service: s.to_string(),
@@ -962,7 +982,13 @@ pub fn plan_down(
                 cause,
                 rm_after,
             );
-            mine.push(rm);
+            // Dependencies wait for this container to stop, not to be removed:
+            // removal does not concern them, and waiting for it would put every
+            // remove on the stop chain. Without a stop, the remove carries the
+            // ordering on (it waits for the dependents' stops).
+            if !running {
+                mine.push(rm);
+            }
             removed.push(rm);
         }
         stop_ops.insert(s, mine);
