@@ -282,9 +282,10 @@ fn load(
 /// an error naming the service when an image is missing and cannot be built.
 async fn resolve_images<O: Observe>(
     rt: &O,
-    specs: &mut ProjectSpecs,
+    specs: &ProjectSpecs,
     services: &BTreeSet<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut ids = BTreeMap::new();
     let names: BTreeMap<String, String> = specs
         .project
         .services
@@ -303,7 +304,7 @@ async fn resolve_images<O: Observe>(
     for (image, r) in found {
         match r.map_err(|e| anyhow!("{e}"))? {
             Some(img) => {
-                specs.images.insert(image, img.id);
+                ids.insert(image, img.id);
             }
             None => missing.push(image),
         }
@@ -319,7 +320,7 @@ async fn resolve_images<O: Observe>(
             );
         }
     }
-    Ok(())
+    Ok(ids)
 }
 
 fn parse_scale(items: &[String]) -> anyhow::Result<BTreeMap<String, u32>> {
@@ -385,8 +386,6 @@ async fn prepare<O: Observe>(
     scale: BTreeMap<String, u32>,
     plan_only: bool,
 ) -> anyhow::Result<Prepared> {
-    let version = rt.version().await.map_err(|e| anyhow!("{e}"))?;
-    specs.api = version.api;
     let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
     let selected = if args.services.is_empty() {
         specs.project.services.keys().cloned().collect()
@@ -407,13 +406,19 @@ async fn prepare<O: Observe>(
             );
         }
     }
-    if let Err(e) = resolve_images(rt, &mut specs, &selected).await {
-        if !plan_only {
-            return Err(e);
-        }
-        output::stderr_line(&format!("warning: {e}"));
+    // Three independent reads, in one round trip.
+    let (version, images, observed) = tokio::join!(
+        rt.version(),
+        resolve_images(rt, &specs, &selected),
+        observe(rt, &specs.project.name, Some(&specs.project))
+    );
+    specs.api = version.map_err(|e| anyhow!("{e}"))?.api;
+    match images {
+        Ok(ids) => specs.images = ids,
+        Err(e) if plan_only => output::stderr_line(&format!("warning: {e}")),
+        Err(e) => return Err(e),
     }
-    let observed = observe(rt, &specs.project.name, Some(&specs.project)).await?;
+    let observed = observed?;
     let request = UpRequest {
         services: args.services.clone(),
         no_deps: args.no_deps,
