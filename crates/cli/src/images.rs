@@ -290,14 +290,22 @@ pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
             if args.ignore_buildable && s.build.is_some() {
                 continue;
             }
-            let p = policy(s, args.policy.as_deref());
-            if p == "never" {
-                continue;
-            }
-            if p == "missing"
-                && args.policy.is_some()
-                && rt.inspect_image(&s.image).await.ok().flatten().is_some()
-            {
+            // compose's `pull` reads the policy as written (`--policy` replaces it): `never` and
+            // `build` skip the service, an explicit `missing` skips an image already here, and no
+            // policy (or a refresh one) pulls.
+            let skipped = match args.policy.as_deref().unwrap_or(&s.pull_policy) {
+                "never" | "build" => Some("Skipped"),
+                "missing" | "if_not_present"
+                    if rt.inspect_image(&s.image).await.ok().flatten().is_some() =>
+                {
+                    Some("Skipped - Image is already present locally")
+                }
+                _ => None,
+            };
+            if let Some(text) = skipped {
+                if !args.quiet {
+                    event(n, Status::Done, text);
+                }
                 continue;
             }
             jobs.push((n.clone(), s.image.clone(), s.build.is_some()));
