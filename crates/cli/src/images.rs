@@ -321,18 +321,29 @@ pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
             .buffer_unordered(if limit == 0 { usize::MAX } else { limit })
             .collect()
             .await;
+        // Like compose, a failed pull fails the command (unless --ignore-pull-failures) even
+        // when the image can be built; those services are named in a hint to build them.
         let mut failed = false;
+        let mut must_build = Vec::new();
         for (n, buildable, r) in results {
             if let Err(e) = r {
                 if buildable {
-                    output::stderr_line(&format!("WARN[0000] {e} (the image can be built)"));
-                } else if args.ignore_pull_failures {
+                    must_build.push(n.clone());
+                }
+                if args.ignore_pull_failures {
                     output::stderr_line(&format!("WARN[0000] {e}"));
                 } else {
                     output::stderr_line(&format!("{n}: {e}"));
                     failed = true;
                 }
             }
+        }
+        if !must_build.is_empty() {
+            must_build.sort();
+            output::stderr_line(&format!(
+                "WARNING: Some service image(s) must be built from source by running:\n    hoist build {}",
+                must_build.join(" ")
+            ));
         }
         Ok(if failed {
             ExitCode::from(1)
