@@ -533,6 +533,26 @@ fn pull_from_the_registry() {
         &[],
     )
     .expect_ok();
+
+    // A buildable service whose image the registry lacks: the pull still fails, as in compose,
+    // with a hint to build it; --ignore-pull-failures makes it a warning.
+    let built = case.repo("-built");
+    let _built_image = case.image(&built, "v1");
+    for tool in [Tool::Compose, Tool::Hoist] {
+        let r = case
+            .tool(tool, "app", &p, &built, &["pull"], &[])
+            .expect_failure();
+        assert!(r.stderr.contains("build app"), "{}", r.show());
+        case.tool(
+            tool,
+            "app",
+            &p,
+            &built,
+            &["pull", "--ignore-pull-failures"],
+            &[],
+        )
+        .expect_ok();
+    }
 }
 
 /// What `pull_policy: always` did over three `up`s, the last after a new image was pushed under
