@@ -312,14 +312,22 @@ pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
             if args.ignore_buildable && s.build.is_some() {
                 continue;
             }
-            let p = policy(s, args.policy.as_deref());
-            if p == "never" {
-                continue;
-            }
-            if p == "missing"
-                && args.policy.is_some()
-                && rt.inspect_image(&s.image).await.ok().flatten().is_some()
-            {
+            // compose's `pull` reads the policy as written (`--policy` replaces it): `never` and
+            // `build` skip the service, an explicit `missing` skips an image already here, and no
+            // policy (or a refresh one) pulls.
+            let skipped = match args.policy.as_deref().unwrap_or(&s.pull_policy) {
+                "never" | "build" => Some("Skipped"),
+                "missing" | "if_not_present"
+                    if rt.inspect_image(&s.image).await.ok().flatten().is_some() =>
+                {
+                    Some("Skipped - Image is already present locally")
+                }
+                _ => None,
+            };
+            if let Some(text) = skipped {
+                if !args.quiet {
+                    event(n, Status::Done, text);
+                }
                 continue;
             }
             jobs.push((n.clone(), s.image.clone(), s.build.is_some()));
@@ -335,18 +343,29 @@ pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
             .buffer_unordered(if limit == 0 { usize::MAX } else { limit })
             .collect()
             .await;
+        // Like compose, a failed pull fails the command (unless --ignore-pull-failures) even
+        // when the image can be built; those services are named in a hint to build them.
         let mut failed = false;
+        let mut must_build = Vec::new();
         for (n, buildable, r) in results {
             if let Err(e) = r {
                 if buildable {
-                    output::stderr_line(&format!("WARN[0000] {e} (the image can be built)"));
-                } else if args.ignore_pull_failures {
+                    must_build.push(n.clone());
+                }
+                if args.ignore_pull_failures {
                     output::stderr_line(&format!("WARN[0000] {e}"));
                 } else {
                     output::stderr_line(&format!("{n}: {e}"));
                     failed = true;
                 }
             }
+        }
+        if !must_build.is_empty() {
+            must_build.sort();
+            output::stderr_line(&format!(
+                "WARNING: Some service image(s) must be built from source by running:\n    hoist build {}",
+                must_build.join(" ")
+            ));
         }
         Ok(if failed {
             ExitCode::from(1)

@@ -1,0 +1,819 @@
+//! `pull`, `push` and `up`'s pull policies against a real registry on loopback, driving the `hoist`
+//! binary (and `docker compose` where its behaviour is the reference).
+//!
+//! Each test starts its own registry with `tests/registry.sh` (Debian's `docker-registry`,
+//! distribution 2.8, plain HTTP on `127.0.0.1:PORT`, which the engine trusts without setup) and
+//! uses a repository and project names unique to this run. A drop guard removes the projects
+//! (`docker compose -p X down -v -t 0`), the images the test made or pulled, and stops the
+//! registry, also when an assertion fails. Images are built from the local
+//! `hoist-test/busybox:latest` (itself built from the host's static busybox when missing): nothing
+//! is downloaded from outside.
+//!
+//! When `docker info` fails or `docker-registry` is not installed the tests print a skip message
+//! and pass, unless `HOIST_REQUIRE_DOCKER=1` makes that a failure (CI).
+
+use std::cell::RefCell;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
+const BASE: &str = "hoist-test/busybox:latest";
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// `fixtures/registry/<name>/compose.yaml`.
+fn fixture(name: &str) -> PathBuf {
+    repo_root()
+        .join("fixtures/registry")
+        .join(name)
+        .join("compose.yaml")
+}
+
+/// A finished command.
+struct Run {
+    what: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "{}: exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.what, self.code, self.stdout, self.stderr
+        )
+    }
+
+    /// Panics with the output unless the command succeeded.
+    fn expect_ok(self) -> Self {
+        assert!(self.ok(), "{}", self.show());
+        self
+    }
+
+    /// Panics with the output unless the command failed.
+    fn expect_failure(self) -> Self {
+        assert!(!self.ok(), "expected a failure\n{}", self.show());
+        self
+    }
+}
+
+fn run(mut cmd: Command, what: String) -> Run {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let r = Run {
+        what,
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    eprintln!("{}: exit {:?}", r.what, r.code);
+    r
+}
+
+fn docker(args: &[&str]) -> Run {
+    let mut cmd = Command::new("docker");
+    cmd.args(args);
+    run(cmd, format!("docker {}", args.join(" ")))
+}
+
+fn have_command(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
+}
+
+/// `true` when there is an engine and a registry binary to test with; panics when they are
+/// required and missing.
+fn available() -> bool {
+    let required = std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1");
+    let missing = if Command::new("docker")
+        .arg("info")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        Some("`docker info` fails, no Docker engine")
+    } else if !have_command("docker-registry") {
+        Some("`docker-registry` is not installed (apt-get install docker-registry)")
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        if required {
+            panic!("HOIST_REQUIRE_DOCKER=1 but {why}");
+        }
+        eprintln!("skipping the registry test: {why} (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
+        return false;
+    }
+    ensure_base_image();
+    true
+}
+
+/// Builds `hoist-test/busybox:latest` from the host's static busybox when it is missing. The lock
+/// file is the one `tests/e2e` uses, so concurrent test binaries build it once.
+fn ensure_base_image() {
+    if docker(&["image", "inspect", BASE]).ok() {
+        return;
+    }
+    let lock = std::env::temp_dir().join("hoist-e2e-image.lock");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&lock)
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{} stayed locked: remove it if no build is running",
+            lock.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    struct Unlock(PathBuf);
+    impl Drop for Unlock {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _unlock = Unlock(lock);
+    if docker(&["image", "inspect", BASE]).ok() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bb = ["/bin/busybox", "/usr/bin/busybox"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect(
+            "busybox-static is needed to build the test image (apt-get install busybox-static)",
+        );
+    std::fs::copy(bb, dir.path().join("busybox")).unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"sh\"]\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new("docker");
+    cmd.args(["build", "-q", "-t", BASE, "."])
+        .current_dir(dir.path())
+        .env("DOCKER_BUILDKIT", "0");
+    run(cmd, format!("docker build -t {BASE}")).expect_ok();
+}
+
+/// A host port nobody listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Which program drives a project.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tool {
+    Hoist,
+    Compose,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Hoist => "hoist",
+            Tool::Compose => "compose",
+        }
+    }
+}
+
+/// One test's registry, names and cleanup.
+struct Case {
+    /// Unique to this run and test: the repository (under `hoist-e2e/`) and the project prefix.
+    name: String,
+    port: u16,
+    dir: tempfile::TempDir,
+    projects: RefCell<Vec<String>>,
+    /// Image references and ids to remove at the end.
+    images: RefCell<Vec<String>>,
+}
+
+static CASES: AtomicUsize = AtomicUsize::new(0);
+
+impl Case {
+    fn start(test: &str) -> Self {
+        let n = CASES.fetch_add(1, Ordering::SeqCst);
+        let name = format!("hoist-reg-{}-{n}-{test}", std::process::id());
+        let dir = tempfile::tempdir().unwrap();
+        let mut last = None;
+        // A port found free may be taken before the registry binds it: try a few.
+        for _ in 0..5 {
+            let port = free_port();
+            let mut cmd = Command::new("bash");
+            cmd.arg(repo_root().join("tests/registry.sh"))
+                .args(["start", &port.to_string()])
+                .arg(dir.path());
+            let r = run(cmd, format!("tests/registry.sh start {port}"));
+            if r.ok() {
+                return Case {
+                    name,
+                    port,
+                    dir,
+                    projects: RefCell::new(Vec::new()),
+                    images: RefCell::new(Vec::new()),
+                };
+            }
+            last = Some(r);
+        }
+        panic!("no registry: {}", last.unwrap().show());
+    }
+
+    fn registry(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// A repository name under `hoist-e2e/` for this case.
+    fn repo(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.name)
+    }
+
+    /// `127.0.0.1:PORT/hoist-e2e/<repo>:<tag>`, removed at the end.
+    fn image(&self, repo: &str, tag: &str) -> String {
+        let image = format!("{}/hoist-e2e/{repo}:{tag}", self.registry());
+        self.images.borrow_mut().push(image.clone());
+        image
+    }
+
+    /// A project name, removed at the end.
+    fn project(&self, suffix: &str) -> String {
+        let p = format!("{}-{suffix}", self.name);
+        self.projects.borrow_mut().push(p.clone());
+        p
+    }
+
+    /// Runs `tool -f fixtures/registry/<fixture>/compose.yaml -p <project> <args>` with the
+    /// fixture's variables: REGISTRY, REPO=`repo`, then `env`.
+    fn tool(
+        &self,
+        tool: Tool,
+        fixture_name: &str,
+        project: &str,
+        repo: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Run {
+        let mut cmd = match tool {
+            Tool::Hoist => Command::new(HOIST),
+            Tool::Compose => {
+                let mut c = Command::new("docker");
+                c.arg("compose");
+                c
+            }
+        };
+        cmd.arg("-f")
+            .arg(fixture(fixture_name))
+            .args(["-p", project])
+            .args(args)
+            .current_dir(self.dir.path());
+        for k in [
+            "TAG",
+            "VERSION",
+            "PULL_POLICY",
+            "COMPOSE_FILE",
+            "COMPOSE_PROJECT_NAME",
+        ] {
+            cmd.env_remove(k);
+        }
+        cmd.env("REGISTRY", self.registry()).env("REPO", repo);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(
+            cmd,
+            format!(
+                "{} {fixture_name} -p {project} {} (REPO={repo} {env:?})",
+                tool.name(),
+                args.join(" ")
+            ),
+        )
+    }
+
+    fn hoist(
+        &self,
+        fixture_name: &str,
+        project: &str,
+        repo: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Run {
+        self.tool(Tool::Hoist, fixture_name, project, repo, args, env)
+    }
+
+    /// The tags the registry lists for `hoist-e2e/<repo>`.
+    fn registry_tags(&self, repo: &str) -> Vec<String> {
+        let url = format!("http://{}/v2/hoist-e2e/{repo}/tags/list", self.registry());
+        let mut cmd = Command::new("curl");
+        cmd.args(["-s", &url]);
+        let r = run(cmd, format!("curl {url}")).expect_ok();
+        let v: serde_json::Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("{url} answered {:?}: {e}", r.stdout));
+        v["tags"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Builds fixtures/registry/app as `image` with `VERSION=version` with the docker CLI (not the
+    /// tool under test) and returns the image id, removed at the end.
+    fn docker_build(&self, repo: &str, image: &str, version: &str) -> String {
+        let mut cmd = Command::new("docker");
+        cmd.args(["build", "-q", "-t", image])
+            .args(["--build-arg", &format!("VERSION={version}")])
+            .args(["--build-arg", &format!("NONCE={repo}")])
+            .arg(repo_root().join("fixtures/registry/app"))
+            .env("DOCKER_BUILDKIT", "0");
+        run(cmd, format!("docker build -t {image} (VERSION={version})")).expect_ok();
+        let id = image_id(image).expect("the image just built");
+        self.images.borrow_mut().push(id.clone());
+        id
+    }
+
+    /// Records an image id built by the tool under test, for removal.
+    fn track_id(&self, id: &str) {
+        self.images.borrow_mut().push(id.to_string());
+    }
+}
+
+impl Drop for Case {
+    fn drop(&mut self) {
+        for p in self.projects.borrow().iter() {
+            let mut cmd = Command::new("docker");
+            cmd.args([
+                "compose",
+                "-p",
+                p,
+                "down",
+                "-v",
+                "-t",
+                "0",
+                "--remove-orphans",
+            ])
+            .current_dir(self.dir.path());
+            let _ = cmd.output();
+        }
+        // References first (ids of images the test built follow), then the ids.
+        for image in self.images.borrow().iter() {
+            let _ = Command::new("docker")
+                .args(["image", "rm", "-f", image])
+                .output();
+        }
+        let _ = Command::new("bash")
+            .arg(repo_root().join("tests/registry.sh"))
+            .args(["stop", &self.port.to_string()])
+            .arg(self.dir.path())
+            .output();
+    }
+}
+
+/// The image id of `image`, `None` when it is not here.
+fn image_id(image: &str) -> Option<String> {
+    let r = docker(&["image", "inspect", "--format", "{{.Id}}", image]);
+    r.ok().then(|| r.stdout.trim().to_string())
+}
+
+/// The one container of `service` in `project`: (container id, image id).
+fn container(project: &str, service: &str) -> (String, String) {
+    let r = docker(&[
+        "ps",
+        "-a",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        &format!("label=com.docker.compose.project={project}"),
+        "--filter",
+        &format!("label=com.docker.compose.service={service}"),
+    ])
+    .expect_ok();
+    let ids: Vec<&str> = r.stdout.split_whitespace().collect();
+    assert_eq!(
+        ids.len(),
+        1,
+        "one container of {service} in {project}: {ids:?}"
+    );
+    let r = docker(&[
+        "inspect",
+        "--format",
+        "{{.Id}} {{.Image}} {{.State.Running}}",
+        ids[0],
+    ])
+    .expect_ok();
+    let f: Vec<&str> = r.stdout.split_whitespace().collect();
+    assert_eq!(f.get(2), Some(&"true"), "{service} runs: {}", r.stdout);
+    (f[0].to_string(), f[1].to_string())
+}
+
+/// (1) `hoist build` then `hoist push` puts the tag in the registry; pushing an image that was never
+/// built fails naming the service, like compose.
+#[test]
+fn build_then_push() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("push");
+    let repo = case.repo("");
+    let p = case.project("hoist");
+    let v1 = case.image(&repo, "v1");
+
+    case.hoist("app", &p, &repo, &["build"], &[]).expect_ok();
+    let id = image_id(&v1).expect("hoist build tags the service's image");
+    case.track_id(&id);
+    assert!(case.registry_tags(&repo).is_empty());
+
+    case.hoist("app", &p, &repo, &["push"], &[]).expect_ok();
+    assert_eq!(case.registry_tags(&repo), vec!["v1".to_string()]);
+
+    // `-q` prints nothing on stdout; the same tag pushes again.
+    let q = case
+        .hoist("app", &p, &repo, &["push", "-q"], &[])
+        .expect_ok();
+    assert_eq!(q.stdout, "", "{}", q.show());
+
+    // An image that was never built: the push fails and says which service.
+    let _v9 = case.image(&repo, "v9");
+    let env = [("TAG", "v9")];
+    let r = case
+        .hoist("app", &p, &repo, &["push"], &env)
+        .expect_failure();
+    assert!(r.stderr.contains("app"), "names the service\n{}", r.show());
+    case.tool(Tool::Compose, "app", &p, &repo, &["push"], &env)
+        .expect_failure();
+    case.hoist("app", &p, &repo, &["push", "--ignore-push-failures"], &env)
+        .expect_ok();
+    case.tool(
+        Tool::Compose,
+        "app",
+        &p,
+        &repo,
+        &["push", "--ignore-push-failures"],
+        &env,
+    )
+    .expect_ok();
+    assert_eq!(case.registry_tags(&repo), vec!["v1".to_string()]);
+}
+
+/// (2) `hoist pull` brings a removed image back from the registry, `-q` quietly; an image the
+/// registry lacks fails the pull naming the service unless `--ignore-pull-failures`, like compose.
+#[test]
+fn pull_from_the_registry() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("pull");
+    let repo = case.repo("");
+    let p = case.project("hoist");
+    let image = case.image(&repo, "v1");
+    let _ghost = case.image(&case.repo("-ghost"), "v1");
+    let id = case.docker_build(&repo, &image, "1");
+    docker(&["push", &image]).expect_ok();
+    docker(&["image", "rm", &image]).expect_ok();
+    assert_eq!(image_id(&image), None);
+
+    case.hoist("pull", &p, &repo, &["pull", "app"], &[])
+        .expect_ok();
+    assert_eq!(image_id(&image).as_deref(), Some(id.as_str()));
+
+    docker(&["image", "rm", &image]).expect_ok();
+    let q = case
+        .hoist("pull", &p, &repo, &["pull", "-q", "app"], &[])
+        .expect_ok();
+    assert_eq!(q.stdout, "", "-q prints nothing on stdout\n{}", q.show());
+    assert_eq!(image_id(&image).as_deref(), Some(id.as_str()));
+
+    // `ghost`'s image is not in the registry.
+    let r = case
+        .hoist("pull", &p, &repo, &["pull"], &[])
+        .expect_failure();
+    assert!(
+        r.stderr.contains("ghost"),
+        "the failure names the service\n{}",
+        r.show()
+    );
+    case.tool(Tool::Compose, "pull", &p, &repo, &["pull"], &[])
+        .expect_failure();
+
+    docker(&["image", "rm", &image]).expect_ok();
+    case.hoist("pull", &p, &repo, &["pull", "--ignore-pull-failures"], &[])
+        .expect_ok();
+    assert_eq!(
+        image_id(&image).as_deref(),
+        Some(id.as_str()),
+        "the other services are still pulled"
+    );
+    case.tool(
+        Tool::Compose,
+        "pull",
+        &p,
+        &repo,
+        &["pull", "--ignore-pull-failures"],
+        &[],
+    )
+    .expect_ok();
+
+    // A buildable service whose image the registry lacks: the pull still fails, as in compose,
+    // with a hint to build it; --ignore-pull-failures makes it a warning.
+    let built = case.repo("-built");
+    let _built_image = case.image(&built, "v1");
+    for tool in [Tool::Compose, Tool::Hoist] {
+        let r = case
+            .tool(tool, "app", &p, &built, &["pull"], &[])
+            .expect_failure();
+        assert!(r.stderr.contains("build app"), "{}", r.show());
+        case.tool(
+            tool,
+            "app",
+            &p,
+            &built,
+            &["pull", "--ignore-pull-failures"],
+            &[],
+        )
+        .expect_ok();
+    }
+}
+
+/// What `pull_policy: always` did over three `up`s, the last after a new image was pushed under
+/// the same tag while the local tag still named the old one.
+#[derive(Debug, PartialEq)]
+struct Always {
+    first_pulled: bool,
+    unchanged_pulled: bool,
+    unchanged_kept_container: bool,
+    new_pulled: bool,
+    new_recreated: bool,
+    new_runs_new_image: bool,
+}
+
+fn always_scenario(case: &Case, tool: Tool) -> Always {
+    let repo = case.repo(&format!("-{}", tool.name()));
+    let p = case.project(tool.name());
+    let image = case.image(&repo, "v1");
+    let id1 = case.docker_build(&repo, &image, "1");
+    docker(&["push", &image]).expect_ok();
+    let env = [("PULL_POLICY", "always")];
+    let up = || {
+        case.tool(tool, "pull", &p, &repo, &["up", "-d", "app"], &env)
+            .expect_ok()
+    };
+    let pulled = |r: &Run| r.stderr.contains("Pulled");
+
+    let r1 = up();
+    let (c1, i1) = container(&p, "app");
+    assert_eq!(i1, id1);
+    let r2 = up();
+    let (c2, _) = container(&p, "app");
+
+    let id2 = case.docker_build(&repo, &image, "2");
+    assert_ne!(id1, id2);
+    docker(&["push", &image]).expect_ok();
+    docker(&["tag", &id1, &image]).expect_ok();
+    let r3 = up();
+    let (c3, i3) = container(&p, "app");
+    Always {
+        first_pulled: pulled(&r1),
+        unchanged_pulled: pulled(&r2),
+        unchanged_kept_container: c2 == c1,
+        new_pulled: pulled(&r3),
+        new_recreated: c3 != c2,
+        new_runs_new_image: i3 == id2,
+    }
+}
+
+/// (3a) `pull_policy: always` pulls on every `up`, and a new image under the same tag recreates
+/// the container, as compose does.
+#[test]
+fn up_pull_policy_always() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("always");
+    let want = Always {
+        first_pulled: true,
+        unchanged_pulled: true,
+        unchanged_kept_container: true,
+        new_pulled: true,
+        new_recreated: true,
+        new_runs_new_image: true,
+    };
+    let compose = always_scenario(&case, Tool::Compose);
+    assert_eq!(compose, want, "docker compose, the reference");
+    let hoist = always_scenario(&case, Tool::Hoist);
+    assert_eq!(hoist, want, "hoist");
+}
+
+/// (3b) The default policy pulls an image missing locally during `up`; `pull_policy: never` fails
+/// instead, saying why, and pulls nothing.
+#[test]
+fn up_pulls_missing_unless_never() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("missing");
+    let repo = case.repo("");
+    let image = case.image(&repo, "v1");
+    let id = case.docker_build(&repo, &image, "1");
+    docker(&["push", &image]).expect_ok();
+    docker(&["image", "rm", &image]).expect_ok();
+
+    // never: fails, for compose too, and nothing is pulled.
+    let never = [("PULL_POLICY", "never")];
+    let p = case.project("never");
+    let r = case
+        .hoist("pull", &p, &repo, &["up", "-d", "app"], &never)
+        .expect_failure();
+    assert!(
+        r.stderr.contains("app") && r.stderr.contains("never"),
+        "names the service and the policy\n{}",
+        r.show()
+    );
+    assert_eq!(image_id(&image), None, "pull_policy: never pulls nothing");
+    let pc = case.project("never-compose");
+    case.tool(
+        Tool::Compose,
+        "pull",
+        &pc,
+        &repo,
+        &["up", "-d", "app"],
+        &never,
+    )
+    .expect_failure();
+    assert_eq!(image_id(&image), None);
+
+    // No pull_policy (`plain`): pulled during `up`, and the container runs it.
+    let p = case.project("default");
+    let r = case
+        .hoist("pull", &p, &repo, &["up", "-d", "plain"], &[])
+        .expect_ok();
+    assert!(r.stderr.contains("Pulled"), "{}", r.show());
+    assert_eq!(image_id(&image).as_deref(), Some(id.as_str()));
+    assert_eq!(container(&p, "plain").1, id);
+}
+
+/// (2b) `pull` follows each service's `pull_policy` like compose: `missing` keeps an image that is
+/// already here, `never` and `build` skip the service, no policy pulls. Observed through a registry
+/// that holds a newer image under the tag than the local one.
+#[test]
+fn pull_follows_the_service_pull_policy() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("policy");
+    let repo = case.repo("");
+    let image = case.image(&repo, "v1");
+    let old = case.docker_build(&repo, &image, "1");
+    let new = case.docker_build(&repo, &image, "2");
+    docker(&["push", &image]).expect_ok();
+    // (service, pull_policy, whether `pull` replaces the local image)
+    let cases = [
+        ("app", "missing", false),
+        ("app", "if_not_present", false),
+        ("app", "never", false),
+        ("app", "build", false),
+        ("app", "always", true),
+        ("plain", "", true),
+    ];
+    for tool in [Tool::Compose, Tool::Hoist] {
+        let p = case.project(tool.name());
+        for (service, policy, replaces) in cases {
+            docker(&["tag", &old, &image]).expect_ok();
+            let env = [("PULL_POLICY", policy)];
+            case.tool(tool, "pull", &p, &repo, &["pull", service], &env)
+                .expect_ok();
+            let now = image_id(&image).expect("still here");
+            let want = if replaces { &new } else { &old };
+            assert_eq!(
+                &now,
+                want,
+                "{} pull {service} with pull_policy {policy:?} {}",
+                tool.name(),
+                if replaces {
+                    "pulls the registry's image"
+                } else {
+                    "keeps the local image"
+                }
+            );
+        }
+    }
+}
+
+/// (3c) `pull_policy: build` builds on `up` even when the image exists; the default policy does
+/// not rebuild an existing image.
+#[test]
+fn up_pull_policy_build() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("build");
+    let repo = case.repo("");
+    let p = case.project("hoist");
+    let image = case.image(&repo, "v1");
+    let policy = |v: &'static str| [("PULL_POLICY", "build"), ("VERSION", v)];
+
+    case.hoist("app", &p, &repo, &["build"], &policy("1"))
+        .expect_ok();
+    let id1 = image_id(&image).expect("built");
+    case.track_id(&id1);
+
+    case.hoist("app", &p, &repo, &["up", "-d"], &policy("2"))
+        .expect_ok();
+    let id2 = image_id(&image).expect("built");
+    case.track_id(&id2);
+    assert_ne!(id1, id2, "pull_policy: build rebuilt the existing image");
+    let (c2, i2) = container(&p, "app");
+    assert_eq!(i2, id2);
+
+    let missing = [("PULL_POLICY", "missing"), ("VERSION", "3")];
+    case.hoist("app", &p, &repo, &["up", "-d"], &missing)
+        .expect_ok();
+    let id3 = image_id(&image).expect("still here");
+    case.track_id(&id3);
+    assert_eq!(id3, id2, "the default policy keeps an existing image");
+    assert_eq!(container(&p, "app"), (c2, id2));
+}
+
+/// (3d) `up --no-build` fails when a buildable image is missing; `up --build` rebuilds and the new
+/// image recreates the container; an image rebuilt by `hoist build` shows in `hoist plan` as an
+/// image change and `up` recreates the container.
+#[test]
+fn up_build_and_no_build() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("rebuild");
+    let repo = case.repo("");
+    let p = case.project("hoist");
+    let image = case.image(&repo, "v1");
+    let v = |v: &'static str| [("VERSION", v)];
+
+    let r = case
+        .hoist("app", &p, &repo, &["up", "-d", "--no-build"], &v("1"))
+        .expect_failure();
+    assert!(r.stderr.contains("app"), "names the service\n{}", r.show());
+    assert_eq!(image_id(&image), None);
+    let pc = case.project("compose");
+    case.tool(
+        Tool::Compose,
+        "app",
+        &pc,
+        &repo,
+        &["up", "-d", "--no-build"],
+        &v("1"),
+    )
+    .expect_failure();
+
+    case.hoist("app", &p, &repo, &["up", "-d"], &v("1"))
+        .expect_ok();
+    let id1 = image_id(&image).expect("built by up");
+    case.track_id(&id1);
+    let (c1, i1) = container(&p, "app");
+    assert_eq!(i1, id1);
+
+    case.hoist("app", &p, &repo, &["up", "-d", "--build"], &v("2"))
+        .expect_ok();
+    let id2 = image_id(&image).expect("rebuilt by up --build");
+    case.track_id(&id2);
+    assert_ne!(id2, id1);
+    let (c2, i2) = container(&p, "app");
+    assert_ne!(c2, c1, "the new image recreated the container");
+    assert_eq!(i2, id2);
+
+    case.hoist("app", &p, &repo, &["build"], &v("3"))
+        .expect_ok();
+    let id3 = image_id(&image).expect("rebuilt");
+    case.track_id(&id3);
+    assert_ne!(id3, id2);
+    let plan = case.hoist("app", &p, &repo, &["plan"], &v("3")).expect_ok();
+    assert!(
+        plan.stdout.contains("image changed") && plan.stdout.contains("app"),
+        "the plan names the image change\n{}",
+        plan.show()
+    );
+    case.hoist("app", &p, &repo, &["up", "-d"], &v("3"))
+        .expect_ok();
+    let (c3, i3) = container(&p, "app");
+    assert_ne!(c3, c2, "the rebuilt image recreated the container");
+    assert_eq!(i3, id3);
+}
