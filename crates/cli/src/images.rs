@@ -207,7 +207,7 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         .await;
     if let Some(e) = failures.into_inner().unwrap_or_default().into_iter().next() {
         bail!(
-            "{e}\nno registry answered: build or load the image locally (`docker build -t IMAGE ...`, `docker load`)"
+            "{e}\nthe image could not be pulled: check its name and the registry, or build or load it locally (`docker build -t IMAGE ...`, `docker load`)"
         );
     }
     // Re-check what the pulls brought.
