@@ -3,7 +3,7 @@
 //! optional `before.yaml` (applied first, to make the observed state) and
 //! `args` (`up ...` or `down ...` flags), and optionally `interrupt` (N: only
 //! the first N operations of the plan are applied first, as when hoist is
-//! killed mid-`up`). The snapshot holds the plan as
+//! killed mid-`up`); a `json` file adds the plan as JSON. The snapshot holds the plan as
 //! printed, and, for `up`, whether applying it converges (a second plan is
 //! empty). One helper, [`check`], runs every case.
 
@@ -84,7 +84,7 @@ fn parse_args(text: &str) -> Args {
     }
 }
 
-async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest) -> String {
+async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest, json: bool) -> String {
     let observed = observe(fake, "demo", Some(&specs.project)).await.unwrap();
     let desired = specs.desired(request, &observed).unwrap();
     let observed = explain(fake, &desired, observed).await;
@@ -92,7 +92,12 @@ async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest) -> String
         Ok(p) => p,
         Err(e) => return format!("error: {e}\n"),
     };
-    let text = plan.to_string();
+    let mut text = plan.to_string();
+    if json {
+        text.push_str("\n-- as JSON:\n");
+        text.push_str(&serde_json::to_string_pretty(&plan.to_json()).unwrap());
+        text.push('\n');
+    }
     apply(
         fake,
         specs,
@@ -117,7 +122,7 @@ fn check(case: &str) {
         fake.add_image("hoist-test/busybox");
         if dir.join("before.yaml").exists() {
             let before = load(&dir.join("before.yaml"));
-            up_on(&fake, &before, &UpRequest::default()).await;
+            up_on(&fake, &before, &UpRequest::default(), false).await;
         }
         let specs = load(&dir.join("compose.yaml"));
         if let Ok(n) = std::fs::read_to_string(dir.join("interrupt")) {
@@ -160,7 +165,7 @@ fn check(case: &str) {
                 left.volumes.len()
             );
         }
-        let text = up_on(&fake, &specs, &args.request).await;
+        let text = up_on(&fake, &specs, &args.request, dir.join("json").exists()).await;
         if text.starts_with("error:") {
             return text;
         }
