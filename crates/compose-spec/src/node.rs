@@ -8,7 +8,8 @@
 //! (`!reset`, `!override`) survive until merging.
 
 use crate::span::Span;
-use indexmap::IndexMap;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// How a scalar was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,7 +80,11 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
         return Resolved::Str(t);
     }
     // go-yaml v3: drop '_' then strconv.ParseInt(s, 0, 64), then the float regexp.
-    let plain = t.replace('_', "");
+    let plain: std::borrow::Cow<'_, str> = if t.contains('_') {
+        t.replace('_', "").into()
+    } else {
+        t.into()
+    };
     if let Some(v) = go_parse_int_base0(&plain) {
         return Resolved::Int(v);
     }
@@ -102,11 +107,14 @@ fn go_parse_int_base0(t: &str) -> Option<i64> {
     if rest.is_empty() {
         return None;
     }
-    let lower = rest.get(..2).map(|p| p.to_ascii_lowercase());
-    let (radix, digits) = match lower.as_deref() {
-        Some("0x") => (16, &rest[2..]),
-        Some("0o") => (8, &rest[2..]),
-        Some("0b") => (2, &rest[2..]),
+    let prefix = rest
+        .as_bytes()
+        .get(..2)
+        .map(|p| (p[0], p[1].to_ascii_lowercase()));
+    let (radix, digits) = match prefix {
+        Some((b'0', b'x')) => (16, &rest[2..]),
+        Some((b'0', b'o')) => (8, &rest[2..]),
+        Some((b'0', b'b')) => (2, &rest[2..]),
         _ if rest.len() > 1 && rest.starts_with('0') => (8, &rest[1..]),
         _ => (10, rest),
     };
@@ -179,29 +187,90 @@ pub struct Entry {
 }
 
 /// A mapping with string keys in document order.
-#[derive(Debug, Clone, Default)]
+///
+/// Compose mappings are small (a service has a dozen keys, a healthcheck
+/// three): the entries are a plain vector searched linearly, and only a
+/// mapping of more than [`INDEXED`] entries (`services:` of a large project)
+/// gets a hash index over the vector's positions. That costs one allocation
+/// per mapping instead of an `IndexMap`'s two, no hashing for the common
+/// case, and 40 bytes less per mapping.
+#[derive(Clone, Default)]
 pub struct Map {
-    entries: IndexMap<String, Entry, Hasher>,
+    entries: Vec<(String, Entry)>,
+    /// Positions in `entries` by key hash, when there are more than [`INDEXED`].
+    index: Option<Box<HashTable<u32>>>,
     /// Whether a key may hold an upper-case ASCII letter or a non-ASCII
     /// character (set on insert, never cleared): when not, a key that is not
     /// found exactly is not found case-insensitively either.
     mixed_case: bool,
+    /// One bit per key inserted so far (see [`key_bit`]), all bits once a key is
+    /// not ASCII: a key whose bit is clear is absent, even ignoring case. Most
+    /// lookups (struct fields when decoding) are misses, answered here.
+    bloom: u64,
 }
 
+/// A key's bit in [`Map::bloom`]: a hash of its length and of its first,
+/// middle and last bytes, ASCII-lower-cased so that keys equal ignoring ASCII
+/// case share their bit.
+fn key_bit(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let n = b.len();
+    if n == 0 {
+        return 1;
+    }
+    let l = |i: usize| u32::from(b[i].to_ascii_lowercase());
+    let h = (n as u32).wrapping_mul(0x9E37_79B9)
+        ^ l(0).wrapping_mul(0x85EB_CA6B)
+        ^ l(n / 2).wrapping_mul(0xC2B2_AE35)
+        ^ l(n - 1).wrapping_mul(0x27D4_EB2F);
+    1u64 << (h >> 26)
+}
+
+/// Mappings up to this many entries are searched linearly.
+const INDEXED: usize = 12;
+
 impl PartialEq for Map {
+    /// Same entries, in any order (like `IndexMap`'s equality).
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.len() == other.len()
+            && self
+                .entries
+                .iter()
+                .all(|(k, e)| other.entry(k).is_some_and(|o| o == e))
+    }
+}
+
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Entries<'a>(&'a [(String, Entry)]);
+        impl std::fmt::Debug for Entries<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map()
+                    .entries(self.0.iter().map(|(k, e)| (k, e)))
+                    .finish()
+            }
+        }
+        f.debug_struct("Map")
+            .field("entries", &Entries(&self.entries))
+            .field("mixed_case", &self.mixed_case)
+            .finish()
     }
 }
 
 /// Whether a key can equal another one only case-insensitively.
 fn is_mixed_case(key: &str) -> bool {
-    key.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    // No early exit: the loop vectorises, and keys are short.
+    key.bytes()
+        .fold(false, |acc, b| acc | b.is_ascii_uppercase() | !b.is_ascii())
 }
 
 /// Keys are short strings chosen by the file's author; a fast fixed hasher is
 /// plenty (and keeps iteration independent of any random seed).
 type Hasher = foldhash::fast::FixedState;
+
+fn hash_key(key: &str) -> u64 {
+    Hasher::default().hash_one(key)
+}
 
 impl Map {
     /// An empty mapping.
@@ -216,34 +285,104 @@ impl Map {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+    /// Records a new key's case class and bloom bit.
+    fn note_key(&mut self, key: &str) {
+        if is_mixed_case(key) {
+            self.mixed_case = true;
+            if !key.is_ascii() {
+                self.bloom = u64::MAX;
+            }
+        }
+        self.bloom |= key_bit(key);
+    }
+    /// Position of `key`.
+    fn position(&self, key: &str) -> Option<usize> {
+        if self.bloom & key_bit(key) == 0 {
+            return None;
+        }
+        match &self.index {
+            None => self.entries.iter().position(|(k, _)| k == key),
+            Some(index) => {
+                let entries = &self.entries;
+                index
+                    .find(hash_key(key), |&i| entries[i as usize].0 == key)
+                    .map(|&i| i as usize)
+            }
+        }
+    }
+    /// Rebuilds (or drops) the hash index after positions changed.
+    fn reindex(&mut self) {
+        if self.entries.len() <= INDEXED {
+            self.index = None;
+            return;
+        }
+        let mut index = self.index.take().unwrap_or_default();
+        index.clear();
+        let entries = &self.entries;
+        let rehash = |&j: &u32| hash_key(&entries[j as usize].0);
+        index.reserve(entries.len(), rehash);
+        for (i, (k, _)) in entries.iter().enumerate() {
+            index.insert_unique(hash_key(k), i as u32, rehash);
+        }
+        self.index = Some(index);
+    }
+    /// Records `entries[i]` (just pushed) in the index.
+    fn index_pushed(&mut self, i: usize) {
+        match &mut self.index {
+            Some(index) => {
+                let entries = &self.entries;
+                index.insert_unique(hash_key(&entries[i].0), i as u32, |&j| {
+                    hash_key(&entries[j as usize].0)
+                });
+            }
+            None if self.entries.len() > INDEXED => self.reindex(),
+            None => {}
+        }
+    }
     /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries.get(key).map(|e| &e.value)
+        self.entry(key).map(|e| &e.value)
     }
     /// The value under `key`, mutable.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
-        self.entries.get_mut(key).map(|e| &mut e.value)
+        let i = self.position(key)?;
+        Some(&mut self.entries[i].1.value)
     }
     /// The entry (key span + value) under `key`.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.get(key)
+        self.position(key).map(|i| &self.entries[i].1)
     }
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
     /// An empty mapping with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
         Map {
-            entries: IndexMap::with_capacity_and_hasher(n, Hasher::default()),
+            entries: Vec::with_capacity(n),
+            index: None,
             mixed_case: false,
+            bloom: 0,
         }
     }
     /// Inserts or replaces (keeping the old position on replace); returns the old entry.
     pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Entry> {
         let key = key.into();
-        self.mixed_case = self.mixed_case || is_mixed_case(&key);
-        self.entries.insert(key, Entry { key_span, value })
+        let entry = Entry { key_span, value };
+        if let Some(i) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.entries[i].1, entry));
+        }
+        self.note_key(&key);
+        self.entries.push((key, entry));
+        self.index_pushed(self.entries.len() - 1);
+        None
+    }
+    /// Appends an entry whose key the caller knows is absent (no lookup).
+    pub(crate) fn push_new(&mut self, key: String, key_span: Span, value: Node) {
+        debug_assert!(!self.contains_key(&key));
+        self.note_key(&key);
+        self.entries.push((key, Entry { key_span, value }));
+        self.index_pushed(self.entries.len() - 1);
     }
     /// Inserts at position `index` (an existing `key` moves there); returns the old entry.
     pub fn shift_insert(
@@ -254,15 +393,32 @@ impl Map {
         value: Node,
     ) -> Option<Entry> {
         let key = key.into();
-        self.mixed_case = self.mixed_case || is_mixed_case(&key);
-        self.entries
-            .shift_insert(index, key, Entry { key_span, value })
+        let entry = Entry { key_span, value };
+        let old = match self.position(&key) {
+            Some(i) => {
+                let (k, old) = self.entries.remove(i);
+                self.entries.insert(index, (k, entry));
+                Some(old)
+            }
+            None => {
+                self.note_key(&key);
+                self.entries.insert(index, (key, entry));
+                None
+            }
+        };
+        self.reindex();
+        old
     }
     /// The first key equal to `key` ignoring case (ASCII case, or full
     /// lower-casing for non-ASCII keys) when there is no exact match: Go's
     /// mapstructure field matching. Returns the key as written.
     pub fn get_ignore_case(&self, key: &str) -> Option<(&String, &Node)> {
-        if let Some((k, e)) = self.entries.get_key_value(key) {
+        if self.bloom & key_bit(key) == 0 {
+            // No key shares its bit: none is equal, even ignoring case.
+            return None;
+        }
+        if let Some(i) = self.position(key) {
+            let (k, e) = &self.entries[i];
             return Some((k, &e.value));
         }
         if !self.mixed_case && !is_mixed_case(key) {
@@ -275,11 +431,15 @@ impl Map {
     }
     /// The entry at position `index`, value mutable.
     pub fn get_index_mut(&mut self, index: usize) -> Option<(&String, &mut Entry)> {
-        self.entries.get_index_mut(index)
+        self.entries.get_mut(index).map(|(k, e)| (&*k, e))
     }
     /// Removes and returns the last entry.
     pub fn pop(&mut self) -> Option<(String, Entry)> {
-        self.entries.pop()
+        let last = self.entries.pop()?;
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(last)
     }
     /// Inserts with the value's own span as key span.
     pub fn insert_node(&mut self, key: impl Into<String>, value: Node) -> Option<Entry> {
@@ -288,11 +448,16 @@ impl Map {
     }
     /// Removes `key`, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Node> {
-        self.entries.shift_remove(key).map(|e| e.value)
+        self.remove_entry(key).map(|e| e.value)
     }
     /// Removes `key` and returns its whole entry.
     pub fn remove_entry(&mut self, key: &str) -> Option<Entry> {
-        self.entries.shift_remove(key)
+        let i = self.position(key)?;
+        let (_, e) = self.entries.remove(i);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(e)
     }
     /// Entries in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Node)> + ExactSizeIterator {
@@ -302,29 +467,36 @@ impl Map {
     pub fn entries(
         &self,
     ) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
-        self.entries.iter()
+        self.entries.iter().map(|(k, e)| (k, e))
     }
     /// Entries in order, values mutable.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Node)> {
-        self.entries.iter_mut().map(|(k, e)| (k, &mut e.value))
+        self.entries.iter_mut().map(|(k, e)| (&*k, &mut e.value))
     }
     /// Keys in order.
     pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.entries.keys()
+        self.entries.iter().map(|(k, _)| k)
     }
     /// Keeps only the entries for which `f` is true.
     pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Node) -> bool) {
-        self.entries.retain(|k, e| f(k, &mut e.value));
+        let before = self.entries.len();
+        self.entries.retain_mut(|(k, e)| f(k, &mut e.value));
+        if self.entries.len() != before && self.index.is_some() {
+            self.reindex();
+        }
     }
     /// Sorts entries by key.
     pub fn sort_keys(&mut self) {
-        self.entries.sort_keys();
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        if self.index.is_some() {
+            self.reindex();
+        }
     }
 }
 
 impl IntoIterator for Map {
     type Item = (String, Entry);
-    type IntoIter = indexmap::map::IntoIter<String, Entry>;
+    type IntoIter = std::vec::IntoIter<(String, Entry)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()

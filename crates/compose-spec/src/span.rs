@@ -6,7 +6,7 @@
 //! and turns byte offsets into line/column pairs.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Identifies one source file inside a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -79,18 +79,25 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     /// The whole text.
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, computed on the first [`SourceFile::line_col`]
+    /// (only diagnostics need them: a load without any does not pay for them).
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// Line (1-based) and column (1-based, in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let col = self
             .text
             .get(start..offset)
@@ -127,13 +134,11 @@ impl SourceMap {
         text: impl Into<Arc<str>>,
     ) -> FileId {
         let text: Arc<str> = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         self.files.push(SourceFile {
             name: name.into(),
             path: path.map(Path::to_path_buf),
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         });
         FileId((self.files.len() - 1) as u32)
     }

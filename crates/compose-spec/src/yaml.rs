@@ -1160,7 +1160,7 @@ impl<'t> Builder<'t> {
                 let merge = if key == "<<" { m.merge_key } else { None };
                 let first = m.map.entry(&key).map(|e| e.key_span);
                 if first.is_none() && merge.is_none() {
-                    m.map.insert(key, span, done.node);
+                    m.map.push_new(key, span, done.node);
                     return Flow::Go;
                 }
                 match first.or(merge) {

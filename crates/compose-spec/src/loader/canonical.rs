@@ -566,44 +566,44 @@ pub fn parse_volume(spec: &str) -> Result<VolumeSpec, String> {
         }
         _ => {}
     }
-    let chars: Vec<char> = spec.chars().collect();
+    // compose-go's character loop; the buffer is always the run of the spec
+    // since the last separating colon, so it is kept as a start offset.
     let bytes = spec.as_bytes();
-    let mut buffer: Vec<char> = Vec::new();
+    let mut start = 0usize;
     let mut in_var = 0usize;
-    let mut byte_i = 0usize;
-    let mut idx = 0usize;
-    let total = chars.len();
-    while idx <= total {
-        let ch = if idx < total { chars[idx] } else { '\0' };
-        let end = idx == total;
-        if !end && ch == '$' && byte_i + 1 < bytes.len() && bytes[byte_i + 1] == b'{' {
+    for (i, ch) in spec.char_indices() {
+        if ch == '$' && bytes.get(i + 1) == Some(&b'{') {
             in_var += 1;
-            buffer.push(ch);
-        } else if !end && ch == '}' && in_var > 0 {
+        } else if ch == '}' && in_var > 0 {
             in_var -= 1;
-            buffer.push(ch);
-        } else if !end && ch == ':' && buffer.len() == 1 && buffer[0].is_alphabetic() {
-            buffer.push(ch);
-        } else if (ch == ':' || end) && in_var == 0 {
-            if let Err(e) = populate(end, &buffer, &mut v) {
+        } else if ch == ':' && is_drive_letter(&spec[start..i]) {
+            // `C:` stays in the buffer.
+        } else if ch == ':' && in_var == 0 {
+            if let Err(e) = populate(false, &spec[start..i], &mut v) {
                 populate_type(&mut v);
                 return Err(e);
             }
-            buffer.clear();
-        } else {
-            buffer.push(ch);
+            start = i + 1;
         }
-        if idx < total {
-            byte_i += chars[idx].len_utf8();
+    }
+    if in_var == 0 {
+        if let Err(e) = populate(true, &spec[start..], &mut v) {
+            populate_type(&mut v);
+            return Err(e);
         }
-        idx += 1;
     }
     populate_type(&mut v);
     Ok(v)
 }
 
-fn populate(end: bool, buffer: &[char], v: &mut VolumeSpec) -> Result<(), String> {
-    let s: String = buffer.iter().collect();
+/// Whether the buffer is a single letter (a Windows drive, `C:`).
+fn is_drive_letter(buffer: &str) -> bool {
+    let mut chars = buffer.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic())
+}
+
+fn populate(end: bool, buffer: &str, v: &mut VolumeSpec) -> Result<(), String> {
+    let s = buffer.to_string();
     if buffer.is_empty() {
         return Err("empty section between colons".into());
     }

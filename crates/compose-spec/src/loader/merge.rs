@@ -11,6 +11,7 @@
 use super::pattern::{self, Live};
 use crate::node::{KeyPath, Map, Node, PathSeg, Tag, Value};
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// Removes `!reset` nodes from a freshly parsed file and records where they (and
 /// `!override` nodes) were, so the same paths can be cleared from the model
@@ -501,30 +502,52 @@ fn unicity_walk(node: &mut Node, depth: usize, live: Live) {
     }
 }
 
+/// Lists up to this long are de-duplicated without a hash map.
+const SMALL_DEDUPE: usize = 16;
+
+/// The first item of the identity of item `j` (which is either that first
+/// item or points at it).
+fn first_of(target: &[Option<usize>], j: usize) -> usize {
+    target[j].unwrap_or(j)
+}
+
 /// Keeps the last item of each identity, at the position of the first.
 fn dedupe(ix: Indexer, items: &mut Vec<Node>) {
     if items.len() < 2 {
         return;
     }
-    let keys: Vec<Option<String>> = items.iter().map(|item| index_key(ix, item)).collect();
-    let mut first: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(items.len());
+    let keys: Vec<Option<Cow<'_, str>>> = items.iter().map(|item| index_key(ix, item)).collect();
     // For each item: the position it goes to, if it replaces an earlier one.
     let mut target: Vec<Option<usize>> = Vec::with_capacity(items.len());
     let mut any = false;
-    for (i, key) in keys.iter().enumerate() {
-        match key.as_deref() {
-            Some(k) => match first.get(k) {
-                Some(&j) => {
-                    target.push(Some(j));
-                    any = true;
-                }
-                None => {
-                    first.insert(k, i);
-                    target.push(None);
-                }
-            },
-            None => target.push(None),
+    if keys.len() <= SMALL_DEDUPE {
+        // Short lists (the usual case): comparing pairs beats hashing.
+        for (i, key) in keys.iter().enumerate() {
+            let earlier = key
+                .as_deref()
+                .and_then(|k| keys[..i].iter().position(|e| e.as_deref() == Some(k)));
+            // The first of equal keys is the one that maps to no earlier item.
+            let j = earlier.map(|j| first_of(&target, j));
+            any |= j.is_some();
+            target.push(j);
+        }
+    } else {
+        let mut first: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(items.len());
+        for (i, key) in keys.iter().enumerate() {
+            match key.as_deref() {
+                Some(k) => match first.get(k) {
+                    Some(&j) => {
+                        target.push(Some(j));
+                        any = true;
+                    }
+                    None => {
+                        first.insert(k, i);
+                        target.push(None);
+                    }
+                },
+                None => target.push(None),
+            }
         }
     }
     if !any {
@@ -545,56 +568,62 @@ fn dedupe(ix: Indexer, items: &mut Vec<Node>) {
     *items = out;
 }
 
-fn index_key(ix: Indexer, n: &Node) -> Option<String> {
+fn index_key(ix: Indexer, n: &Node) -> Option<Cow<'_, str>> {
     match ix {
         Indexer::KeyValue => {
             let s = n.as_text()?;
-            Some(s.split_once('=').map(|(k, _)| k).unwrap_or(s).to_string())
+            Some(Cow::Borrowed(
+                s.split_once('=').map(|(k, _)| k).unwrap_or(s),
+            ))
         }
         Indexer::Volume => match &n.value {
-            Value::Map(m) => m.get("target").and_then(Node::as_text).map(str::to_string),
+            Value::Map(m) => m.get("target").and_then(Node::as_text).map(Cow::Borrowed),
             Value::Scalar(s) => super::canonical::parse_volume(&s.text)
                 .ok()
-                .map(|v| v.target),
+                .map(|v| Cow::Owned(v.target)),
             _ => None,
         },
         Indexer::Device => match &n.value {
-            Value::Map(m) => m.get("target").and_then(Node::as_text).map(str::to_string),
+            Value::Map(m) => m.get("target").and_then(Node::as_text).map(Cow::Borrowed),
             Value::Scalar(s) => {
                 let parts: Vec<&str> = s.text.split(':').collect();
-                Some(if parts.len() == 1 { parts[0] } else { parts[1] }.to_string())
+                Some(Cow::Borrowed(if parts.len() == 1 {
+                    parts[0]
+                } else {
+                    parts[1]
+                }))
             }
             _ => None,
         },
         Indexer::Mount(prefix) => match &n.value {
-            Value::Scalar(_) => Some(format!("{prefix}/{}", go_sprint(n))),
+            Value::Scalar(_) => Some(Cow::Owned(format!("{prefix}/{}", go_sprint(n)))),
             Value::Map(m) => match m.get("target") {
-                Some(t) => Some(go_sprint(t)),
-                None => Some(format!(
+                Some(t) => Some(Cow::Owned(go_sprint(t))),
+                None => Some(Cow::Owned(format!(
                     "{prefix}/{}",
                     m.get("source").map(go_sprint).unwrap_or_default()
-                )),
+                ))),
             },
             _ => None,
         },
-        Indexer::Expose => Some(go_sprint(n)),
+        Indexer::Expose => Some(Cow::Owned(go_sprint(n))),
         Indexer::Port => match &n.value {
             Value::Map(m) => {
                 let g = |k: &str, d: &str| m.get(k).map(go_sprint).unwrap_or_else(|| d.to_string());
-                Some(format!(
+                Some(Cow::Owned(format!(
                     "{}:{}:{}/{}",
                     g("host_ip", "0.0.0.0"),
                     g("published", "<nil>"),
                     g("target", ""),
                     g("protocol", "tcp")
-                ))
+                )))
             }
-            Value::Scalar(_) => Some(go_sprint(n)),
+            Value::Scalar(_) => Some(Cow::Owned(go_sprint(n))),
             _ => None,
         },
         Indexer::EnvFile => match &n.value {
-            Value::Scalar(_) => Some(go_sprint(n)),
-            Value::Map(m) => m.get("path").map(go_sprint),
+            Value::Scalar(_) => Some(Cow::Owned(go_sprint(n))),
+            Value::Map(m) => m.get("path").map(|p| Cow::Owned(go_sprint(p))),
             _ => None,
         },
     }
