@@ -156,13 +156,16 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         .iter()
         .map(|(n, s)| (*n, convert::image_name(&o.project.name, s)))
         .collect();
-    let present = futures_util::future::join_all(names.values().map(|i| rt.inspect_image(i))).await;
+    // One inspect per distinct image (many services often share one).
+    let distinct: BTreeSet<&String> = names.values().collect();
+    let present =
+        futures_util::future::join_all(distinct.iter().map(|i| rt.inspect_image(i))).await;
     let mut have: BTreeSet<String> = BTreeSet::new();
     let mut tagged: BTreeMap<String, i64> = BTreeMap::new();
-    for (image, p) in names.values().zip(present) {
+    for (image, p) in distinct.iter().zip(present) {
         if let Some(img) = p.map_err(|e| anyhow!("{e}"))? {
-            have.insert(image.clone());
-            tagged.insert(image.clone(), img.last_tag_time.unwrap_or(0));
+            have.insert((*image).clone());
+            tagged.insert((*image).clone(), img.last_tag_time.unwrap_or(0));
         }
     }
     let now = std::time::SystemTime::now()
@@ -183,6 +186,7 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         })
         .copied()
         .collect();
+    let pulled_any = !to_pull.is_empty();
     let failures = Mutex::new(Vec::new());
     let limit = if o.parallel == 0 {
         usize::MAX
@@ -211,10 +215,13 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         );
     }
     // Re-check what the pulls brought.
-    let present = futures_util::future::join_all(names.values().map(|i| rt.inspect_image(i))).await;
-    for (image, p) in names.values().zip(present) {
-        if let Ok(Some(_)) = p {
-            have.insert(image.clone());
+    if pulled_any {
+        let present =
+            futures_util::future::join_all(distinct.iter().map(|i| rt.inspect_image(i))).await;
+        for (image, p) in distinct.iter().zip(present) {
+            if let Ok(Some(_)) = p {
+                have.insert((*image).clone());
+            }
         }
     }
     // Build.
