@@ -280,18 +280,17 @@ fn load(
 
 /// Local image ids of the services' images (the `com.docker.compose.image` label);
 /// an error naming the service when an image is missing and cannot be built.
-async fn resolve_images<O: Observe>(
+pub(crate) async fn resolve_images<O: Observe>(
     rt: &O,
-    specs: &ProjectSpecs,
+    project: &Project,
     services: &BTreeSet<String>,
 ) -> anyhow::Result<BTreeMap<String, String>> {
     let mut ids = BTreeMap::new();
-    let names: BTreeMap<String, String> = specs
-        .project
+    let names: BTreeMap<String, String> = project
         .services
         .iter()
         .filter(|(n, _)| services.contains(*n))
-        .map(|(n, s)| (n.clone(), convert::image_name(&specs.project.name, s)))
+        .map(|(n, s)| (n.clone(), convert::image_name(&project.name, s)))
         .collect();
     let images: BTreeSet<&String> = names.values().collect();
     let found = join_all(
@@ -311,7 +310,7 @@ async fn resolve_images<O: Observe>(
     }
     for (service, image) in &names {
         if missing.contains(image) {
-            let s = &specs.project.services[service];
+            let s = &project.services[service];
             if s.build.is_some() {
                 bail!("service {service}: image {image} is not built yet: run `hoist build {service}` first");
             }
@@ -369,6 +368,18 @@ pub(crate) fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>
     rt.block_on(f)
 }
 
+/// The services `up` works on: the named ones and their dependencies (all when none are named).
+fn selected_services(project: &Project, args: &UpArgs) -> anyhow::Result<BTreeSet<String>> {
+    let graph = Graph::new(project).map_err(|e| anyhow!("{e}"))?;
+    Ok(if args.services.is_empty() {
+        project.services.keys().cloned().collect()
+    } else if args.no_deps {
+        args.services.iter().cloned().collect()
+    } else {
+        graph.with_dependencies(&args.services)
+    })
+}
+
 /// What `up` knows before it changes anything.
 struct Prepared {
     specs: ProjectSpecs,
@@ -385,6 +396,7 @@ async fn prepare<O: Observe>(
     args: &UpArgs,
     scale: BTreeMap<String, u32>,
     plan_only: bool,
+    images: impl std::future::Future<Output = anyhow::Result<BTreeMap<String, String>>>,
 ) -> anyhow::Result<Prepared> {
     let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
     let selected = if args.services.is_empty() {
@@ -406,10 +418,10 @@ async fn prepare<O: Observe>(
             );
         }
     }
-    // Three independent reads, in one round trip.
+    // Independent reads (and, for up, pulls/builds), in one round trip.
     let (version, images, observed) = tokio::join!(
         rt.version(),
-        resolve_images(rt, &specs, &selected),
+        images,
         observe(rt, &specs.project.name, Some(&specs.project))
     );
     specs.api = version.map_err(|e| anyhow!("{e}"))?.api;
@@ -485,25 +497,22 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
     if plan_only {
         // Only an observer: planning cannot change anything.
         let rt = ReadOnly(connect()?);
-        let prepared = prepare(&rt, specs, args, scale, true).await?;
+        let project = specs.project.clone();
+        let selected = selected_services(&project, args)?;
+        let images = resolve_images(&rt, &project, &selected);
+        let prepared = prepare(&rt, specs, args, scale, true, images).await?;
         print_plan(&prepared.plan, &args.format)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rt = connect()?;
-    {
-        let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
-        let selected = if args.services.is_empty() {
-            specs.project.services.keys().cloned().collect()
-        } else if args.no_deps {
-            args.services.iter().cloned().collect()
-        } else {
-            graph.with_dependencies(&args.services)
-        };
-        crate::images::ensure_images(
+    let project = specs.project.clone();
+    let selected = selected_services(&project, args)?;
+    let images = async {
+        let ensured = crate::images::ensure_images(
             &rt,
             crate::images::Ensure {
-                project: &specs.project,
-                environment: specs.project.environment.clone(),
+                project: &project,
+                environment: project.environment.clone(),
                 selected: &selected,
                 build: args.build,
                 no_build: args.no_build,
@@ -513,13 +522,17 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
             },
         )
         .await?;
-    }
+        match ensured {
+            Some(ids) => Ok(ids),
+            None => resolve_images(&rt, &project, &selected).await,
+        }
+    };
     let Prepared {
         specs,
         desired,
         observed,
         plan,
-    } = prepare(&rt, specs, args, scale, false).await?;
+    } = prepare(&rt, specs, args, scale, false, images).await?;
     for w in &plan.warnings {
         output::stderr_line(&format!("WARN[0000] {w}"));
     }

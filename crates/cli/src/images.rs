@@ -140,7 +140,12 @@ pub(crate) struct Ensure<'a> {
 }
 
 /// Pulls and builds what `up` needs, as compose does before creating containers.
-pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::Result<()> {
+/// Returns the local image ids (image name → id) when nothing was pulled or
+/// built, so the caller need not ask again.
+pub(crate) async fn ensure_images<R: Runtime>(
+    rt: &R,
+    o: Ensure<'_>,
+) -> anyhow::Result<Option<BTreeMap<String, String>>> {
     let services: Vec<(&String, &ServiceConfig)> = o
         .project
         .services
@@ -162,8 +167,10 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         futures_util::future::join_all(distinct.iter().map(|i| rt.inspect_image(i))).await;
     let mut have: BTreeSet<String> = BTreeSet::new();
     let mut tagged: BTreeMap<String, i64> = BTreeMap::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for (image, p) in distinct.iter().zip(present) {
         if let Some(img) = p.map_err(|e| anyhow!("{e}"))? {
+            ids.insert((*image).clone(), img.id.clone());
             have.insert((*image).clone());
             tagged.insert((*image).clone(), img.last_tag_time.unwrap_or(0));
         }
@@ -250,7 +257,7 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
         }
     }
     if builds.is_empty() {
-        return Ok(());
+        return Ok((!pulled_any).then_some(ids));
     }
     let graph = Graph::new(o.project).map_err(|e| anyhow!("{e}"))?;
     let layers: Vec<Vec<ServiceBuild>> = graph
@@ -267,7 +274,7 @@ pub(crate) async fn ensure_images<R: Runtime>(rt: &R, o: Ensure<'_>) -> anyhow::
     if code != ExitCode::SUCCESS {
         bail!("failed to build the images: see the builder's output above");
     }
-    Ok(())
+    Ok(None)
 }
 
 fn selected(
