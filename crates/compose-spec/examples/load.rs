@@ -15,6 +15,8 @@ fn main() {
     let mut opts = LoadOptions::new(&cwd);
     opts.files = std::env::args_os().skip(1).map(Into::into).collect();
     opts.os_env = std::env::vars().collect();
+    // `config -q` renders nothing from the tree
+    opts.keep_tree = false;
     let loaded = load(&opts);
     let services = loaded.project.as_ref().map_or(0, |p| p.services.len());
     println!(

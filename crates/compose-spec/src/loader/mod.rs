@@ -86,6 +86,11 @@ pub struct LoadOptions {
     pub keep_unused_resources: bool,
     /// Services named on the command line (enables their profiles, selects them and their dependencies).
     pub services: Vec<String>,
+    /// Return the final tree in [`Loaded::tree`] (on: what `--no-interpolate`,
+    /// `--services` and other tree-based output need). Off, the tree is freed
+    /// while the typed project is decoded and `Loaded::tree` is `None`: the
+    /// two never coexist whole, which about halves a large load's peak memory.
+    pub keep_tree: bool,
 }
 
 impl LoadOptions {
@@ -108,6 +113,7 @@ impl LoadOptions {
             discard_env_files: true,
             keep_unused_resources: false,
             services: Vec::new(),
+            keep_tree: true,
         }
     }
 }
@@ -439,7 +445,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         normalize::resolve_environment(&mut dict, &env);
     }
     if ctx.diags.has_errors() {
-        out.tree = Some(dict);
+        out.tree = opts.keep_tree.then_some(dict);
         return finish(ctx, out, env);
     }
     if dict.as_map().is_none_or(Map::is_empty) {
@@ -470,7 +476,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     if ctx.diags.has_errors() || !opts.interpolate {
         // without interpolation compose stops at the raw model (`ToModel`): values
         // may still hold `${...}`, so nothing is typed or checked further
-        out.tree = Some(dict);
+        out.tree = opts.keep_tree.then_some(dict);
         return finish(ctx, out, env);
     }
 
@@ -514,7 +520,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     }
     out.disabled_services = disabled.clone();
     if ctx.diags.has_errors() {
-        out.tree = Some(dict);
+        out.tree = opts.keep_tree.then_some(dict);
         return finish(ctx, out, env);
     }
     // drop dependencies on disabled services (compose keeps only enabled services in the project)
@@ -528,13 +534,20 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     if !opts.keep_unused_resources {
         drop_unused_resources(&mut dict);
     }
-    if !ctx.diags.has_errors() {
+    if ctx.diags.has_errors() {
+        out.tree = opts.keep_tree.then_some(dict);
+    } else if opts.keep_tree {
         match Project::from_tree(&mut dict) {
             Ok(p) => out.project = Some(p),
             Err(ds) => ctx.diags.extend(ds),
         }
+        out.tree = Some(dict);
+    } else {
+        match Project::from_tree_owned(dict) {
+            Ok(p) => out.project = Some(p),
+            Err(ds) => ctx.diags.extend(ds),
+        }
     }
-    out.tree = Some(dict);
     finish(ctx, out, env)
 }
 

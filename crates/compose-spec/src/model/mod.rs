@@ -186,8 +186,37 @@ impl Project {
         let mut de = De::default();
         let mut moved = Vec::new();
         gather_extensions(root, &mut Vec::new(), Where::ROOT, &mut moved);
-        let project = decode_project(&mut de, root);
+        let project = decode_project(&mut de, root, false);
         restore_extensions(root, moved);
+        if de.diags.iter().any(Diagnostic::is_error) {
+            return Err(de.diags);
+        }
+        project.ok_or(de.diags)
+    }
+
+    /// [`Project::from_tree`] for a tree that is not needed afterwards: each
+    /// service's subtree is freed as soon as it is decoded, so the tree and the
+    /// typed project never coexist whole (about halves the peak heap of a load).
+    ///
+    /// ```
+    /// use compose_spec::model::Project;
+    /// use compose_spec::node::{Map, Node};
+    /// use compose_spec::span::Span;
+    /// let s = Span::synthetic();
+    /// let mut web = Map::new();
+    /// web.insert_node("image", Node::string("nginx", s));
+    /// let mut services = Map::new();
+    /// services.insert_node("web", Node::map(web, s));
+    /// let mut root = Map::new();
+    /// root.insert_node("services", Node::map(services, s));
+    /// let project = Project::from_tree_owned(Node::map(root, s)).unwrap();
+    /// assert_eq!(project.services["web"].image, "nginx");
+    /// ```
+    pub fn from_tree_owned(mut root: Node) -> Result<Project, Vec<Diagnostic>> {
+        let mut de = De::default();
+        gather_extensions(&mut root, &mut Vec::new(), Where::ROOT, &mut Vec::new());
+        let project = decode_project(&mut de, &mut root, true);
+        drop(root);
         if de.diags.iter().any(Diagnostic::is_error) {
             return Err(de.diags);
         }
@@ -427,6 +456,54 @@ impl Where {
     }
 }
 
+/// Moves the `services` node (as [`decode::lookup`] finds it, with the key to
+/// report it under) out of the root mapping, leaving a null in its place; `None`
+/// when there is none or it is null (then nothing is decoded, as by `fw`).
+fn take_services(root: &mut Node) -> Option<(String, Node)> {
+    let m = root.as_map_mut()?;
+    let (k, n) = decode::lookup(m, "services")?;
+    if n.is_null() {
+        return None;
+    }
+    let key = k.unwrap_or("services").to_string();
+    let slot = m.get_mut(&key)?;
+    let span = slot.span;
+    Some((key, std::mem::replace(slot, Node::null(span))))
+}
+
+/// `services` decoded like `fw` + `btree` in [`decode_project`], each
+/// service's subtree dropped right after it is decoded.
+fn decode_services_owned(
+    de: &mut De,
+    p: &Path<'_>,
+    node: Node,
+) -> Option<BTreeMap<String, ServiceConfig>> {
+    let Value::Map(m) = node.value else {
+        de.wrong(&node, p, "a mapping");
+        return None;
+    };
+    let mut out = BTreeMap::new();
+    for (k, e) in m {
+        let v = e.value;
+        let mut s = if v.is_null() {
+            ServiceConfig::default()
+        } else {
+            ServiceConfig::decode(de, &v, &p.key(&k))
+                .map(|mut s| {
+                    s.name = k.clone();
+                    s
+                })
+                .unwrap_or_default()
+        };
+        drop(v);
+        if s.name.is_empty() {
+            s.name = k.clone();
+        }
+        out.insert(k, s);
+    }
+    Some(out)
+}
+
 /// A mapping whose `x-*` keys [`gather_extensions`] moved.
 #[derive(Debug)]
 struct Moved {
@@ -531,8 +608,12 @@ fn restore_extensions(root: &mut Node, moved: Vec<Moved>) {
     }
 }
 
-fn decode_project(de: &mut De, root: &Node) -> Option<Project> {
+/// Decodes the project; with `consume`, takes the services out of `root` and
+/// frees each one's subtree once decoded.
+fn decode_project(de: &mut De, root: &mut Node, consume: bool) -> Option<Project> {
     let p = Path::Root;
+    let services = if consume { take_services(root) } else { None };
+    let root = &*root;
     let Some(m) = root.as_map() else {
         de.diags.push(
             Diagnostic::error(
@@ -546,22 +627,28 @@ fn decode_project(de: &mut De, root: &Node) -> Option<Project> {
     };
     let mut project = Project::default();
     de.f(m, &p, "name", &mut project.name);
-    de.fw(m, &p, "services", &mut project.services, |de, n, p| {
-        de.btree(n, p, |de, name, v, p| {
-            let mut s = ServiceConfig::decode(de, v, p)?;
-            s.name = name.to_string();
-            Some(s)
-        })
-        .map(|mut services| {
-            // A `null` service still gets its name.
-            for (name, s) in services.iter_mut() {
-                if s.name.is_empty() {
-                    s.name = name.clone();
+    if let Some((key, node)) = services {
+        if let Some(s) = decode_services_owned(de, &p.key(&key), node) {
+            project.services = s;
+        }
+    } else {
+        de.fw(m, &p, "services", &mut project.services, |de, n, p| {
+            de.btree(n, p, |de, name, v, p| {
+                let mut s = ServiceConfig::decode(de, v, p)?;
+                s.name = name.to_string();
+                Some(s)
+            })
+            .map(|mut services| {
+                // A `null` service still gets its name.
+                for (name, s) in services.iter_mut() {
+                    if s.name.is_empty() {
+                        s.name = name.clone();
+                    }
                 }
-            }
-            services
-        })
-    });
+                services
+            })
+        });
+    }
     de.f(m, &p, "networks", &mut project.networks);
     de.f(m, &p, "volumes", &mut project.volumes);
     de.f(m, &p, "secrets", &mut project.secrets);
