@@ -71,13 +71,25 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     opts.consistency = !args.no_consistency;
     opts.resolve_env_files = !args.no_env_resolution;
     opts.services = args.services.clone();
+    // The tree is only read by the listing flags and the raw (--no-interpolate)
+    // renderings; otherwise free it while the project is decoded.
+    let lists = args.list_services
+        || args.volumes
+        || args.networks
+        || args.models
+        || args.profiles
+        || args.images
+        || args.variables;
+    opts.keep_tree = lists || args.no_interpolate;
     let loaded = compose_spec::loader::load(&opts);
     output::diagnostics(&loaded.diagnostics, &loaded.sources);
     if loaded.has_errors() {
         return Ok(ExitCode::from(1));
     }
     if args.quiet {
-        // validation only: nothing to render
+        // Validation only: nothing to render, and nothing to free one by one
+        // either (dropping a large project costs more than the exit).
+        std::mem::forget(loaded);
         return Ok(ExitCode::SUCCESS);
     }
     let tree = loaded.tree.as_ref();
