@@ -14,7 +14,9 @@ mod output;
 use clap::Parser;
 
 // Loading allocates many small strings and maps; mimalloc is markedly faster
-// than glibc's allocator for that pattern.
+// than glibc's allocator for that pattern. Its v2 line keeps less memory
+// resident than v3: `config -q` on 1000 services, 42.6 ms / 45 MiB against
+// 48.1 ms / 57 MiB (v3) and 65.7 ms / 34 MiB (glibc).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
