@@ -1244,49 +1244,63 @@ pub fn lifecycle(
                     Lifecycle::Restart => true,
                 })
                 .collect();
-            let results = join_all(batch.iter().map(|c| {
-                let rt = &rt;
-                async move {
-                    let (w, d) = match what {
-                        Lifecycle::Start => ("Starting", "Started"),
-                        Lifecycle::Stop => ("Stopping", "Stopped"),
-                        Lifecycle::Restart => ("Restarting", "Started"),
-                        Lifecycle::Pause => ("Pausing", "Paused"),
-                        Lifecycle::Unpause => ("Unpausing", "Unpaused"),
-                    };
-                    let resource = format!("Container {}", c.name);
-                    output::progress(&Event {
-                        resource: resource.clone(),
-                        status: apply::Status::Working,
-                        text: w.into(),
-                    });
-                    let r = match what {
-                        Lifecycle::Start => rt.start_container(&c.id).await,
-                        Lifecycle::Stop => rt.stop_container(&c.id, timeout).await,
-                        Lifecycle::Restart => rt.restart_container(&c.id, timeout).await,
-                        Lifecycle::Pause => rt.pause_container(&c.id).await,
-                        Lifecycle::Unpause => rt.unpause_container(&c.id).await,
-                    };
-                    match r {
-                        Ok(()) => {
-                            output::progress(&Event {
-                                resource,
-                                status: apply::Status::Done,
-                                text: d.into(),
-                            });
-                            Ok(())
-                        }
-                        Err(e) => Err(anyhow!("container {}: {e}", c.name)),
-                    }
+            let (w, d) = match what {
+                Lifecycle::Start => ("Starting", "Started"),
+                Lifecycle::Stop => ("Stopping", "Stopped"),
+                Lifecycle::Restart => ("Restarting", "Started"),
+                Lifecycle::Pause => ("Pausing", "Paused"),
+                Lifecycle::Unpause => ("Unpausing", "Unpaused"),
+            };
+            let rt = &rt;
+            each_container(&batch, w, d, |c| async move {
+                match what {
+                    Lifecycle::Start => rt.start_container(&c.id).await,
+                    Lifecycle::Stop => rt.stop_container(&c.id, timeout).await,
+                    Lifecycle::Restart => rt.restart_container(&c.id, timeout).await,
+                    Lifecycle::Pause => rt.pause_container(&c.id).await,
+                    Lifecycle::Unpause => rt.unpause_container(&c.id).await,
                 }
-            }))
-            .await;
-            for r in results {
-                r?;
-            }
+            })
+            .await?;
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Runs `action` on every container concurrently, with compose's progress
+/// lines (`Container x  Stopping` … `Stopped`); the first failure is returned,
+/// naming the container.
+async fn each_container<'a, F, Fut>(
+    containers: &[&'a Container],
+    working: &str,
+    done: &str,
+    action: F,
+) -> anyhow::Result<()>
+where
+    F: Fn(&'a Container) -> Fut,
+    Fut: std::future::Future<Output = compose_engine::runtime::Result<()>>,
+{
+    let results = join_all(containers.iter().map(|c| {
+        let run = action(c);
+        async move {
+            let resource = format!("Container {}", c.name);
+            output::progress(&Event {
+                resource: resource.clone(),
+                status: apply::Status::Working,
+                text: working.into(),
+            });
+            run.await
+                .map_err(|e| anyhow!("container {}: {e}", c.name))?;
+            output::progress(&Event {
+                resource,
+                status: apply::Status::Done,
+                text: done.into(),
+            });
+            Ok::<(), anyhow::Error>(())
+        }
+    }))
+    .await;
+    results.into_iter().collect()
 }
 
 /// `kill`.
@@ -1306,30 +1320,11 @@ pub fn kill(global: &Global, args: &KillArgs) -> anyhow::Result<ExitCode> {
             output::stderr_line("no container to kill");
             return Ok(ExitCode::SUCCESS);
         }
-        let results = join_all(running.iter().map(|c| {
-            let rt = &rt;
-            async move {
-                let resource = format!("Container {}", c.name);
-                output::progress(&Event {
-                    resource: resource.clone(),
-                    status: apply::Status::Working,
-                    text: "Killing".into(),
-                });
-                rt.kill_container(&c.id, &args.signal)
-                    .await
-                    .map_err(|e| anyhow!("container {}: {e}", c.name))?;
-                output::progress(&Event {
-                    resource,
-                    status: apply::Status::Done,
-                    text: "Killed".into(),
-                });
-                Ok::<(), anyhow::Error>(())
-            }
-        }))
-        .await;
-        for r in results {
-            r?;
-        }
+        let rt = &rt;
+        each_container(&running, "Killing", "Killed", |c| async move {
+            rt.kill_container(&c.id, &args.signal).await
+        })
+        .await?;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -1375,30 +1370,11 @@ pub fn rm(global: &Global, args: &RmArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
         }
-        let results = join_all(stopped.iter().map(|c| {
-            let rt = &rt;
-            async move {
-                let resource = format!("Container {}", c.name);
-                output::progress(&Event {
-                    resource: resource.clone(),
-                    status: apply::Status::Working,
-                    text: "Removing".into(),
-                });
-                rt.remove_container(&c.id, false, args.volumes)
-                    .await
-                    .map_err(|e| anyhow!("container {}: {e}", c.name))?;
-                output::progress(&Event {
-                    resource,
-                    status: apply::Status::Done,
-                    text: "Removed".into(),
-                });
-                Ok::<(), anyhow::Error>(())
-            }
-        }))
-        .await;
-        for r in results {
-            r?;
-        }
+        let rt = &rt;
+        each_container(&stopped, "Removing", "Removed", |c| async move {
+            rt.remove_container(&c.id, false, args.volumes).await
+        })
+        .await?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -414,6 +414,43 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
     let mut network_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut volume_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
 
+    // A network created twice under one name (an interrupted run's create
+    // still in flight while the next run created it too) makes the name
+    // ambiguous: keep the one containers use (else the lowest id), remove the rest.
+    let in_use: BTreeSet<&str> = observed
+        .containers
+        .iter()
+        .flat_map(|c| c.networks.values().map(String::as_str))
+        .collect();
+    for net in desired.networks.iter().filter(|n| !n.external) {
+        let mut same: Vec<&Network> = observed
+            .networks
+            .iter()
+            .filter(|n| n.name == net.name)
+            .collect();
+        if same.len() < 2 {
+            continue;
+        }
+        same.sort_by(|a, b| {
+            (!in_use.contains(a.id.as_str()), &a.id).cmp(&(!in_use.contains(b.id.as_str()), &b.id))
+        });
+        for extra in &same[1..] {
+            if in_use.contains(extra.id.as_str()) {
+                continue;
+            }
+            network_ops.entry(&net.name).or_default().push(plan.push(
+                Action::RemoveNetwork {
+                    name: extra.id.clone(),
+                },
+                format!(
+                    "duplicate of network {} (created twice by an interrupted run)",
+                    net.name
+                ),
+                vec![],
+            ));
+        }
+    }
+
     for net in &desired.networks {
         let exists = observed.networks.iter().any(|n| n.name == net.name);
         if net.external {
@@ -1058,4 +1095,40 @@ pub fn plan_down(
         );
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network(id: &str, name: &str) -> Network {
+        Network {
+            id: id.into(),
+            name: name.into(),
+            driver: "bridge".into(),
+            labels: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_network_created_twice_loses_its_unused_copy() {
+        let desired = Desired {
+            project: "demo".into(),
+            networks: vec![DesiredResource {
+                key: "extra".into(),
+                name: "demo_extra".into(),
+                external: false,
+            }],
+            ..Default::default()
+        };
+        let observed = Observed {
+            networks: vec![network("bbb", "demo_extra"), network("aaa", "demo_extra")],
+            ..Default::default()
+        };
+        let plan = reconcile(&desired, &observed).unwrap();
+        assert_eq!(
+            plan.to_string(),
+            "  1. remove network bbb  # duplicate of network demo_extra (created twice by an interrupted run)\n"
+        );
+    }
 }

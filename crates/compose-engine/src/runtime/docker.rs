@@ -712,16 +712,7 @@ impl Runtime for Docker {
         let mut stream = self.client.create_image(Some(options), None, None);
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.err(e))?;
-            if let Some(e) = info.error_detail.and_then(|d| d.message) {
-                return Err(RuntimeError::Other(e));
-            }
-            let status = info.status.unwrap_or_default();
-            let detail = info
-                .progress_detail
-                .and_then(|d| Some((d.current?, d.total?)))
-                .map(|(c, t)| format!(" {c}/{t}"))
-                .unwrap_or_default();
-            let line = format!("{status}{detail}");
+            let line = progress_line(info.error_detail, info.status, info.progress_detail)?;
             progress(info.id.as_deref().unwrap_or(""), &line);
         }
         Ok(())
@@ -735,16 +726,7 @@ impl Runtime for Docker {
         let mut stream = self.client.push_image(repo, Some(options), None);
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.err(e))?;
-            if let Some(e) = info.error_detail.and_then(|d| d.message) {
-                return Err(RuntimeError::Other(e));
-            }
-            let status = info.status.unwrap_or_default();
-            let detail = info
-                .progress_detail
-                .and_then(|d| Some((d.current?, d.total?)))
-                .map(|(c, t)| format!(" {c}/{t}"))
-                .unwrap_or_default();
-            let line = format!("{status}{detail}");
+            let line = progress_line(info.error_detail, info.status, info.progress_detail)?;
             progress("", &line);
         }
         Ok(())
@@ -942,6 +924,23 @@ fn unix_now() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// One line of pull/push progress (`Downloading 1024/4096`), or the error the
+/// engine reported inside the stream.
+fn progress_line(
+    error: Option<bollard::models::ErrorDetail>,
+    status: Option<String>,
+    detail: Option<bollard::models::ProgressDetail>,
+) -> Result<String> {
+    if let Some(e) = error.and_then(|d| d.message) {
+        return Err(RuntimeError::Other(e));
+    }
+    let detail = detail
+        .and_then(|d| Some((d.current?, d.total?)))
+        .map(|(c, t)| format!(" {c}/{t}"))
+        .unwrap_or_default();
+    Ok(format!("{}{detail}", status.unwrap_or_default()))
 }
 
 /// Parses a `--since`/`--until` value into Unix seconds, like the docker CLI:
