@@ -19,7 +19,7 @@ use compose_engine::runtime::{BuildError, Runtime};
 use futures_util::StreamExt;
 
 use crate::cli::Global;
-use crate::engine::{block_on, connect, parallel};
+use crate::engine::{block_on, connect, load_project, parallel};
 use crate::output;
 
 /// Flags of `build`.
@@ -43,21 +43,15 @@ pub struct BuildArgs {
 
 /// `build`.
 pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
-    let mut opts = global.load_options()?;
-    opts.services = args.services.clone();
-    let loaded = compose_spec::loader::load(&opts);
-    output::diagnostics(&loaded.diagnostics, &loaded.sources);
-    if loaded.has_errors() {
-        return Ok(ExitCode::from(1));
-    }
-    let Some(project) = loaded.project.clone() else {
-        return Ok(ExitCode::from(1));
+    let project = match load_project(global, &args.services)? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
     };
     let overrides = Overrides {
         no_cache: args.no_cache,
         pull: args.pull,
         args: args.build_arg.clone(),
-        environment: loaded.environment.clone().into_iter().collect(),
+        environment: project.environment.clone(),
     };
     // Only the named services (all when none), not their dependencies.
     let selected: BTreeSet<String> = if args.services.is_empty() {

@@ -229,6 +229,15 @@ pub(crate) fn connect() -> anyhow::Result<Docker> {
 /// Loads the project. With `need_file` false, a missing compose file is not an
 /// error when the project name is known (`-p` or `COMPOSE_PROJECT_NAME`): the
 /// command then works from labels, as compose's `down`/`ps` do.
+/// The loaded project, for commands that always need a compose file (`build`,
+/// `pull`, `push`); `Err` holds the exit code after the diagnostics were printed.
+pub(crate) fn load_project(
+    global: &Global,
+    services: &[String],
+) -> anyhow::Result<Result<Project, ExitCode>> {
+    Ok(load(global, services, true)?.map(|s| s.specs.expect("a file was required").project))
+}
+
 fn load(
     global: &Global,
     services: &[String],
@@ -371,13 +380,12 @@ pub(crate) fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>
 /// The services `up` works on: the named ones and their dependencies (all when none are named).
 fn selected_services(project: &Project, args: &UpArgs) -> anyhow::Result<BTreeSet<String>> {
     let graph = Graph::new(project).map_err(|e| anyhow!("{e}"))?;
-    Ok(if args.services.is_empty() {
-        project.services.keys().cloned().collect()
-    } else if args.no_deps {
-        args.services.iter().cloned().collect()
-    } else {
-        graph.with_dependencies(&args.services)
-    })
+    Ok(compose_engine::desired::select(
+        project,
+        &graph,
+        &args.services,
+        args.no_deps,
+    ))
 }
 
 /// What `up` knows before it changes anything.
@@ -396,16 +404,9 @@ async fn prepare<O: Observe>(
     args: &UpArgs,
     scale: BTreeMap<String, u32>,
     plan_only: bool,
+    selected: &BTreeSet<String>,
     images: impl std::future::Future<Output = anyhow::Result<BTreeMap<String, String>>>,
 ) -> anyhow::Result<Prepared> {
-    let graph = Graph::new(&specs.project).map_err(|e| anyhow!("{e}"))?;
-    let selected = if args.services.is_empty() {
-        specs.project.services.keys().cloned().collect()
-    } else if args.no_deps {
-        args.services.iter().cloned().collect()
-    } else {
-        graph.with_dependencies(&args.services)
-    };
     for (name, s) in &specs.project.services {
         let n = scale
             .get(name)
@@ -500,7 +501,7 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
         let project = specs.project.clone();
         let selected = selected_services(&project, args)?;
         let images = resolve_images(&rt, &project, &selected);
-        let prepared = prepare(&rt, specs, args, scale, true, images).await?;
+        let prepared = prepare(&rt, specs, args, scale, true, &selected, images).await?;
         print_plan(&prepared.plan, &args.format)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -532,7 +533,7 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
         desired,
         observed,
         plan,
-    } = prepare(&rt, specs, args, scale, false, images).await?;
+    } = prepare(&rt, specs, args, scale, false, &selected, images).await?;
     for w in &plan.warnings {
         output::stderr_line(&format!("WARN[0000] {w}"));
     }
@@ -831,19 +832,21 @@ pub fn down(global: &Global, args: &DownArgs) -> anyhow::Result<ExitCode> {
                 .map(|(i, _)| i)
                 .collect();
         }
-        let mut plan = reconcile::plan_down(
-            &session.name,
-            desired.as_ref(),
-            &observed,
-            &DownOptions {
-                volumes: args.volumes,
-                remove_orphans: args.remove_orphans,
-                images,
-            },
-        );
-        if !args.services.is_empty() {
-            // `down web` removes only web's containers.
-            plan = reconcile::plan_down(
+        let plan = if args.services.is_empty() {
+            reconcile::plan_down(
+                &session.name,
+                desired.as_ref(),
+                &observed,
+                &DownOptions {
+                    volumes: args.volumes,
+                    remove_orphans: args.remove_orphans,
+                    images,
+                },
+            )
+        } else {
+            // `down web` removes only web's containers (they come first in
+            // the plan, so the ops kept still refer to each other correctly).
+            let mut plan = reconcile::plan_down(
                 &session.name,
                 None,
                 &observed,
@@ -854,7 +857,8 @@ pub fn down(global: &Global, args: &DownArgs) -> anyhow::Result<ExitCode> {
                 },
             );
             plan.ops.retain(|op| op.action.service().is_some());
-        }
+            plan
+        };
         if global.dry_run {
             print_plan(&plan, "text")?;
             return Ok(ExitCode::SUCCESS);

@@ -21,7 +21,7 @@ use compose_engine::runtime::{Observe, Runtime};
 use futures_util::stream::StreamExt;
 
 use crate::cli::Global;
-use crate::engine::{block_on, connect, parallel};
+use crate::engine::{block_on, connect, load_project, parallel};
 use crate::output;
 
 /// Flags of `pull`.
@@ -297,19 +297,9 @@ fn selected(
     Ok(services.to_vec())
 }
 
-fn load(global: &Global) -> anyhow::Result<Result<Project, ExitCode>> {
-    let opts = global.load_options()?;
-    let loaded = compose_spec::loader::load(&opts);
-    output::diagnostics(&loaded.diagnostics, &loaded.sources);
-    if loaded.has_errors() {
-        return Ok(Err(ExitCode::from(1)));
-    }
-    Ok(loaded.project.ok_or(ExitCode::from(1)))
-}
-
 /// `pull`.
 pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
-    let project = match load(global)? {
+    let project = match load_project(global, &[])? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
@@ -391,7 +381,7 @@ pub fn pull(global: &Global, args: &PullArgs) -> anyhow::Result<ExitCode> {
 
 /// `push`: services with a `build` section and an `image` name.
 pub fn push(global: &Global, args: &PushArgs) -> anyhow::Result<ExitCode> {
-    let project = match load(global)? {
+    let project = match load_project(global, &[])? {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };

@@ -34,6 +34,36 @@ pub struct UpRequest {
     pub options: UpOptions,
 }
 
+/// The services `up web` works on: the named ones and, unless `no_deps`, their
+/// dependencies; every service when none is named.
+///
+/// ```
+/// use compose_engine::desired::select;
+/// use compose_engine::graph::Graph;
+/// use compose_engine::model::Project;
+/// let p = Project::from_json(&serde_json::json!({"services": {
+///     "web": {"image": "w", "depends_on": {"db": {"condition": "service_started", "required": true}}},
+///     "db": {"image": "d"}, "other": {"image": "o"}}})).unwrap();
+/// let g = Graph::new(&p).unwrap();
+/// assert_eq!(select(&p, &g, &["web".into()], false).len(), 2);
+/// assert_eq!(select(&p, &g, &["web".into()], true).len(), 1);
+/// assert_eq!(select(&p, &g, &[], false).len(), 3);
+/// ```
+pub fn select(
+    project: &Project,
+    graph: &Graph,
+    services: &[String],
+    no_deps: bool,
+) -> BTreeSet<String> {
+    if services.is_empty() {
+        project.services.keys().cloned().collect()
+    } else if no_deps {
+        services.iter().cloned().collect()
+    } else {
+        graph.with_dependencies(services)
+    }
+}
+
 /// The number of replicas compose runs: `scale`, else `deploy.replicas`, else 1.
 pub fn scale_of(service: &ServiceConfig) -> u32 {
     let n = service
@@ -102,13 +132,7 @@ impl ProjectSpecs {
     pub fn desired(&self, request: &UpRequest, observed: &Observed) -> Result<Desired, Cycle> {
         let graph = Graph::new(&self.project)?;
         let named: BTreeSet<String> = request.services.iter().cloned().collect();
-        let selected: BTreeSet<String> = if named.is_empty() {
-            self.project.services.keys().cloned().collect()
-        } else if request.no_deps {
-            named.clone()
-        } else {
-            graph.with_dependencies(&request.services)
-        };
+        let selected = select(&self.project, &graph, &request.services, request.no_deps);
         let known = known_from(observed);
         let mut services = BTreeMap::new();
         for name in &selected {
