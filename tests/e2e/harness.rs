@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-pub const IMAGE: &str = "hoist-test/busybox:latest";
+pub use crate::test_image::IMAGE;
 /// Upper bound for any one command: a hung command fails the test instead of
 /// hanging the suite.
 const COMMAND_LIMIT: Duration = Duration::from_secs(120);
@@ -147,71 +147,8 @@ pub fn available(case: &str) -> bool {
         eprintln!("skipping e2e {case}: the Docker engine is not reachable (`docker info` failed)");
         return false;
     }
-    ensure_image();
+    crate::test_image::ensure();
     true
-}
-
-/// Builds `hoist-test/busybox:latest` from the host's static busybox, once.
-fn ensure_image() {
-    static BUILT: Mutex<bool> = Mutex::new(false);
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if *built {
-        return;
-    }
-    if docker(&["image", "inspect", IMAGE]).code != 0 {
-        // Other test binaries (or worktrees) may build at the same time: the
-        // file lock serialises the builds; the second finds the image.
-        let lock = std::env::temp_dir().join("hoist-e2e-image.lock");
-        let _guard = FileLock::acquire(&lock);
-        if docker(&["image", "inspect", IMAGE]).code != 0 {
-            let dir = tempfile::tempdir().unwrap();
-            let bb = ["/bin/busybox", "/usr/bin/busybox"]
-                .into_iter()
-                .find(|p| Path::new(p).exists())
-                .expect("busybox-static is needed to build the test image (apt-get install busybox-static)");
-            std::fs::copy(bb, dir.path().join("busybox")).unwrap();
-            std::fs::write(
-                dir.path().join("Dockerfile"),
-                "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"sh\"]\n",
-            )
-            .unwrap();
-            let mut env = BTreeMap::new();
-            env.insert("DOCKER_BUILDKIT".to_string(), "0".to_string());
-            run("docker", &["build", "-t", IMAGE, "."], dir.path(), &env).ok();
-        }
-    }
-    *built = true;
-}
-
-/// A lock file created exclusively; removed on drop.
-struct FileLock(PathBuf);
-
-impl FileLock {
-    fn acquire(path: &Path) -> Self {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(_) => return FileLock(path.to_path_buf()),
-                Err(_) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(100))
-                }
-                Err(_) => {
-                    // A stale lock from a killed run: take it over.
-                    return FileLock(path.to_path_buf());
-                }
-            }
-        }
-    }
-}
-
-impl Drop for FileLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// One container of a project, as `docker ps -a` sees it.

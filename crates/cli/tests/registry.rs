@@ -17,10 +17,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
-const BASE: &str = "hoist-test/busybox:latest";
+#[path = "../../../tests/support/test_image.rs"]
+mod test_image;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -118,59 +118,8 @@ fn available() -> bool {
         eprintln!("skipping the registry test: {why} (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
         return false;
     }
-    ensure_base_image();
+    test_image::ensure();
     true
-}
-
-/// Builds `hoist-test/busybox:latest` from the host's static busybox when it is missing. The lock
-/// file is the one `tests/e2e` uses, so concurrent test binaries build it once.
-fn ensure_base_image() {
-    if docker(&["image", "inspect", BASE]).ok() {
-        return;
-    }
-    let lock = std::env::temp_dir().join("hoist-e2e-image.lock");
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&lock)
-        .is_err()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "{} stayed locked: remove it if no build is running",
-            lock.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    struct Unlock(PathBuf);
-    impl Drop for Unlock {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-    let _unlock = Unlock(lock);
-    if docker(&["image", "inspect", BASE]).ok() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let bb = ["/bin/busybox", "/usr/bin/busybox"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect(
-            "busybox-static is needed to build the test image (apt-get install busybox-static)",
-        );
-    std::fs::copy(bb, dir.path().join("busybox")).unwrap();
-    std::fs::write(
-        dir.path().join("Dockerfile"),
-        "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"sh\"]\n",
-    )
-    .unwrap();
-    let mut cmd = Command::new("docker");
-    cmd.args(["build", "-q", "-t", BASE, "."])
-        .current_dir(dir.path())
-        .env("DOCKER_BUILDKIT", "0");
-    run(cmd, format!("docker build -t {BASE}")).expect_ok();
 }
 
 /// A host port nobody listens on right now.

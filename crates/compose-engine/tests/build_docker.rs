@@ -11,14 +11,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use compose_engine::build::{self, Overrides};
 use compose_engine::model::Project;
 use compose_engine::runtime::docker::Docker;
 use compose_engine::runtime::{BuildError, Observe, Runtime};
 
-const BASE: &str = "hoist-test/busybox:latest";
+#[path = "../../../tests/support/test_image.rs"]
+mod test_image;
+use test_image::IMAGE as BASE;
 
 fn unique(what: &str) -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -44,32 +46,8 @@ fn engine() -> Option<Docker> {
         eprintln!("skipping: `docker info` fails, no Docker engine (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
         return None;
     }
-    ensure_base();
+    test_image::ensure();
     Some(Docker::connect().expect("connect to the engine `docker info` reached"))
-}
-
-fn ensure_base() {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        if docker_cli(&["image", "inspect", BASE]).is_some() {
-            return;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy("/bin/busybox", dir.path().join("busybox"))
-            .expect("/bin/busybox (busybox-static) is needed to build the test image");
-        std::fs::write(
-            dir.path().join("Dockerfile"),
-            "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"sh\"]\n",
-        )
-        .unwrap();
-        let status = Command::new("docker")
-            .args(["build", "-q", "-t", BASE])
-            .arg(dir.path())
-            .env("DOCKER_BUILDKIT", "0")
-            .status()
-            .unwrap();
-        assert!(status.success(), "building {BASE} failed");
-    });
 }
 
 /// Removes the images a test tagged, also after a panic.

@@ -13,6 +13,8 @@
 //!   networks/volumes must carry the same labels. Without Docker the test
 //!   prints why and passes, unless `HOIST_REQUIRE_DOCKER=1`.
 
+#[path = "../../../tests/support/test_image.rs"]
+mod test_image;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -168,30 +170,6 @@ fn engine_post(path: &str, body: &Value) -> Value {
         .expect("curl");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     serde_json::from_str(&text).unwrap_or(Value::String(text))
-}
-
-/// Builds `hoist-test/busybox:latest` (FROM scratch + busybox-static) when missing.
-fn ensure_image() -> Result<(), String> {
-    if docker(&["image", "inspect", "hoist-test/busybox:latest"], None).is_ok() {
-        return Ok(());
-    }
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    std::fs::copy("/bin/busybox", dir.path().join("busybox"))
-        .map_err(|e| format!("/bin/busybox (apt-get install busybox-static): {e}"))?;
-    std::fs::write(
-        dir.path().join("Dockerfile"),
-        "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\",\"--install\",\"-s\",\"/bin\"]\nCMD [\"sh\"]\n",
-    )
-    .map_err(|e| e.to_string())?;
-    let st = Command::new("docker")
-        .args(["build", "-q", "-t", "hoist-test/busybox:latest", "."])
-        .env("DOCKER_BUILDKIT", "0")
-        .current_dir(dir.path())
-        .status()
-        .map_err(|e| e.to_string())?;
-    st.success()
-        .then_some(())
-        .ok_or_else(|| "docker build of hoist-test/busybox failed".into())
 }
 
 fn docker_ready() -> bool {
@@ -449,7 +427,7 @@ fn oracle() {
     if !docker_ready() {
         return;
     }
-    ensure_image().unwrap();
+    test_image::ensure();
     let only = std::env::var("HOIST_CONVERT_CASE").ok();
     let mut diffs = Vec::new();
     for (case, dir) in cases() {

@@ -10,7 +10,6 @@
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use compose_engine::runtime::docker::Docker;
@@ -20,7 +19,9 @@ use compose_engine::runtime::{
 use futures_util::StreamExt;
 use serde_json::json;
 
-const IMAGE: &str = "hoist-test/busybox:latest";
+#[path = "../../../tests/support/test_image.rs"]
+mod test_image;
+use test_image::IMAGE;
 const LABEL: &str = "dev.hoist.test";
 
 /// A name unique to this process and call.
@@ -49,33 +50,8 @@ fn engine() -> Option<Docker> {
         eprintln!("skipping: `docker info` fails, no Docker engine (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
         return None;
     }
-    ensure_image();
+    test_image::ensure();
     Some(Docker::connect().expect("connect to the engine `docker info` reached"))
-}
-
-/// Builds the busybox test image from the host's static busybox unless present.
-fn ensure_image() {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        if docker_cli(&["image", "inspect", IMAGE]).is_some() {
-            return;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::copy("/bin/busybox", dir.path().join("busybox"))
-            .expect("/bin/busybox (busybox-static) is needed to build the test image");
-        std::fs::write(
-            dir.path().join("Dockerfile"),
-            "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"sh\"]\n",
-        )
-        .unwrap();
-        let status = Command::new("docker")
-            .args(["build", "-q", "-t", IMAGE])
-            .arg(dir.path())
-            .env("DOCKER_BUILDKIT", "0")
-            .status()
-            .unwrap();
-        assert!(status.success(), "building {IMAGE} failed");
-    });
 }
 
 /// Removes what a test created, through the CLI so it also runs after a panic.
