@@ -73,6 +73,48 @@ pub struct Docker {
 }
 
 impl Docker {
+    /// The engine's duplicate-name check on network create is not atomic: an
+    /// interrupted `up` whose create was still in flight while the next `up`
+    /// created the same network leaves two networks with one name, and
+    /// starting a container on it fails with `network X is ambiguous`. Remove
+    /// the copies no container is attached to (keeping one) and say whether
+    /// the start is worth retrying.
+    async fn drop_duplicate_network(&self, error: &RuntimeError) -> bool {
+        let message = error.to_string();
+        let Some(name) = message
+            .split_once("network ")
+            .and_then(|(_, rest)| rest.split_once(" is ambiguous"))
+            .map(|(name, _)| name.to_string())
+        else {
+            return false;
+        };
+        let Ok(all) = self.list_networks(&[]).await else {
+            return false;
+        };
+        let mut same: Vec<(usize, String)> = Vec::new();
+        for n in all.into_iter().filter(|n| n.name == name) {
+            let attached = self
+                .client
+                .inspect_network(&n.id, None::<InspectNetworkOptions>)
+                .await
+                .map(|i| i.containers.map_or(0, |c| c.len()))
+                .unwrap_or(1);
+            same.push((attached, n.id));
+        }
+        if same.len() < 2 {
+            return false;
+        }
+        // Keep the most used copy (the lowest id among equals).
+        same.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut removed = false;
+        for (attached, id) in &same[1..] {
+            if *attached == 0 {
+                removed |= self.client.remove_network(id).await.is_ok();
+            }
+        }
+        removed
+    }
+
     /// Connects like the docker CLI: to `DOCKER_HOST` when set and not empty,
     /// otherwise to [`DEFAULT_HOST`].
     ///
@@ -594,11 +636,16 @@ impl Runtime for Docker {
             name: Some(spec.name.clone()),
             ..Default::default()
         };
-        let created = self
-            .sending(&body)?
-            .create_container(Some(options), typed)
-            .await
-            .map_err(|e| self.err(e))?;
+        let create = || async {
+            self.sending(&body)?
+                .create_container(Some(options.clone()), typed.clone())
+                .await
+                .map_err(|e| self.err(e))
+        };
+        let created = match create().await {
+            Err(e) if self.drop_duplicate_network(&e).await => create().await,
+            r => r,
+        }?;
         // Like compose, a failed connect leaves the created container behind
         // for the caller (or the next `up`) to deal with.
         for (network, settings) in endpoints {
@@ -616,10 +663,16 @@ impl Runtime for Docker {
 
     async fn start_container(&self, id: &str) -> Result<()> {
         // bollard treats 304 (already started) as success.
-        self.client
-            .start_container(id, None::<StartContainerOptions>)
-            .await
-            .map_err(|e| self.err(e))
+        let start = || async {
+            self.client
+                .start_container(id, None::<StartContainerOptions>)
+                .await
+                .map_err(|e| self.err(e))
+        };
+        match start().await {
+            Err(e) if self.drop_duplicate_network(&e).await => start().await,
+            r => r,
+        }
     }
 
     async fn stop_container(&self, id: &str, timeout: Option<i64>) -> Result<()> {
