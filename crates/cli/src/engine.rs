@@ -537,38 +537,48 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
     for w in &plan.warnings {
         output::stderr_line(&format!("WARN[0000] {w}"));
     }
+    // Ctrl-C lets the operations in flight finish (nothing is left half-made
+    // for the engine to complete behind our back); a second Ctrl-C quits at once.
+    let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
+    let on_ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = cancel_tx.send(true);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
     let opts = ApplyOptions {
         parallel: parallel(global),
         timeout: args.timeout,
         sink: sink(),
+        cancel: Some(cancel_rx.clone()),
         ..Default::default()
     };
     let known = known_from(&observed);
     let started_at = now_secs();
     let work = apply::apply(&rt, &specs, &plan, known, &opts);
-    let result = if args.wait {
-        let limit = args.wait_timeout.map(Duration::from_secs);
-        tokio::select! {
-            r = async {
-                match limit {
-                    Some(l) => tokio::time::timeout(l, work).await.map_err(|_| anyhow!("timeout waiting for the project to be running|healthy ({}s)", l.as_secs())),
-                    None => Ok(work.await),
-                }
-            } => r?,
-            _ = tokio::signal::ctrl_c() => {
-                output::stderr_line("interrupted: stopped before completion; run `hoist up` again to converge");
-                return Ok(ExitCode::from(130));
-            }
-        }
-    } else {
-        tokio::select! {
-            r = work => r,
-            _ = tokio::signal::ctrl_c() => {
-                output::stderr_line("interrupted: stopped before completion; run `hoist up` again to converge");
-                return Ok(ExitCode::from(130));
-            }
-        }
+    let result = match args
+        .wait_timeout
+        .filter(|_| args.wait)
+        .map(Duration::from_secs)
+    {
+        Some(l) => tokio::time::timeout(l, work).await.map_err(|_| {
+            anyhow!(
+                "timeout waiting for the project to be running|healthy ({}s)",
+                l.as_secs()
+            )
+        })?,
+        None => work.await,
     };
+    // Attached mode handles Ctrl-C itself from here on.
+    on_ctrl_c.abort();
+    if *cancel_rx.borrow() {
+        output::stderr_line(
+            "interrupted: stopped before completion; run `hoist up` again to converge",
+        );
+        return Ok(ExitCode::from(130));
+    }
     if let Err(e) = result {
         bail!("{e}");
     }

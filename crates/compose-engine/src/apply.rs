@@ -139,6 +139,9 @@ pub struct ApplyOptions {
     pub sink: Sink,
     /// How often waits poll the engine.
     pub poll: Duration,
+    /// Set to `true` to cancel (Ctrl-C): no new operation starts, waits are
+    /// dropped, operations already changing the engine finish.
+    pub cancel: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Default for ApplyOptions {
@@ -149,6 +152,7 @@ impl Default for ApplyOptions {
             timeout: None,
             sink: Arc::new(|_| {}),
             poll: Duration::from_millis(100),
+            cancel: None,
         }
     }
 }
@@ -532,17 +536,53 @@ pub async fn apply<R: Runtime, S: Specs>(
     } else {
         opts.parallel
     };
-    let mut running = FuturesUnordered::new();
+    // Operations that change the engine run to completion even when the run
+    // is cancelled (so nothing is left half-done behind hoist's back); waits
+    // are only observation and are dropped at once.
+    let task = |i: usize| {
+        let exec = &exec;
+        let op = &plan.ops[i];
+        async move { (i, exec.run(op).await) }
+    };
+    let mut changes = FuturesUnordered::new();
+    let mut waits = FuturesUnordered::new();
     let mut first_error: Option<ApplyError> = None;
+    let mut cancel = opts.cancel.clone();
     loop {
-        while first_error.is_none() && running.len() < limit {
+        while first_error.is_none() && changes.len() + waits.len() < limit {
             let Some(i) = ready.pop_front() else { break };
-            let op = &plan.ops[i];
-            let exec = &exec;
-            running.push(async move { (i, exec.run(op).await) });
+            if plan.ops[i].action.is_wait() {
+                waits.push(task(i));
+            } else {
+                changes.push(task(i));
+            }
         }
-        let Some((i, result)) = running.next().await else {
+        if changes.is_empty() && waits.is_empty() {
             break;
+        }
+        let cancelled = async {
+            match cancel.as_mut() {
+                Some(rx) if first_error.is_none() => {
+                    let _ = rx.wait_for(|c| *c).await;
+                }
+                _ => std::future::pending::<()>().await,
+            }
+        };
+        let (i, result) = tokio::select! {
+            // Deterministic order (golden tests record the engine calls).
+            biased;
+            Some(done) = changes.next(), if !changes.is_empty() => done,
+            Some(done) = waits.next(), if !waits.is_empty() => done,
+            () = cancelled => {
+                waits.clear();
+                first_error = Some(ApplyError {
+                    resource: String::new(),
+                    service: None,
+                    message: "interrupted: stopped before completion; run `hoist up` again to converge".into(),
+                    cause: None,
+                });
+                continue;
+            }
         };
         match result {
             Ok(()) => {
@@ -560,7 +600,8 @@ pub async fn apply<R: Runtime, S: Specs>(
             }
         }
     }
-    drop(running);
+    drop(changes);
+    drop(waits);
     match first_error {
         Some(e) => Err(e),
         None => Ok(exec.known.into_inner().unwrap_or_else(|e| e.into_inner())),

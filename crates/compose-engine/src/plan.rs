@@ -145,6 +145,14 @@ impl Action {
         }
     }
 
+    /// Whether the operation only waits (observes) rather than changing the engine.
+    pub fn is_wait(&self) -> bool {
+        matches!(
+            self,
+            Action::WaitHealthy { .. } | Action::WaitCompleted { .. } | Action::WaitReady { .. }
+        )
+    }
+
     /// The service the operation belongs to, if any.
     pub fn service(&self) -> Option<&str> {
         match self {
