@@ -103,7 +103,7 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
     let keys = |kind: &str| -> Vec<String> {
         tree.and_then(|t| t.get(kind))
             .and_then(|n| n.as_map())
-            .map(|m| m.keys().cloned().collect())
+            .map(|m| m.keys().map(|k| k.to_string()).collect())
             .unwrap_or_default()
     };
     if args.list_services {
@@ -281,7 +281,7 @@ fn dependency_order(tree: Option<&compose_spec::Node>) -> Vec<String> {
             .and_then(|s| s.get("depends_on"))
             .and_then(|d| d.as_map())
         {
-            let mut names: Vec<&String> = deps.keys().collect();
+            let mut names: Vec<&str> = deps.keys().map(|k| k.as_str()).collect();
             names.sort();
             for d in names {
                 if services.contains_key(d) {
@@ -291,7 +291,7 @@ fn dependency_order(tree: Option<&compose_spec::Node>) -> Vec<String> {
         }
         out.push(name.to_string());
     }
-    let mut names: Vec<&String> = services.keys().collect();
+    let mut names: Vec<&str> = services.keys().map(|k| k.as_str()).collect();
     names.sort();
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();

@@ -574,7 +574,7 @@ pub fn volume_body(meta: &ProjectMeta, key: &str, vol: &VolumeConfig) -> Value {
 /// s.networks.insert("a".into(), None);
 /// let mut hi = ServiceNetworkConfig::default();
 /// hi.priority = 10;
-/// s.networks.insert("b".into(), Some(hi));
+/// s.networks.insert("b".into(), Some(Box::new(hi)));
 /// assert_eq!(networks_by_priority(&s), ["b", "a"]);
 /// ```
 pub fn networks_by_priority(service: &ServiceConfig) -> Vec<String> {
@@ -619,7 +619,7 @@ fn endpoint_settings(
     key: &str,
     links: &[String],
 ) -> Value {
-    let cfg: Option<&ServiceNetworkConfig> = service.networks.get(key).and_then(Option::as_ref);
+    let cfg: Option<&ServiceNetworkConfig> = service.networks.get(key).and_then(|c| c.as_deref());
     let mut aliases = vec![
         container_name(&meta.name, service, number),
         service.name.clone(),
@@ -1213,7 +1213,7 @@ mod tests {
             ..Default::default()
         };
         s.networks.insert("a".into(), None);
-        s.networks.insert("b".into(), Some(hi));
+        s.networks.insert("b".into(), Some(Box::new(hi)));
         s
     }
 

@@ -8,6 +8,7 @@
 //! (`!reset`, `!override`) survive until merging.
 
 use crate::span::Span;
+pub use compact_str::CompactString as Str;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
@@ -32,7 +33,7 @@ pub enum Style {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scalar {
     /// The scalar's value after YAML unescaping (not yet interpolated).
-    pub text: String,
+    pub text: Str,
     /// How it was written.
     pub style: Style,
 }
@@ -196,7 +197,7 @@ pub struct Entry {
 /// case, and 40 bytes less per mapping.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: Vec<(String, Entry)>,
+    entries: Vec<(Str, Entry)>,
     /// Positions in `entries` by key hash, when there are more than [`INDEXED`].
     index: Option<Box<HashTable<u32>>>,
     /// Whether a key may hold an upper-case ASCII letter or a non-ASCII
@@ -242,7 +243,7 @@ impl PartialEq for Map {
 
 impl std::fmt::Debug for Map {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        struct Entries<'a>(&'a [(String, Entry)]);
+        struct Entries<'a>(&'a [(Str, Entry)]);
         impl std::fmt::Debug for Entries<'_> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_map()
@@ -366,7 +367,7 @@ impl Map {
         }
     }
     /// Inserts or replaces (keeping the old position on replace); returns the old entry.
-    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) -> Option<Entry> {
+    pub fn insert(&mut self, key: impl Into<Str>, key_span: Span, value: Node) -> Option<Entry> {
         let key = key.into();
         let entry = Entry { key_span, value };
         if let Some(i) = self.position(&key) {
@@ -377,8 +378,26 @@ impl Map {
         self.index_pushed(self.entries.len() - 1);
         None
     }
+    /// A mapping that fills `buffer` (emptied, its capacity kept): with
+    /// [`Map::into_exact`], a parser reuses one growing buffer per nesting
+    /// level instead of growing (and over-allocating) every mapping.
+    pub(crate) fn with_buffer(mut buffer: Vec<(Str, Entry)>) -> Self {
+        buffer.clear();
+        Map {
+            entries: buffer,
+            ..Map::default()
+        }
+    }
+    /// The same mapping in an allocation of exactly its length, and the
+    /// emptied buffer it was built in (see [`Map::with_buffer`]).
+    pub(crate) fn into_exact(mut self) -> (Self, Vec<(Str, Entry)>) {
+        let mut exact = Vec::with_capacity(self.entries.len());
+        exact.append(&mut self.entries);
+        let buffer = std::mem::replace(&mut self.entries, exact);
+        (self, buffer)
+    }
     /// Appends an entry whose key the caller knows is absent (no lookup).
-    pub(crate) fn push_new(&mut self, key: String, key_span: Span, value: Node) {
+    pub(crate) fn push_new(&mut self, key: Str, key_span: Span, value: Node) {
         debug_assert!(!self.contains_key(&key));
         self.note_key(&key);
         self.entries.push((key, Entry { key_span, value }));
@@ -388,7 +407,7 @@ impl Map {
     pub fn shift_insert(
         &mut self,
         index: usize,
-        key: impl Into<String>,
+        key: impl Into<Str>,
         key_span: Span,
         value: Node,
     ) -> Option<Entry> {
@@ -412,7 +431,7 @@ impl Map {
     /// The first key equal to `key` ignoring case (ASCII case, or full
     /// lower-casing for non-ASCII keys) when there is no exact match: Go's
     /// mapstructure field matching. Returns the key as written.
-    pub fn get_ignore_case(&self, key: &str) -> Option<(&String, &Node)> {
+    pub fn get_ignore_case(&self, key: &str) -> Option<(&Str, &Node)> {
         if self.bloom & key_bit(key) == 0 {
             // No key shares its bit: none is equal, even ignoring case.
             return None;
@@ -430,11 +449,11 @@ impl Map {
         })
     }
     /// The entry at position `index`, value mutable.
-    pub fn get_index_mut(&mut self, index: usize) -> Option<(&String, &mut Entry)> {
+    pub fn get_index_mut(&mut self, index: usize) -> Option<(&Str, &mut Entry)> {
         self.entries.get_mut(index).map(|(k, e)| (&*k, e))
     }
     /// Removes and returns the last entry.
-    pub fn pop(&mut self) -> Option<(String, Entry)> {
+    pub fn pop(&mut self) -> Option<(Str, Entry)> {
         let last = self.entries.pop()?;
         if self.index.is_some() {
             self.reindex();
@@ -442,7 +461,7 @@ impl Map {
         Some(last)
     }
     /// Inserts with the value's own span as key span.
-    pub fn insert_node(&mut self, key: impl Into<String>, value: Node) -> Option<Entry> {
+    pub fn insert_node(&mut self, key: impl Into<Str>, value: Node) -> Option<Entry> {
         let span = value.span;
         self.insert(key, span, value)
     }
@@ -460,21 +479,19 @@ impl Map {
         Some(e)
     }
     /// Entries in order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Node)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Str, &Node)> + ExactSizeIterator {
         self.entries.iter().map(|(k, e)| (k, &e.value))
     }
     /// Entries in order, with key spans.
-    pub fn entries(
-        &self,
-    ) -> impl DoubleEndedIterator<Item = (&String, &Entry)> + ExactSizeIterator {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = (&Str, &Entry)> + ExactSizeIterator {
         self.entries.iter().map(|(k, e)| (k, e))
     }
     /// Entries in order, values mutable.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Node)> {
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Str, &mut Node)> {
         self.entries.iter_mut().map(|(k, e)| (&*k, &mut e.value))
     }
     /// Keys in order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &Str> {
         self.entries.iter().map(|(k, _)| k)
     }
     /// Keeps only the entries for which `f` is true.
@@ -495,22 +512,35 @@ impl Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Entry);
-    type IntoIter = std::vec::IntoIter<(String, Entry)>;
+    type Item = (Str, Entry);
+    type IntoIter = std::vec::IntoIter<(Str, Entry)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl FromIterator<(String, Node)> for Map {
-    fn from_iter<T: IntoIterator<Item = (String, Node)>>(iter: T) -> Self {
+impl<K: Into<Str>> FromIterator<(K, Node)> for Map {
+    fn from_iter<T: IntoIterator<Item = (K, Node)>>(iter: T) -> Self {
         let mut m = Map::new();
         for (k, v) in iter {
             m.insert_node(k, v);
         }
         m
     }
+}
+
+/// `v` in an allocation of exactly its length. Trees are built by pushing, and
+/// doubling growth leaves a third of a large tree's collections unused;
+/// allocators keep a shrunk block's tail when it is within a size class or
+/// two, so this copies instead of shrinking in place.
+pub(crate) fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut out = Vec::with_capacity(v.len());
+    out.append(&mut v);
+    out
 }
 
 /// A node's content.
@@ -554,7 +584,7 @@ impl Node {
         Node::new(Value::Null, span)
     }
     /// A string scalar (never re-resolved as number/bool).
-    pub fn string(s: impl Into<String>, span: Span) -> Self {
+    pub fn string(s: impl Into<Str>, span: Span) -> Self {
         Node::new(
             Value::Scalar(Scalar {
                 text: s.into(),
@@ -564,7 +594,7 @@ impl Node {
         )
     }
     /// A plain scalar, typed by YAML resolution.
-    pub fn plain(s: impl Into<String>, span: Span) -> Self {
+    pub fn plain(s: impl Into<Str>, span: Span) -> Self {
         Node::new(
             Value::Scalar(Scalar {
                 text: s.into(),
@@ -581,12 +611,13 @@ impl Node {
     pub fn bool(b: bool, span: Span) -> Self {
         Node::plain(if b { "true" } else { "false" }, span)
     }
-    /// A sequence.
+    /// A sequence (held in an allocation of exactly its length).
     pub fn seq(items: Vec<Node>, span: Span) -> Self {
-        Node::new(Value::Seq(items), span)
+        Node::new(Value::Seq(exact(items)), span)
     }
-    /// A mapping.
-    pub fn map(map: Map, span: Span) -> Self {
+    /// A mapping (held in an allocation of exactly its length).
+    pub fn map(mut map: Map, span: Span) -> Self {
+        map.entries = exact(std::mem::take(&mut map.entries));
         Node::new(Value::Map(map), span)
     }
 
@@ -690,7 +721,11 @@ impl Node {
                 Resolved::Str(s) => J::String(s.to_string()),
             },
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Map(m) => J::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
 }

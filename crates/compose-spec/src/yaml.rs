@@ -37,7 +37,7 @@
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::node::{
-    resolve_plain, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Style, Tag, Value,
+    resolve_plain, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag, Value,
 };
 use crate::span::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -480,11 +480,7 @@ enum Pending {
     /// A key.
     Key,
     /// The value of this key (`loose`: a non-string key, already reported).
-    Value {
-        key: String,
-        span: Span,
-        loose: bool,
-    },
+    Value { key: Str, span: Span, loose: bool },
     /// The value of a `<<` merge key.
     Merge { span: Span },
     /// The value of a rejected key: dropped.
@@ -544,6 +540,12 @@ struct Builder<'t> {
     offsets: Offsets<'t>,
     diags: Vec<Diagnostic>,
     stack: Vec<Frame>,
+    /// Emptied buffers for the items of open sequences and mappings: a
+    /// collection is built in a reused buffer and copied into an allocation
+    /// of exactly its size when it closes, so the tree holds no spare
+    /// capacity (about a third of it, with doubling growth).
+    seq_pool: Vec<Vec<Node>>,
+    map_pool: Vec<Vec<(Str, crate::node::Entry)>>,
     /// Finished anchored nodes by saphyr's anchor id (`None` while being built).
     anchors: Vec<Option<Anchored>>,
     expanded: usize,
@@ -568,6 +570,8 @@ impl<'t> Builder<'t> {
             offsets: Offsets::new(text),
             diags: Vec::new(),
             stack: Vec::new(),
+            seq_pool: Vec::new(),
+            map_pool: Vec::new(),
             anchors: Vec::new(),
             expanded: 0,
             root: None,
@@ -628,11 +632,12 @@ impl<'t> Builder<'t> {
                 }
                 Event::Alias(id) => self.alias(id, start, end),
                 Event::SequenceStart(anchor, tag) => {
-                    self.open(Kind::Seq(Vec::new()), anchor, tag.as_deref(), start, end)
+                    let items = self.seq_pool.pop().unwrap_or_default();
+                    self.open(Kind::Seq(items), anchor, tag.as_deref(), start, end)
                 }
                 Event::MappingStart(anchor, tag) => {
                     let frame = MapFrame {
-                        map: Map::new(),
+                        map: Map::with_buffer(self.map_pool.pop().unwrap_or_default()),
                         pending: Pending::Key,
                         merges: Vec::new(),
                         merge_key: None,
@@ -798,7 +803,7 @@ impl<'t> Builder<'t> {
             e = s + trimmed.len();
         }
         let span = self.span(s, e.max(s));
-        let text = text.into_owned();
+        let text = Str::from(text);
         let mut node = match tag.as_ref() {
             None if empty => Node::null(span),
             None => Node::new(Value::Scalar(Scalar { text, style }), span),
@@ -827,7 +832,7 @@ impl<'t> Builder<'t> {
     }
 
     /// A scalar tagged `!!int`, `!!float`, `!!bool` or `!!null`.
-    fn typed_scalar(&mut self, text: String, style: Style, core: &str, span: Span) -> Node {
+    fn typed_scalar(&mut self, text: Str, style: Style, core: &str, span: Span) -> Node {
         let fits = match resolve_plain(&text) {
             Resolved::Int(_) => core == "int" || core == "float",
             Resolved::Float(_) => core == "float",
@@ -1086,8 +1091,17 @@ impl<'t> Builder<'t> {
         }
         let span = self.span(frame.start, close.max(frame.start));
         let value = match frame.kind {
-            Kind::Seq(items) => Value::Seq(items),
-            Kind::Map(m) => Value::Map(apply_merges(m.map, m.merges)),
+            Kind::Seq(mut items) => {
+                let mut exact = Vec::with_capacity(items.len());
+                exact.append(&mut items);
+                self.seq_pool.push(items);
+                Value::Seq(exact)
+            }
+            Kind::Map(m) => {
+                let (map, buffer) = apply_merges(m.map, m.merges).into_exact();
+                self.map_pool.push(buffer);
+                Value::Map(map)
+            }
         };
         let node = Node {
             span,
@@ -1274,9 +1288,9 @@ impl<'t> Builder<'t> {
             self.diags.push(d);
         }
         let text = match (converted, node.value) {
-            (Some(t), _) => t,
+            (Some(t), _) => Str::from(t),
             (None, Value::Scalar(s)) => s.text,
-            (None, _) => String::new(),
+            (None, _) => Str::default(),
         };
         Pending::Value {
             key: text,
@@ -1352,7 +1366,7 @@ fn path_through(frames: &[Frame]) -> KeyPath {
         match &frame.kind {
             Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
             Kind::Map(m) => match &m.pending {
-                Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.clone())),
+                Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.to_string())),
                 Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
                 Pending::Key | Pending::Skip => {}
             },
@@ -1362,7 +1376,7 @@ fn path_through(frames: &[Frame]) -> KeyPath {
 }
 
 /// A scalar decoded as a string: plain text becomes double-quoted style.
-fn string_scalar(text: String, style: Style, span: Span) -> Node {
+fn string_scalar(text: Str, style: Style, span: Span) -> Node {
     let style = if style == Style::Plain {
         Style::DoubleQuoted
     } else {
@@ -1388,8 +1402,8 @@ fn apply_merges(explicit: Map, merges: Vec<MergeSource>) -> Map {
     if merges.is_empty() {
         return explicit;
     }
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut extra: Vec<(usize, String, crate::node::Entry)> = Vec::new();
+    let mut taken: HashSet<Str> = HashSet::new();
+    let mut extra: Vec<(usize, Str, crate::node::Entry)> = Vec::new();
     for source in merges {
         for map in source.maps {
             for (k, entry) in map {

@@ -98,7 +98,7 @@ impl<'t> Loader<'t> {
                     Value::Null
                 } else {
                     Value::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text: text.into(),
                         style,
                     })
                 };
@@ -135,7 +135,7 @@ impl<'t> Loader<'t> {
                     }
                     let key = self.node(ev, ksp)?;
                     let key_text = match &key.value {
-                        Value::Scalar(s) => s.text.clone(),
+                        Value::Scalar(s) => s.text.to_string(),
                         Value::Null => String::new(),
                         _ => return Err("complex keys are not supported".into()),
                     };

@@ -265,7 +265,7 @@ impl FileLoader<'_> {
             let bad: Vec<(String, Span)> = services
                 .iter()
                 .filter(|(_, s)| !s.is_null() && s.as_map().is_none())
-                .map(|(name, s)| (name.clone(), s.span))
+                .map(|(name, s)| (name.to_string(), s.span))
                 .collect();
             for (name, span) in bad {
                 self.err(
@@ -278,7 +278,7 @@ impl FileLoader<'_> {
             return;
         }
         let mut services = services.clone();
-        let names: Vec<String> = services.keys().cloned().collect();
+        let names: Vec<String> = services.keys().map(|k| k.to_string()).collect();
         let filename = file.to_string_lossy().into_owned();
         for name in names {
             let mut tracker = Vec::new();
@@ -717,11 +717,11 @@ fn touched_entries(cfg: &Node) -> Touched {
         .map(|(k, v)| {
             let names = match v.as_map() {
                 Some(inner) if NAMED_SECTIONS.contains(&k.as_str()) => {
-                    Some(inner.keys().cloned().collect())
+                    Some(inner.keys().map(|k| k.to_string()).collect())
                 }
                 _ => None,
             };
-            (k.clone(), names)
+            (k.to_string(), names)
         })
         .collect()
 }
@@ -769,7 +769,7 @@ fn put_back(dict: &mut Node, part: Node, touched: &Touched) {
         return;
     };
     for (k, entry) in pm {
-        let named = touched.iter().any(|(t, n)| t == &k && n.is_some());
+        let named = touched.iter().any(|(t, n)| t == k && n.is_some());
         match (named, entry.value.value, dm.get_mut(&k)) {
             (true, Value::Map(inner), Some(section)) if section.as_map().is_some() => {
                 if let Some(sm) = section.as_map_mut() {

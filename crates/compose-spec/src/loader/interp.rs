@@ -184,7 +184,7 @@ impl Interpolator<'_> {
                     }
                 } else if changed {
                     node.value = Value::Scalar(Scalar {
-                        text: value,
+                        text: value.into(),
                         style: Style::Synthetic,
                     });
                 }
@@ -210,7 +210,7 @@ fn sub_span(span: crate::span::Span, quoted: bool, offset: usize, len: usize) ->
 
 fn plain(s: String) -> Value {
     Value::Scalar(Scalar {
-        text: s,
+        text: s.into(),
         style: Style::Plain,
     })
 }

@@ -44,7 +44,7 @@ fn walk_resets(node: &mut Node, path: &mut Vec<String>, out: &mut Vec<Vec<String
         Value::Map(m) => {
             let mut remove = Vec::new();
             for (k, v) in m.iter_mut() {
-                path.push(k.clone());
+                path.push(k.to_string());
                 match v.tag {
                     Some(Tag::Reset) => {
                         out.push(path.clone());
@@ -87,7 +87,7 @@ pub fn apply_resets(target: &mut Node, paths: &[Vec<String>]) {
 
 fn apply_walk(node: &mut Node, path: &mut Vec<String>, paths: &[Vec<String>]) {
     if let Value::Map(m) = &mut node.value {
-        let keys: Vec<String> = m.keys().cloned().collect();
+        let keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
         for k in keys {
             path.push(k.clone());
             if paths.iter().any(|p| p == path) {
@@ -214,7 +214,7 @@ fn merge_maps(mut base: Map, other: Map, path: &mut KeyPath) -> Result<Map, Merg
                 base.insert(k, entry.key_span, entry.value);
             }
             Some(existing) => {
-                path.0.push(PathSeg::Key(k.clone()));
+                path.0.push(PathSeg::Key(k.to_string()));
                 let merged = merge_node(existing.value, entry.value, path);
                 path.0.pop();
                 // keep the original position of the key

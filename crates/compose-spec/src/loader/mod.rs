@@ -487,7 +487,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         .and_then(Node::as_map)
         .map(|m| {
             m.iter()
-                .map(|(k, s)| (k.clone(), service_profiles(s)))
+                .map(|(k, s)| (k.to_string(), service_profiles(s)))
                 .collect()
         })
         .unwrap_or_default();
@@ -505,7 +505,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     }
     let mut disabled = BTreeMap::new();
     if let Some(services) = dict.get_mut("services").and_then(Node::as_map_mut) {
-        let names: Vec<String> = services.keys().cloned().collect();
+        let names: Vec<String> = services.keys().map(|k| k.to_string()).collect();
         for n in names {
             let p = services.get(&n).map(service_profiles).unwrap_or_default();
             if !has_profile(&p, &enabled_profiles) {
@@ -690,7 +690,7 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
         let Some(sm) = s.as_map_mut() else { continue };
         let mut service_env = sm.get("environment").map(to_env_map).unwrap_or_default();
         // unset values take the project's
-        let keys: Vec<String> = service_env.keys().cloned().collect();
+        let keys: Vec<String> = service_env.keys().map(|k| k.to_string()).collect();
         for k in &keys {
             if service_env.get(k).is_some_and(Node::is_null) {
                 if let Some(v) = env.get(k) {
@@ -870,7 +870,7 @@ fn select_services(dict: &mut Node, wanted: &[String]) {
             .and_then(|s| s.get("depends_on"))
             .and_then(Node::as_map)
         {
-            stack.extend(deps.keys().cloned());
+            stack.extend(deps.keys().map(|k| k.to_string()));
         }
     }
     services.retain(|k, _| keep.contains(k));
@@ -888,7 +888,7 @@ fn drop_unused_resources(dict: &mut Node) {
             if let Some(n) = s.get("networks").and_then(Node::as_map) {
                 need.entry("networks")
                     .or_default()
-                    .extend(n.keys().cloned());
+                    .extend(n.keys().map(|k| k.to_string()));
             }
             if let Some(v) = s.get("volumes").and_then(Node::as_seq) {
                 for vol in v {
@@ -917,7 +917,9 @@ fn drop_unused_resources(dict: &mut Node) {
                 }
             }
             if let Some(m) = s.get("models").and_then(Node::as_map) {
-                need.entry("models").or_default().extend(m.keys().cloned());
+                need.entry("models")
+                    .or_default()
+                    .extend(m.keys().map(|k| k.to_string()));
             }
         }
     }

@@ -192,7 +192,7 @@ fn resolve_env_like(n: &mut Node, lookup: &dyn Fn(&str) -> Option<String>, keep_
             *items = out;
         }
         Value::Map(m) => {
-            let keys: Vec<String> = m.keys().cloned().collect();
+            let keys: Vec<String> = m.keys().map(|k| k.to_string()).collect();
             for k in keys {
                 let is_null = m.get(&k).is_some_and(Node::is_null);
                 if !is_null {
@@ -227,7 +227,7 @@ fn set_name_from_key(root: &mut Node, project: &str) {
                     .get("external")
                     .is_some_and(|x| go_parse_bool(&go_sprint(x)) == Some(true));
                 let name = if external {
-                    key.clone()
+                    key.to_string()
                 } else {
                     format!("{project}_{key}")
                 };

@@ -194,22 +194,22 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
     }
 }
 
-fn did_you_mean<'a>(
+fn did_you_mean<'a, S: AsRef<str> + ?Sized + 'a>(
     name: &str,
-    candidates: impl IntoIterator<Item = &'a String>,
+    candidates: impl IntoIterator<Item = &'a S>,
 ) -> Option<String> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .map(|c| (strsim::jaro_winkler(name, c.as_ref()), c.as_ref()))
         .filter(|(s, _)| *s > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.clone())
+        .map(|(_, c)| c.to_string())
 }
 
 /// The closest candidate to `name`, if one is close enough to suggest.
-pub fn did_you_mean_pub<'a>(
+pub fn did_you_mean_pub<'a, S: AsRef<str> + ?Sized + 'a>(
     name: &str,
-    candidates: impl IntoIterator<Item = &'a String>,
+    candidates: impl IntoIterator<Item = &'a S>,
 ) -> Option<String> {
     did_you_mean(name, candidates)
 }
@@ -226,7 +226,7 @@ fn undefined_help(kind: &str, name: &str, defined: &BTreeSet<String>) -> String 
 fn names(root: &Node, kind: &str) -> BTreeSet<String> {
     root.get(kind)
         .and_then(Node::as_map)
-        .map(|m| m.keys().cloned().collect())
+        .map(|m| m.keys().map(|k| k.to_string()).collect())
         .unwrap_or_default()
 }
 
@@ -247,7 +247,7 @@ pub fn check_consistency(
     let secrets = names(root, "secrets");
     let configs = names(root, "configs");
     let models = names(root, "models");
-    let service_names: BTreeSet<String> = services.keys().cloned().collect();
+    let service_names: BTreeSet<String> = services.keys().map(|k| k.to_string()).collect();
     let mut container_names: BTreeMap<String, (String, &Node)> = BTreeMap::new();
 
     for (name, s) in services.iter() {
@@ -355,7 +355,7 @@ pub fn check_consistency(
                     diags.push(key_span_diag(nets, net, d));
                     continue;
                 }
-                if !networks.contains(net) {
+                if !networks.contains(net.as_str()) {
                     let d = err(
                         Code::UndefinedNetwork,
                         format!("service {name:?} refers to undefined network {net}"),
@@ -383,14 +383,14 @@ pub fn check_consistency(
         }
         if let Some(deps) = sm.get("depends_on").and_then(Node::as_map) {
             for (dep, cfg) in deps.iter() {
-                if service_names.contains(dep) {
+                if service_names.contains(dep.as_str()) {
                     continue;
                 }
                 let required = !matches!(
                     cfg.get("required").and_then(Node::resolve),
                     Some(Resolved::Bool(false))
                 );
-                if let Some(profiles) = disabled.get(dep) {
+                if let Some(profiles) = disabled.get(dep.as_str()) {
                     if !required {
                         continue;
                     }
@@ -500,7 +500,7 @@ pub fn check_consistency(
         );
         if let Some(ms) = sm.get("models").and_then(Node::as_map) {
             for (m, _) in ms.iter() {
-                if !models.contains(m) {
+                if !models.contains(m.as_str()) {
                     let d = err(
                         Code::UndefinedModel,
                         format!("service {name:?} refers to undefined model {m}"),
@@ -585,7 +585,7 @@ pub fn check_consistency(
                         .with_label(first.span, "first used here"),
                     );
                 } else {
-                    container_names.insert(cname, (name.clone(), cn));
+                    container_names.insert(cname, (name.to_string(), cn));
                 }
             }
         }
@@ -680,12 +680,8 @@ pub fn check_consistency(
 
 fn check_cycles(services: &Map, diags: &mut Diagnostics) {
     use petgraph_lite::tarjan;
-    let names: Vec<&String> = services.keys().collect();
-    let index: BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
+    let names: Vec<&str> = services.keys().map(|k| k.as_str()).collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
     for (i, (_, s)) in services.iter().enumerate() {
         if let Some(deps) = s.get("depends_on").and_then(Node::as_map) {
@@ -725,7 +721,7 @@ fn check_cycles(services: &Map, diags: &mut Diagnostics) {
                 None => break,
             }
         }
-        let text: Vec<&str> = chain.iter().map(|i| names[*i].as_str()).collect();
+        let text: Vec<&str> = chain.iter().map(|i| names[*i]).collect();
         let first = names[start];
         let span = services
             .get(first)

@@ -180,7 +180,7 @@ impl De {
             match &n.value {
                 Value::Map(ext) => {
                     for (ek, ev) in ext.iter() {
-                        out.insert(ek.clone(), ev.to_json());
+                        out.insert(ek.to_string(), ev.to_json());
                     }
                 }
                 _ if n.is_null() => {}
@@ -236,7 +236,7 @@ impl De {
                     } else {
                         f(self, k, v, &p.key(k)).unwrap_or_default()
                     };
-                    out.insert(k.clone(), val);
+                    out.insert(k.to_string(), val);
                 }
                 Some(out)
             }
@@ -340,7 +340,7 @@ impl De {
                 m.iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
+                            k.to_string(),
                             if v.is_null() {
                                 String::new()
                             } else {
@@ -385,7 +385,7 @@ impl De {
                 m.iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
+                            k.to_string(),
                             if v.is_null() {
                                 None
                             } else {
@@ -454,10 +454,12 @@ impl De {
                     match view(v) {
                         V::Seq(items) => {
                             for item in items {
-                                out.entry(k.clone()).or_default().push(gofmt::sprint(item));
+                                out.entry(k.to_string())
+                                    .or_default()
+                                    .push(gofmt::sprint(item));
                             }
                         }
-                        _ => out.entry(k.clone()).or_default().push(gofmt::sprint(v)),
+                        _ => out.entry(k.to_string()).or_default().push(gofmt::sprint(v)),
                     }
                 }
                 Some(out)
@@ -486,7 +488,7 @@ impl De {
                             continue;
                         }
                     };
-                    list.insert(host.clone(), ips);
+                    list.insert(host.to_string(), ips);
                 }
                 if !ok {
                     return None;
@@ -545,7 +547,7 @@ impl De {
             V::Map(m) => Some(
                 m.iter()
                     .map(|(id, path)| SshKey {
-                        id: id.clone(),
+                        id: id.to_string(),
                         path: if path.is_null() {
                             String::new()
                         } else {
@@ -920,6 +922,12 @@ impl Decode for FileMode {
 impl<T: Decode> Decode for Option<T> {
     fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         T::decode(de, n, p).map(Some)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
+        T::decode(de, n, p).map(Box::new)
     }
 }
 

@@ -86,7 +86,8 @@ pub(crate) fn sprint(node: &Node) -> String {
             format!("[{}]", parts.join(" "))
         }
         Value::Map(m) => {
-            let mut parts: Vec<(&String, String)> = m.iter().map(|(k, v)| (k, sprint(v))).collect();
+            let mut parts: Vec<(&str, String)> =
+                m.iter().map(|(k, v)| (k.as_str(), sprint(v))).collect();
             parts.sort_by(|a, b| a.0.cmp(b.0));
             let parts: Vec<String> = parts.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
             format!("map[{}]", parts.join(" "))

@@ -490,16 +490,16 @@ fn decode_services_owned(
         } else {
             ServiceConfig::decode(de, &v, &p.key(&k))
                 .map(|mut s| {
-                    s.name = k.clone();
+                    s.name = k.to_string();
                     s
                 })
                 .unwrap_or_default()
         };
         drop(v);
         if s.name.is_empty() {
-            s.name = k.clone();
+            s.name = k.to_string();
         }
-        out.insert(k, s);
+        out.insert(k.into(), s);
     }
     Some(out)
 }
@@ -800,7 +800,7 @@ mod tests {
                         extras.insert(k.clone(), e.key_span, e.value.clone());
                         continue;
                     }
-                    path.push(k.clone());
+                    path.push(k.to_string());
                     let v = process_extensions(&e.value, path);
                     path.pop();
                     out.insert(k.clone(), e.key_span, v);

@@ -31,13 +31,13 @@ pub struct ServiceConfig {
     pub attach: Option<bool>,
     /// How to build the image.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub build: Option<BuildConfig>,
+    pub build: Option<Box<BuildConfig>>,
     /// Development settings (`watch`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub develop: Option<DevelopConfig>,
+    pub develop: Option<Box<DevelopConfig>>,
     /// Block IO limits.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blkio_config: Option<BlkioConfig>,
+    pub blkio_config: Option<Box<BlkioConfig>>,
     /// Added kernel capabilities.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cap_add: Vec<String>,
@@ -87,13 +87,13 @@ pub struct ServiceConfig {
     pub container_name: String,
     /// Windows credential spec.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub credential_spec: Option<CredentialSpecConfig>,
+    pub credential_spec: Option<Box<CredentialSpecConfig>>,
     /// Services this one depends on.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub depends_on: DependsOnConfig,
     /// Deployment settings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deploy: Option<DeployConfig>,
+    pub deploy: Option<Box<DeployConfig>>,
     /// Device cgroup rules.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub device_cgroup_rules: Vec<String>,
@@ -119,7 +119,7 @@ pub struct ServiceConfig {
     pub entrypoint: ShellCommand,
     /// Service implemented by a provider plugin.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<ServiceProviderConfig>,
+    pub provider: Option<Box<ServiceProviderConfig>>,
     /// Environment variables (`None`: to be taken from the shell).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: MappingWithEquals,
@@ -131,7 +131,7 @@ pub struct ServiceConfig {
     pub expose: StringOrNumberList,
     /// The service this one extends (kept only when not resolved).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extends: Option<ExtendsConfig>,
+    pub extends: Option<Box<ExtendsConfig>>,
     /// Links to containers outside the project.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub external_links: Vec<String>,
@@ -149,7 +149,7 @@ pub struct ServiceConfig {
     pub hostname: String,
     /// Health check.
     #[serde(rename = "healthcheck", skip_serializing_if = "Option::is_none")]
-    pub healthcheck: Option<HealthCheckConfig>,
+    pub healthcheck: Option<Box<HealthCheckConfig>>,
     /// Image.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub image: String,
@@ -176,7 +176,7 @@ pub struct ServiceConfig {
     pub links: Vec<String>,
     /// Logging driver and options.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub logging: Option<LoggingConfig>,
+    pub logging: Option<Box<LoggingConfig>>,
     /// Legacy `log_driver`.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub log_driver: String,
@@ -209,7 +209,7 @@ pub struct ServiceConfig {
     pub network_mode: String,
     /// Networks joined (`None`: no settings).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub networks: BTreeMap<String, Option<ServiceNetworkConfig>>,
+    pub networks: BTreeMap<String, Option<Box<ServiceNetworkConfig>>>,
     /// Disable the OOM killer.
     #[serde(skip_serializing_if = "is_false")]
     pub oom_kill_disable: bool,

@@ -15,7 +15,90 @@ use super::gofmt;
 ///
 /// Nested extensions are kept in the model but, like compose-go's JSON
 /// (`json:"-"`), only the project's own are printed by `config --format json`.
-pub type Extensions = IndexMap<String, serde_json::Value>;
+///
+/// Almost every value in a compose file has none, and nearly every model
+/// struct has this field: an empty set is one null pointer (a map is only
+/// allocated on the first insert), which keeps the typed project of a large
+/// file several megabytes smaller than an inline `IndexMap` would.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Extensions(Option<Box<IndexMap<String, serde_json::Value>>>);
+
+impl Extensions {
+    /// No extensions.
+    pub const fn new() -> Self {
+        Extensions(None)
+    }
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |m| m.len())
+    }
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.get(key)
+    }
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    /// Sets `key` (keeping its position if present); returns the old value.
+    pub fn insert(&mut self, key: String, value: serde_json::Value) -> Option<serde_json::Value> {
+        self.0.get_or_insert_default().insert(key, value)
+    }
+    /// Removes `key`, keeping the order of the others.
+    pub fn shift_remove(&mut self, key: &str) -> Option<serde_json::Value> {
+        self.0.as_mut()?.shift_remove(key)
+    }
+    /// Keys and values in document order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &serde_json::Value)> {
+        self.0.iter().flat_map(|m| m.iter())
+    }
+    /// Keys in document order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> {
+        self.iter().map(|(k, _)| k)
+    }
+}
+
+impl std::fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Extensions {
+    type Item = (&'a String, &'a serde_json::Value);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl FromIterator<(String, serde_json::Value)> for Extensions {
+    fn from_iter<T: IntoIterator<Item = (String, serde_json::Value)>>(iter: T) -> Self {
+        let map: IndexMap<_, _> = iter.into_iter().collect();
+        Extensions((!map.is_empty()).then(|| Box::new(map)))
+    }
+}
+
+impl std::ops::Index<&str> for Extensions {
+    type Output = serde_json::Value;
+    fn index(&self, key: &str) -> &serde_json::Value {
+        self.get(key).expect("no such extension")
+    }
+}
+
+impl Serialize for Extensions {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self.iter() {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
 
 /// A string-to-string map (compose-go's `Mapping`): keys print sorted.
 pub type Mapping = BTreeMap<String, String>;

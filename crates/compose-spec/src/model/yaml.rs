@@ -244,6 +244,15 @@ impl<T: ToYaml> ToYaml for Option<T> {
     }
 }
 
+impl<T: ToYaml> ToYaml for Box<T> {
+    fn yaml(&self) -> Value {
+        (**self).yaml()
+    }
+    fn is_zero(&self) -> bool {
+        (**self).is_zero()
+    }
+}
+
 impl<T: ToYaml> ToYaml for Vec<T> {
     fn yaml(&self) -> Value {
         Value::Array(self.iter().map(ToYaml::yaml).collect())

@@ -144,7 +144,7 @@ fn found_word(node: &Node) -> &'static str {
 /// A short rendering of a value for messages.
 fn show(node: &Node) -> String {
     let s = match &node.value {
-        Value::Scalar(s) => s.text.clone(),
+        Value::Scalar(s) => s.text.to_string(),
         Value::Null => "null".to_string(),
         _ => node.to_json().to_string(),
     };

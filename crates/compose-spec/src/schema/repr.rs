@@ -235,7 +235,7 @@ fn equals_json(a: &Node, b: &serde_json::Value) -> bool {
         (Kind::Map(x), J::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| equals_json(v, w)))
+                    .all(|(k, v)| y.get(k.as_str()).is_some_and(|w| equals_json(v, w)))
         }
         _ => false,
     }
