@@ -160,6 +160,14 @@ struct Case {
 
 static CASES: AtomicUsize = AtomicUsize::new(0);
 
+/// Tests build the same Dockerfile, and the legacy builder shares the
+/// intermediate images of its first steps between them as cache. Removing one
+/// test's image also removes those untagged parents when nothing else uses
+/// them yet, which fails another test's build that is just reusing them
+/// ("failed to get digest"). So images are removed only when no test is
+/// running: the number of running tests, and the images left to remove.
+static RUNNING: std::sync::Mutex<(usize, Vec<String>)> = std::sync::Mutex::new((0, Vec::new()));
+
 impl Case {
     fn start(test: &str) -> Self {
         let n = CASES.fetch_add(1, Ordering::SeqCst);
@@ -175,6 +183,7 @@ impl Case {
                 .arg(dir.path());
             let r = run(cmd, format!("tests/registry.sh start {port}"));
             if r.ok() {
+                RUNNING.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
                 return Case {
                     name,
                     port,
@@ -325,17 +334,23 @@ impl Drop for Case {
             .current_dir(self.dir.path());
             let _ = cmd.output();
         }
-        // References first (ids of images the test built follow), then the ids.
-        for image in self.images.borrow().iter() {
-            let _ = Command::new("docker")
-                .args(["image", "rm", "-f", image])
-                .output();
-        }
         let _ = Command::new("bash")
             .arg(repo_root().join("tests/registry.sh"))
             .args(["stop", &self.port.to_string()])
             .arg(self.dir.path())
             .output();
+        // References first (ids of images the test built follow), then the ids,
+        // by the last test out (see RUNNING).
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        running.0 -= 1;
+        running.1.append(&mut self.images.borrow_mut());
+        if running.0 == 0 {
+            for image in std::mem::take(&mut running.1) {
+                let _ = Command::new("docker")
+                    .args(["image", "rm", "-f", &image])
+                    .output();
+            }
+        }
     }
 }
 
