@@ -151,6 +151,7 @@ pub(crate) async fn ensure_images<R: Runtime>(
         .services
         .iter()
         .filter(|(n, _)| o.selected.contains(*n))
+        .map(|(n, s)| (n, &**s))
         .collect();
     for (name, s) in &services {
         if s.image.is_empty() && s.build.is_none() && s.provider.is_none() {

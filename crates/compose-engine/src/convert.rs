@@ -1197,7 +1197,7 @@ mod tests {
             };
             p.networks.insert(key.into(), net);
         }
-        p.services.insert(service.name.clone(), service);
+        p.services.insert(service.name.clone(), Box::new(service));
         p
     }
 

@@ -141,8 +141,8 @@ impl ProjectSpecs {
             };
             let digest = self.digest(service);
             let resolved = resolved_from(&known, digest.clone());
-            let resolved_service =
-                convert::resolve_references(service, &resolved).unwrap_or_else(|_| service.clone());
+            let resolved_service = convert::resolve_references(service, &resolved)
+                .unwrap_or_else(|_| (**service).clone());
             let hash = crate::hash::service_hash(&resolved_service);
             let spec = convert::container_spec(
                 &self.meta,

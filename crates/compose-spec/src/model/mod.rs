@@ -107,7 +107,7 @@ pub struct Project {
     /// Project directory (not printed).
     pub working_dir: String,
     /// Services by name.
-    pub services: BTreeMap<String, ServiceConfig>,
+    pub services: BTreeMap<String, Box<ServiceConfig>>,
     /// Networks by key.
     pub networks: BTreeMap<String, NetworkConfig>,
     /// Volumes by key.
@@ -125,7 +125,7 @@ pub struct Project {
     /// The environment used for interpolation (not printed).
     pub environment: Mapping,
     /// Services disabled by profiles (not printed).
-    pub disabled_services: BTreeMap<String, ServiceConfig>,
+    pub disabled_services: BTreeMap<String, Box<ServiceConfig>>,
     /// Active profiles (not printed).
     pub profiles: Vec<String>,
 }
@@ -356,7 +356,7 @@ impl Serialize for Project {
 
 enum Entry<'a> {
     Str(&'a String),
-    Services(&'a BTreeMap<String, ServiceConfig>),
+    Services(&'a BTreeMap<String, Box<ServiceConfig>>),
     Networks(&'a BTreeMap<String, NetworkConfig>),
     Volumes(&'a BTreeMap<String, VolumeConfig>),
     Secrets(&'a BTreeMap<String, SecretConfig>),
@@ -477,7 +477,7 @@ fn decode_services_owned(
     de: &mut De,
     p: &Path<'_>,
     node: Node,
-) -> Option<BTreeMap<String, ServiceConfig>> {
+) -> Option<BTreeMap<String, Box<ServiceConfig>>> {
     let Value::Map(m) = node.value else {
         de.wrong(&node, p, "a mapping");
         return None;
@@ -499,7 +499,7 @@ fn decode_services_owned(
         if s.name.is_empty() {
             s.name = k.to_string();
         }
-        out.insert(k.into(), s);
+        out.insert(k.into(), Box::new(s));
     }
     Some(out)
 }
@@ -636,7 +636,7 @@ fn decode_project(de: &mut De, root: &mut Node, consume: bool) -> Option<Project
             de.btree(n, p, |de, name, v, p| {
                 let mut s = ServiceConfig::decode(de, v, p)?;
                 s.name = name.to_string();
-                Some(s)
+                Some(Box::new(s))
             })
             .map(|mut services| {
                 // A `null` service still gets its name.
