@@ -7,7 +7,10 @@
 use compose_spec::node::{resolve_plain, Resolved};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 /// Builds a value from saphyr events; an error when the text holds something
 /// a JSON value cannot (anchors, tags, non-finite floats, several documents).
@@ -83,37 +86,6 @@ fn load(text: &str, resolve: bool) -> Result<Value, String> {
     root.ok_or_else(|| "empty stream".into())
 }
 
-/// `HOIST_CONFORMANCE_DIR`, else `shared/conformance/cases` next to the
-/// checkout (`CARGO_MANIFEST_DIR/../../../shared/...`) or in a directory
-/// further up (a worktree under `wt/`).
-fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("HOIST_CONFORMANCE_DIR") {
-        return PathBuf::from(dir);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .skip(3)
-        .map(|a| a.join("shared/conformance/cases"))
-        .find(|d| d.is_dir())
-        .unwrap_or_else(|| manifest.join("../../../shared/conformance/cases"))
-}
-
-fn expected_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            expected_files(&path, out);
-        } else if path.file_name().is_some_and(|n| n == "expected.yaml") {
-            out.push(path);
-        }
-    }
-}
-
 /// The first differing line, for the failure report.
 fn first_difference(want: &str, got: &str) -> String {
     let (mut w, mut g) = (want.lines(), got.lines());
@@ -129,7 +101,7 @@ fn first_difference(want: &str, got: &str) -> String {
 
 #[test]
 fn corpus_round_trips_byte_for_byte() {
-    let dir = corpus_dir();
+    let dir = corpus::dir();
     if !dir.is_dir() {
         println!(
             "conformance corpus not found at {}; skipping",
@@ -137,8 +109,10 @@ fn corpus_round_trips_byte_for_byte() {
         );
         return;
     }
-    let mut files = Vec::new();
-    expected_files(&dir, &mut files);
+    let files: Vec<PathBuf> = corpus::cases(&dir, &["expected.yaml"])
+        .into_iter()
+        .map(|c| c.join("expected.yaml"))
+        .collect();
     let mut failures = Vec::new();
     let mut skipped = Vec::new();
     let mut passed = 0;

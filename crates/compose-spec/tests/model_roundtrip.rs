@@ -1,52 +1,15 @@
 //! Round trip over the conformance corpus: every `expected.json` (the
 //! reference's `config --format json`) must decode into the model and print
 //! back identically.
-//!
-//! The corpus lives at `$HOIST_CONFORMANCE_DIR`, or by default at
-//! `../../../shared/conformance/cases` from this crate (else the nearest
-//! ancestor's `shared/conformance/cases`); without it the test only says so.
+//! (`support/corpus.rs` says where the corpus is.)
 
-use std::path::{Path, PathBuf};
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::path::PathBuf;
 
 use compose_spec::model::Project;
 use serde_json::Value;
-
-fn corpus_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("HOIST_CONFORMANCE_DIR") {
-        return PathBuf::from(d);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let default = manifest.join("../../../shared/conformance/cases");
-    if default.is_dir() {
-        return default;
-    }
-    // From a git worktree nested deeper, look further up.
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/conformance/cases"))
-        .find(|c| c.is_dir())
-        .unwrap_or(default)
-}
-
-fn expected_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(sources) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for source in sources.flatten() {
-        let Ok(cases) = std::fs::read_dir(source.path()) else {
-            continue;
-        };
-        for case in cases.flatten() {
-            let f = case.path().join("expected.json");
-            if f.is_file() {
-                out.push(f);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// The first place where `got` differs from `want`, as a jq-like path.
 fn first_diff(want: &Value, got: &Value, path: &str) -> Option<String> {
@@ -85,8 +48,11 @@ fn first_diff(want: &Value, got: &Value, path: &str) -> Option<String> {
 
 #[test]
 fn corpus_round_trips_through_the_model() {
-    let dir = corpus_dir();
-    let files = expected_files(&dir);
+    let dir = corpus::dir();
+    let files: Vec<PathBuf> = corpus::cases(&dir, &["expected.json"])
+        .into_iter()
+        .map(|c| c.join("expected.json"))
+        .collect();
     if files.is_empty() {
         eprintln!(
             "conformance corpus not found at {}; skipping",

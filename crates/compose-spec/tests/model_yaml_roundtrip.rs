@@ -5,49 +5,15 @@
 //! quoting are checked elsewhere). Nested `x-*` keys and `models`, which the
 //! JSON form does not print, are not expected back.
 
-use std::path::{Path, PathBuf};
+#[path = "support/corpus.rs"]
+mod corpus;
+
+use std::path::PathBuf;
 
 use compose_spec::model::Project;
 use compose_spec::node::{resolve_plain, Resolved};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
-
-fn corpus_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("HOIST_CONFORMANCE_DIR") {
-        return PathBuf::from(d);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let default = manifest.join("../../../shared/conformance/cases");
-    if default.is_dir() {
-        return default;
-    }
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/conformance/cases"))
-        .find(|c| c.is_dir())
-        .unwrap_or(default)
-}
-
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for source in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        for case in std::fs::read_dir(source.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let c = case.path();
-            if c.join("expected.json").is_file()
-                && c.join("expected.yaml").is_file()
-                && !c.join("expected.yaml.unstable").exists()
-            {
-                out.push(c);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 /// Parses one YAML document into an ordered tree, typing plain scalars like go-yaml v3.
 fn parse_yaml(text: &str) -> Result<Value, String> {
@@ -143,8 +109,11 @@ fn first_diff(want: &Value, got: &Value, path: &str) -> Option<String> {
 
 #[test]
 fn corpus_yaml_trees_match() {
-    let dir = corpus_dir();
-    let cases = cases(&dir);
+    let dir = corpus::dir();
+    let cases: Vec<PathBuf> = corpus::cases(&dir, &["expected.json", "expected.yaml"])
+        .into_iter()
+        .filter(|c| !c.join("expected.yaml.unstable").exists())
+        .collect();
     if cases.is_empty() {
         eprintln!(
             "conformance corpus not found at {}; skipping",
