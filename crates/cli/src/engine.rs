@@ -226,9 +226,6 @@ pub(crate) fn connect() -> anyhow::Result<Docker> {
     Docker::connect().map_err(|e| anyhow!("{e}"))
 }
 
-/// Loads the project. With `need_file` false, a missing compose file is not an
-/// error when the project name is known (`-p` or `COMPOSE_PROJECT_NAME`): the
-/// command then works from labels, as compose's `down`/`ps` do.
 /// The loaded project, for commands that always need a compose file (`build`,
 /// `pull`, `push`); `Err` holds the exit code after the diagnostics were printed.
 pub(crate) fn load_project(
@@ -238,6 +235,9 @@ pub(crate) fn load_project(
     Ok(load(global, services, true)?.map(|s| s.specs.expect("a file was required").project))
 }
 
+/// Loads the project. With `need_file` false, a missing compose file is not an
+/// error when the project name is known (`-p` or `COMPOSE_PROJECT_NAME`): the
+/// command then works from labels, as compose's `down`/`ps` do.
 fn load(
     global: &Global,
     services: &[String],
