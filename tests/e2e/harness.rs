@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub use crate::test_image::IMAGE;
@@ -124,31 +124,10 @@ pub fn docker(args: &[&str]) -> Out {
     run("docker", args, Path::new("/"), &BTreeMap::new())
 }
 
-fn docker_up() -> bool {
-    static UP: OnceLock<bool> = OnceLock::new();
-    *UP.get_or_init(|| {
-        Command::new("docker")
-            .args(["info", "--format", "{{.ServerVersion}}"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    })
-}
-
 /// True when the engine answers and the test image exists; otherwise prints a
 /// skip message (or panics under `HOIST_REQUIRE_DOCKER=1`).
 pub fn available(case: &str) -> bool {
-    if !docker_up() {
-        if std::env::var("HOIST_REQUIRE_DOCKER").is_ok_and(|v| v == "1") {
-            panic!("e2e {case}: the Docker engine is not reachable and HOIST_REQUIRE_DOCKER=1");
-        }
-        eprintln!("skipping e2e {case}: the Docker engine is not reachable (`docker info` failed)");
-        return false;
-    }
-    crate::test_image::ensure();
-    true
+    crate::test_image::engine_ready(&format!("e2e {case}"))
 }
 
 /// One container of a project, as `docker ps -a` sees it.

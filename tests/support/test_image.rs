@@ -1,5 +1,8 @@
-//! The image every Docker-backed test runs: `hoist-test/busybox:latest`, built
-//! `FROM scratch` from the host's static busybox (no registry is reachable).
+//! What every Docker-backed test needs: whether to run at all ([`engine_ready`],
+//! [`skip_or_fail`]: without an engine a test says why and passes, unless
+//! `HOIST_REQUIRE_DOCKER=1`, as in CI, makes that a failure), and the image
+//! the tests run, `hoist-test/busybox:latest`, built `FROM scratch` from the
+//! host's static busybox (no registry is reachable).
 //!
 //! Shared by the test crates with `#[path = ".../tests/support/test_image.rs"] mod test_image;`.
 //! Test binaries run concurrently (and from several checkouts), so the build
@@ -13,6 +16,37 @@ use std::time::{Duration, Instant};
 
 /// The test image.
 pub const IMAGE: &str = "hoist-test/busybox:latest";
+
+/// Whether `docker info` reaches an engine (asked once per process).
+pub fn docker_up() -> bool {
+    static UP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *UP.get_or_init(|| {
+        Command::new("docker")
+            .args(["info", "--format", "{{.ServerVersion}}"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// `what` cannot run because of `why`: panics when `HOIST_REQUIRE_DOCKER=1`,
+/// else prints that it is skipped; returns `false` (for `if !... { return; }`).
+pub fn skip_or_fail(what: &str, why: &str) -> bool {
+    if std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1") {
+        panic!("{what}: HOIST_REQUIRE_DOCKER=1 but {why}");
+    }
+    eprintln!("skipping {what}: {why} (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
+    false
+}
+
+/// Whether the Docker-backed test `what` can run: an engine answers (see
+/// [`skip_or_fail`] when none does) and [`IMAGE`] is built.
+pub fn engine_ready(what: &str) -> bool {
+    if !docker_up() {
+        return skip_or_fail(what, "`docker info` fails, no Docker engine");
+    }
+    ensure();
+    true
+}
 
 fn present() -> bool {
     Command::new("docker")

@@ -8,6 +8,11 @@
 //! project gets a name and a host port unique to this run and is removed by a drop guard
 //! (`docker compose down -v -t 0`), also when an assertion fails.
 
+// The demo builds its own images: only the engine check is used here.
+#[allow(dead_code)]
+#[path = "../../../tests/support/test_image.rs"]
+mod test_image;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -33,18 +38,6 @@ fn docker(args: &[&str]) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// `true` when there is an engine to test against; panics when one is required and missing.
-fn docker_available() -> bool {
-    if docker(&["info"]).is_some() {
-        return true;
-    }
-    if std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1") {
-        panic!("HOIST_REQUIRE_DOCKER=1 but `docker info` fails: no Docker engine");
-    }
-    eprintln!("skipping the demo e2e test: `docker info` fails, no Docker engine (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
-    false
 }
 
 fn show(what: &str, out: &Output) -> String {
@@ -260,7 +253,9 @@ fn ids_of(all: &BTreeMap<String, String>, project: &str, service: &str) -> BTree
 
 #[test]
 fn demo_end_to_end() {
-    if !docker_available() {
+    if !test_image::docker_up()
+        && !test_image::skip_or_fail("the demo", "`docker info` fails, no Docker engine")
+    {
         return;
     }
     let started = Instant::now();

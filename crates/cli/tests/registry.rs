@@ -98,28 +98,13 @@ fn have_command(name: &str) -> bool {
 /// `true` when there is an engine and a registry binary to test with; panics when they are
 /// required and missing.
 fn available() -> bool {
-    let required = std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1");
-    let missing = if Command::new("docker")
-        .arg("info")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
-        Some("`docker info` fails, no Docker engine")
-    } else if !have_command("docker-registry") {
-        Some("`docker-registry` is not installed (apt-get install docker-registry)")
-    } else {
-        None
-    };
-    if let Some(why) = missing {
-        if required {
-            panic!("HOIST_REQUIRE_DOCKER=1 but {why}");
-        }
-        eprintln!("skipping the registry test: {why} (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
-        return false;
+    if !have_command("docker-registry") {
+        return test_image::skip_or_fail(
+            "the registry tests",
+            "`docker-registry` is not installed (apt-get install docker-registry)",
+        );
     }
-    test_image::ensure();
-    true
+    test_image::engine_ready("the registry tests")
 }
 
 /// A host port nobody listens on right now.

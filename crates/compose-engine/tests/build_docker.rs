@@ -39,14 +39,9 @@ fn docker_cli(args: &[&str]) -> Option<String> {
 }
 
 fn engine() -> Option<Docker> {
-    if docker_cli(&["info"]).is_none() {
-        if std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1") {
-            panic!("HOIST_REQUIRE_DOCKER=1 but `docker info` fails: no Docker engine");
-        }
-        eprintln!("skipping: `docker info` fails, no Docker engine (set HOIST_REQUIRE_DOCKER=1 to fail instead)");
+    if !test_image::engine_ready("the build tests") {
         return None;
     }
-    test_image::ensure();
     Some(Docker::connect().expect("connect to the engine `docker info` reached"))
 }
 

@@ -172,17 +172,6 @@ fn engine_post(path: &str, body: &Value) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
-fn docker_ready() -> bool {
-    let ok = docker(&["info"], None).is_ok();
-    if !ok {
-        if std::env::var("HOIST_REQUIRE_DOCKER").as_deref() == Ok("1") {
-            panic!("HOIST_REQUIRE_DOCKER=1 but `docker info` fails");
-        }
-        eprintln!("skipping the oracle comparison: `docker info` fails (no Docker engine)");
-    }
-    ok
-}
-
 /// Sorts the arrays whose order compose leaves to Go map iteration.
 fn normalize(v: &mut Value, own_id: &str, own_name: &str, oracle_name: &str) {
     let c = &mut v["Config"];
@@ -424,7 +413,7 @@ impl Drop for Down {
 
 #[test]
 fn oracle() {
-    if !docker_ready() {
+    if !test_image::engine_ready("the oracle comparison") {
         return;
     }
     test_image::ensure();

@@ -8,6 +8,8 @@
 //! (`!reset`, `!override`) survive until merging.
 
 use crate::span::Span;
+/// Mapping keys and scalar text: a string kept inline up to 24 bytes, so the
+/// keys and most values of a compose file cost no allocation of their own.
 pub use compact_str::CompactString as Str;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
