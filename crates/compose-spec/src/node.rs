@@ -393,8 +393,7 @@ impl Map {
     /// The same mapping in an allocation of exactly its length, and the
     /// emptied buffer it was built in (see [`Map::with_buffer`]).
     pub(crate) fn into_exact(mut self) -> (Self, Vec<(Str, Entry)>) {
-        let mut exact = Vec::with_capacity(self.entries.len());
-        exact.append(&mut self.entries);
+        let exact = take_exact(&mut self.entries);
         let buffer = std::mem::replace(&mut self.entries, exact);
         (self, buffer)
     }
@@ -540,8 +539,14 @@ pub(crate) fn exact<T>(mut v: Vec<T>) -> Vec<T> {
     if v.capacity() == v.len() {
         return v;
     }
-    let mut out = Vec::with_capacity(v.len());
-    out.append(&mut v);
+    take_exact(&mut v)
+}
+
+/// Moves `buffer`'s items into an allocation of exactly their number, leaving
+/// `buffer` empty with its capacity, to be reused (see [`exact`]).
+pub(crate) fn take_exact<T>(buffer: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(buffer.len());
+    out.append(buffer);
     out
 }
 

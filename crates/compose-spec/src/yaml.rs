@@ -37,7 +37,8 @@
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::node::{
-    resolve_plain, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag, Value,
+    resolve_plain, take_exact, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag,
+    Value,
 };
 use crate::span::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -1092,8 +1093,7 @@ impl<'t> Builder<'t> {
         let span = self.span(frame.start, close.max(frame.start));
         let value = match frame.kind {
             Kind::Seq(mut items) => {
-                let mut exact = Vec::with_capacity(items.len());
-                exact.append(&mut items);
+                let exact = take_exact(&mut items);
                 self.seq_pool.push(items);
                 Value::Seq(exact)
             }
