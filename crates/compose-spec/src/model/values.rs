@@ -48,13 +48,19 @@ impl Extensions {
     pub fn insert(&mut self, key: String, value: serde_json::Value) -> Option<serde_json::Value> {
         self.0.get_or_insert_default().insert(key, value)
     }
-    /// Removes `key`, keeping the order of the others.
+    /// Removes `key`, keeping the order of the others (and no map once the
+    /// last key is gone, so that equality does not see an empty one).
     pub fn shift_remove(&mut self, key: &str) -> Option<serde_json::Value> {
-        self.0.as_mut()?.shift_remove(key)
+        let map = self.0.as_mut()?;
+        let old = map.shift_remove(key);
+        if map.is_empty() {
+            self.0 = None;
+        }
+        old
     }
     /// Keys and values in document order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &serde_json::Value)> {
-        self.0.iter().flat_map(|m| m.iter())
+    pub fn iter(&self) -> ExtensionsIter<'_> {
+        self.0.as_deref().into_iter().flatten()
     }
     /// Keys in document order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> {
@@ -68,11 +74,15 @@ impl std::fmt::Debug for Extensions {
     }
 }
 
+/// The iterator of [`Extensions::iter`].
+pub type ExtensionsIter<'a> =
+    std::iter::Flatten<std::option::IntoIter<&'a IndexMap<String, serde_json::Value>>>;
+
 impl<'a> IntoIterator for &'a Extensions {
     type Item = (&'a String, &'a serde_json::Value);
-    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    type IntoIter = ExtensionsIter<'a>;
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
     }
 }
 
@@ -85,6 +95,7 @@ impl FromIterator<(String, serde_json::Value)> for Extensions {
 
 impl std::ops::Index<&str> for Extensions {
     type Output = serde_json::Value;
+    /// Panics when `key` is absent, like `IndexMap`'s indexing.
     fn index(&self, key: &str) -> &serde_json::Value {
         self.get(key).expect("no such extension")
     }
@@ -372,5 +383,20 @@ pub(crate) mod ser {
     /// A Go float32 as Go's encoding/json writes it.
     pub(crate) fn f32_go<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&super::gofmt::f32_json_number(*v), s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Extensions;
+
+    #[test]
+    fn extensions_emptied_by_removal_equal_none() {
+        let mut e = Extensions::new();
+        e.insert("x-a".into(), serde_json::json!(1));
+        assert_ne!(e, Extensions::new());
+        assert_eq!(e.shift_remove("x-a"), Some(serde_json::json!(1)));
+        assert_eq!(e, Extensions::new());
+        assert!(e.is_empty() && e.iter().next().is_none());
     }
 }

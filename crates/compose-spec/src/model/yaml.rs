@@ -153,10 +153,10 @@ impl Obj {
     }
     /// The inlined extensions, after every field, in go-yaml key order.
     fn ext(&mut self, e: &Extensions) -> &mut Self {
-        let mut keys: Vec<&String> = e.keys().collect();
-        keys.sort_by(|a, b| key_cmp(a, b));
-        for k in keys {
-            self.0.insert(k.clone(), any_yaml(&e[k]));
+        let mut entries: Vec<(&String, &serde_json::Value)> = e.iter().collect();
+        entries.sort_by(|a, b| key_cmp(a.0, b.0));
+        for (k, v) in entries {
+            self.0.insert(k.clone(), any_yaml(v));
         }
         self
     }
