@@ -20,3 +20,4 @@ mod interrupt;
 mod lifecycle;
 mod plan;
 mod scale;
+mod volumes;

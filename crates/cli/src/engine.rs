@@ -23,7 +23,7 @@ use compose_engine::observe::{explain, project_filter};
 use compose_engine::plan::Plan;
 use compose_engine::reconcile::{self, DownOptions, Observed, Recreate, UpOptions};
 use compose_engine::runtime::docker::Docker;
-use compose_engine::runtime::{Container, ContainerState, Observe, ReadOnly, Runtime};
+use compose_engine::runtime::{Container, ContainerState, Image, Observe, ReadOnly, Runtime};
 use futures_util::future::join_all;
 
 use crate::cli::Global;
@@ -91,6 +91,9 @@ pub struct UpArgs {
     /// Pull without printing progress information
     #[arg(long)]
     pub quiet_pull: bool,
+    /// Recreate anonymous volumes instead of retrieving data from the previous containers
+    #[arg(short = 'V', long)]
+    pub renew_anon_volumes: bool,
 }
 
 /// Flags of `down`.
@@ -282,18 +285,18 @@ fn load(
             project,
             meta,
             api: (1, 41),
-            images: BTreeMap::new(),
+            ..Default::default()
         }),
     }))
 }
 
-/// Local image ids of the services' images (the `com.docker.compose.image` label);
-/// an error naming the service when an image is missing and cannot be built.
+/// The services' local images by name (their ids are the `com.docker.compose.image`
+/// label); an error naming the service when an image is missing and cannot be built.
 pub(crate) async fn resolve_images<O: Observe>(
     rt: &O,
     project: &Project,
     services: &BTreeSet<String>,
-) -> anyhow::Result<BTreeMap<String, String>> {
+) -> anyhow::Result<BTreeMap<String, Image>> {
     let mut ids = BTreeMap::new();
     let names: BTreeMap<String, String> = project
         .services
@@ -312,7 +315,7 @@ pub(crate) async fn resolve_images<O: Observe>(
     for (image, r) in found {
         match r.map_err(|e| anyhow!("{e}"))? {
             Some(img) => {
-                ids.insert(image, img.id);
+                ids.insert(image, img);
             }
             None => missing.push(image),
         }
@@ -405,7 +408,7 @@ async fn prepare<O: Observe>(
     scale: BTreeMap<String, u32>,
     plan_only: bool,
     selected: &BTreeSet<String>,
-    images: impl std::future::Future<Output = anyhow::Result<BTreeMap<String, String>>>,
+    images: impl std::future::Future<Output = anyhow::Result<BTreeMap<String, Image>>>,
 ) -> anyhow::Result<Prepared> {
     for (name, s) in &specs.project.services {
         let n = scale
@@ -427,7 +430,12 @@ async fn prepare<O: Observe>(
     );
     specs.api = version.map_err(|e| anyhow!("{e}"))?.api;
     match images {
-        Ok(ids) => specs.images = ids,
+        Ok(images) => {
+            for (name, image) in images {
+                specs.images.insert(name.clone(), image.id);
+                specs.image_volumes.insert(name, image.volumes);
+            }
+        }
         Err(e) if plan_only => output::stderr_line(&format!("warning: {e}")),
         Err(e) => return Err(e),
     }
@@ -495,6 +503,8 @@ async fn up_async(global: &Global, args: &UpArgs, plan_only: bool) -> anyhow::Re
         }
     }
     let plan_only = plan_only || global.dry_run;
+    let mut specs = specs;
+    specs.renew_anon_volumes = args.renew_anon_volumes;
     if plan_only {
         // Only an observer: planning cannot change anything.
         let rt = ReadOnly(connect()?);
@@ -883,7 +893,7 @@ pub fn down(global: &Global, args: &DownArgs) -> anyhow::Result<ExitCode> {
             },
             meta: ProjectMeta::default(),
             api: (1, 41),
-            images: BTreeMap::new(),
+            ..Default::default()
         });
         let opts = ApplyOptions {
             parallel: parallel(global),

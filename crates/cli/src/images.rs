@@ -17,7 +17,7 @@ use compose_engine::build::{self, Overrides, ServiceBuild};
 use compose_engine::convert;
 use compose_engine::graph::Graph;
 use compose_engine::model::{Project, ServiceConfig};
-use compose_engine::runtime::{Observe, Runtime};
+use compose_engine::runtime::{Image, Observe, Runtime};
 use futures_util::stream::StreamExt;
 
 use crate::cli::Global;
@@ -145,7 +145,7 @@ pub(crate) struct Ensure<'a> {
 pub(crate) async fn ensure_images<R: Runtime>(
     rt: &R,
     o: Ensure<'_>,
-) -> anyhow::Result<Option<BTreeMap<String, String>>> {
+) -> anyhow::Result<Option<BTreeMap<String, Image>>> {
     let services: Vec<(&String, &ServiceConfig)> = o
         .project
         .services
@@ -168,12 +168,12 @@ pub(crate) async fn ensure_images<R: Runtime>(
         futures_util::future::join_all(distinct.iter().map(|i| rt.inspect_image(i))).await;
     let mut have: BTreeSet<String> = BTreeSet::new();
     let mut tagged: BTreeMap<String, i64> = BTreeMap::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut ids: BTreeMap<String, Image> = BTreeMap::new();
     for (image, p) in distinct.iter().zip(present) {
         if let Some(img) = p.map_err(|e| anyhow!("{e}"))? {
-            ids.insert((*image).clone(), img.id.clone());
             have.insert((*image).clone());
             tagged.insert((*image).clone(), img.last_tag_time.unwrap_or(0));
+            ids.insert((*image).clone(), img);
         }
     }
     let now = std::time::SystemTime::now()

@@ -27,6 +27,9 @@ pub struct Known {
     pub number: u32,
     /// Engine id.
     pub id: String,
+    /// Its mounts as observed (empty for containers this run created): a
+    /// replacement takes over its anonymous volumes.
+    pub mounts: Vec<crate::runtime::MountPoint>,
 }
 
 /// Containers by name: those observed before the plan, plus those it creates.
@@ -323,6 +326,7 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                         service: service.clone(),
                         number: *number,
                         id,
+                        mounts: Vec::new(),
                     },
                 );
                 self.emit(&label, Status::Done, done);

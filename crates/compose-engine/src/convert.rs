@@ -27,7 +27,7 @@ use serde_json::{json, Map, Value};
 
 use crate::hash::{network_hash, service_hash, volume_hash};
 use crate::labels;
-use crate::runtime::{ContainerSpec, Labels};
+use crate::runtime::{ContainerSpec, Labels, MountPoint};
 
 /// Project-wide facts compose writes into every container's labels.
 ///
@@ -98,6 +98,11 @@ pub struct Resolved {
     /// container first by name, as compose's `Containers.sorted()`), and for
     /// `links` (all of them).
     pub containers: BTreeMap<String, Vec<(String, String)>>,
+    /// When the container replaces another and keeps its anonymous volumes
+    /// (compose's `inherit`, off with `up -V`): the replaced container's mounts.
+    pub replaced_mounts: Vec<MountPoint>,
+    /// The paths the service's image declares as volumes (`VOLUME`).
+    pub image_volumes: Vec<String>,
     /// Id of the service's image (`sha256:...`) when present locally: the
     /// `com.docker.compose.image` label.
     pub image_digest: Option<String>,
@@ -373,7 +378,7 @@ pub fn container_spec(
     }
 
     let mut h = Obj::default();
-    let (binds, mounts) = volumes(project, &service);
+    let (binds, mounts) = volumes(project, &service, &inherited_mounts(&service, resolved));
     h.list("Binds", &binds);
     h.map("Annotations", str_map(&service.annotations));
     h.set_nonempty("Mounts", Value::Array(mounts));
@@ -928,15 +933,94 @@ fn security_opts(project: &Project, opts: &[String]) -> (Vec<String>, bool) {
     (out, unconfined)
 }
 
+/// compose's `buildContainerMountOptions` for a replacement container: the
+/// replaced container's mounts the new one takes over, so that data in
+/// anonymous volumes survives a recreate. A mount is kept when the image
+/// declares its path as a `VOLUME` or the service lists the path with no
+/// source (`- /data`), unless the service now mounts something else there;
+/// tmpfs mounts are never kept. Sorted by path.
+///
+/// ```
+/// use compose_engine::convert::{inherited_mounts, Resolved};
+/// use compose_engine::model::{ServiceConfig, ServiceVolumeConfig};
+/// use compose_engine::runtime::MountPoint;
+/// let mut s = ServiceConfig::default();
+/// s.volumes.push(ServiceVolumeConfig { r#type: "volume".into(), target: "/data".into(), ..Default::default() });
+/// let anon = |path: &str, name: &str| MountPoint {
+///     kind: "volume".into(), name: name.into(), source: format!("/var/lib/docker/volumes/{name}/_data"),
+///     destination: path.into(), rw: true,
+/// };
+/// let r = Resolved {
+///     replaced_mounts: vec![anon("/data", "aaa"), anon("/imgdata", "bbb"), anon("/tmpdata", "ccc")],
+///     image_volumes: vec!["/imgdata".into()],
+///     ..Default::default()
+/// };
+/// let kept: Vec<_> = inherited_mounts(&s, &r).into_iter().map(|m| m.name).collect();
+/// assert_eq!(kept, ["aaa", "bbb"]); // /tmpdata is neither declared nor listed
+/// ```
+pub fn inherited_mounts(service: &ServiceConfig, resolved: &Resolved) -> Vec<MountPoint> {
+    let mut kept: Vec<MountPoint> = resolved
+        .replaced_mounts
+        .iter()
+        .filter(|m| m.kind != "tmpfs")
+        .filter(|m| {
+            resolved.image_volumes.contains(&m.destination)
+                || service
+                    .volumes
+                    .iter()
+                    .any(|v| v.target == m.destination && v.source.is_empty())
+        })
+        // A source the service now gives that path wins (compose's `fillBindMounts`).
+        .filter(|m| {
+            !service
+                .volumes
+                .iter()
+                .any(|v| v.target == m.destination && !v.source.is_empty())
+        })
+        .cloned()
+        .collect();
+    kept.sort_by(|a, b| a.destination.cmp(&b.destination));
+    kept.dedup_by(|a, b| a.destination == b.destination);
+    kept
+}
+
+/// An inherited mount as compose sends it: `Type`, `Source` (the volume's
+/// name, or a bind's host path), `Target`, and `ReadOnly` when set.
+fn inherited_mount(m: &MountPoint) -> Value {
+    let mut o = Obj::default();
+    o.str("Type", &m.kind);
+    o.str(
+        "Source",
+        if m.kind == "volume" {
+            &m.name
+        } else {
+            &m.source
+        },
+    );
+    o.str("Target", &m.destination);
+    o.bool("ReadOnly", !m.rw);
+    Value::Object(o.0)
+}
+
 /// compose's `buildContainerVolumes`: each mount either as a `Binds` string
 /// (plain binds and named volumes without advanced options) or as a `Mounts`
-/// entry; file-backed secrets and configs are read-only bind mounts.
-fn volumes(project: &Project, s: &ServiceConfig) -> (Vec<String>, Vec<Value>) {
+/// entry; file-backed secrets and configs are read-only bind mounts; the
+/// `inherited` mounts of a replaced container (see [`inherited_mounts`]) take
+/// the place of the anonymous volumes at their paths.
+fn volumes(
+    project: &Project,
+    s: &ServiceConfig,
+    inherited: &[MountPoint],
+) -> (Vec<String>, Vec<Value>) {
     let mut binds = Vec::new();
     let mut mounts = Vec::new();
     let mut targets = std::collections::BTreeSet::new();
+    let is_inherited = |target: &str| inherited.iter().any(|m| m.destination == target);
     for v in &s.volumes {
         targets.insert(v.target.clone());
+        if v.source.is_empty() && is_inherited(&v.target) {
+            continue;
+        }
         let source = match v.r#type.as_str() {
             "bind" => absolute(&project.working_dir, &v.source),
             "volume" if !v.source.is_empty() => project
@@ -958,6 +1042,10 @@ fn volumes(project: &Project, s: &ServiceConfig) -> (Vec<String>, Vec<Value>) {
             continue;
         }
         mounts.push(mount(v, &source));
+    }
+    for m in inherited {
+        targets.insert(m.destination.clone());
+        mounts.push(inherited_mount(m));
     }
     let mut extra = Vec::new();
     for sec in &s.secrets {

@@ -101,6 +101,7 @@ pub fn known_from(observed: &Observed) -> KnownContainers {
                     service: c.label(labels::SERVICE).to_string(),
                     number: c.label(labels::CONTAINER_NUMBER).parse().unwrap_or(0),
                     id: c.id.clone(),
+                    mounts: c.mounts.clone(),
                 },
             )
         })
@@ -108,7 +109,7 @@ pub fn known_from(observed: &Observed) -> KnownContainers {
 }
 
 /// Everything needed to build requests for one project.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProjectSpecs {
     /// The project.
     pub project: Project,
@@ -118,6 +119,11 @@ pub struct ProjectSpecs {
     pub api: (u32, u32),
     /// Local image ids by image name (`com.docker.compose.image`).
     pub images: BTreeMap<String, String>,
+    /// The paths each local image declares as volumes (`VOLUME`), by image name.
+    pub image_volumes: BTreeMap<String, Vec<String>>,
+    /// Give replacement containers new anonymous volumes instead of the
+    /// replaced containers' (`up -V`/`--renew-anon-volumes`).
+    pub renew_anon_volumes: bool,
 }
 
 impl ProjectSpecs {
@@ -243,8 +249,16 @@ impl Specs for ProjectSpecs {
         let Some(s) = self.project.services.get(service) else {
             return Err(format!("no such service: {service}"));
         };
-        let resolved = resolved_from(known, self.digest(s));
+        let mut resolved = resolved_from(known, self.digest(s));
         convert::resolve_references(s, &resolved).map_err(|e| format!("service {service}: {e}"))?;
+        if let Some(old) = replaces.filter(|_| !self.renew_anon_volumes) {
+            resolved.replaced_mounts = known.get(old).map(|k| k.mounts.clone()).unwrap_or_default();
+            resolved.image_volumes = self
+                .image_volumes
+                .get(&convert::image_name(&self.project.name, s))
+                .cloned()
+                .unwrap_or_default();
+        }
         let mut spec = convert::container_spec(
             &self.meta,
             &self.project,
@@ -254,7 +268,14 @@ impl Specs for ProjectSpecs {
             self.api,
             &resolved,
         );
-        if let Some(old) = replaces {
+        if replaces.is_some() {
+            // compose names the replaced container without the project:
+            // `container_name`, else `<service>-<number>`.
+            let old = if s.container_name.is_empty() {
+                format!("{service}-{number}")
+            } else {
+                s.container_name.clone()
+            };
             if let Some(l) = spec.body.get_mut("Labels").and_then(|l| l.as_object_mut()) {
                 l.insert(labels::REPLACE.into(), old.into());
             }

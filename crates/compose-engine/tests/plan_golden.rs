@@ -39,6 +39,7 @@ fn load(file: &Path) -> ProjectSpecs {
         meta,
         api: (1, 41),
         images: BTreeMap::from([("hoist-test/busybox".into(), "sha256:1".into())]),
+        ..Default::default()
     }
 }
 

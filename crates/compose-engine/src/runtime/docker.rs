@@ -277,6 +277,7 @@ fn container_from_summary(c: bollard::models::ContainerSummary) -> Container {
             name: m.name.unwrap_or_default(),
             source: m.source.unwrap_or_default(),
             destination: m.destination.unwrap_or_default(),
+            rw: m.rw.unwrap_or(true),
         })
         .collect();
     let mut ports: Vec<PortBinding> = c
@@ -503,6 +504,16 @@ impl Observe for Docker {
                     .and_then(|t| parse_log_time(&t, unix_now()).ok())
                     .map(i64::from)
                     .filter(|t| *t > 0),
+                volumes: i
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.volumes.as_ref())
+                    .map(|v| {
+                        let mut v = v.clone();
+                        v.sort();
+                        v
+                    })
+                    .unwrap_or_default(),
                 labels: labels(i.config.and_then(|c| c.labels)),
             })),
             Err(e) => match self.err(e) {

@@ -98,8 +98,27 @@ impl Fake {
         self.lock().unreachable_registry = true;
     }
 
+    /// Every volume by name, anonymous ones included (the project-filtered
+    /// list does not show those: they carry no labels).
+    pub fn all_volumes(&self) -> Vec<String> {
+        self.lock().volumes.keys().cloned().collect()
+    }
+
+    /// A container's mounts, by name or id.
+    pub fn mounts(&self, container: &str) -> Vec<MountPoint> {
+        let s = self.lock();
+        Fake::find(&s, container)
+            .map(|id| s.containers[&id].c.mounts.clone())
+            .unwrap_or_default()
+    }
+
     /// Adds a local image.
     pub fn add_image(&self, name: &str) {
+        self.add_image_with_volumes(name, &[]);
+    }
+
+    /// Adds a local image that declares `volumes` (`VOLUME` paths).
+    pub fn add_image_with_volumes(&self, name: &str, volumes: &[&str]) {
         let mut s = self.lock();
         let id = format!("sha256:{:064x}", s.images.len() + 1);
         s.images.insert(
@@ -109,6 +128,7 @@ impl Fake {
                 last_tag_time: None,
                 tags: vec![name.to_string()],
                 labels: Default::default(),
+                volumes: volumes.iter().map(|v| v.to_string()).collect(),
             },
         );
     }
@@ -354,10 +374,15 @@ impl Runtime for Fake {
             networks.insert(n.clone(), net.id.clone());
         }
         let mut mounts = Vec::new();
+        let mut anonymous = 0;
         if let Some(ms) = spec.body["HostConfig"]["Mounts"].as_array() {
             for m in ms {
                 let kind = m["Type"].as_str().unwrap_or_default().to_string();
-                let source = m["Source"].as_str().unwrap_or_default().to_string();
+                let mut source = m["Source"].as_str().unwrap_or_default().to_string();
+                if kind == "volume" && source.is_empty() {
+                    anonymous += 1;
+                    source = format!("{:060x}{anonymous:04x}", s.next_id);
+                }
                 mounts.push(MountPoint {
                     name: if kind == "volume" {
                         source.clone()
@@ -367,6 +392,7 @@ impl Runtime for Fake {
                     kind,
                     source,
                     destination: m["Target"].as_str().unwrap_or_default().to_string(),
+                    rw: !m["ReadOnly"].as_bool().unwrap_or(false),
                 });
             }
         }
@@ -375,6 +401,11 @@ impl Runtime for Fake {
                 let mut parts = b.split(':');
                 let source = parts.next().unwrap_or_default().to_string();
                 let destination = parts.next().unwrap_or_default().to_string();
+                let rw = !parts
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .any(|o| o == "ro");
                 let is_volume = !source.starts_with('/');
                 mounts.push(MountPoint {
                     kind: if is_volume { "volume" } else { "bind" }.into(),
@@ -385,7 +416,40 @@ impl Runtime for Fake {
                     },
                     source,
                     destination,
+                    rw,
                 });
+            }
+        }
+        // As the engine does: an anonymous volume for each path the image
+        // declares (`VOLUME`) that nothing else is mounted on.
+        let declared = s
+            .images
+            .get(&image)
+            .map(|i| i.volumes.clone())
+            .unwrap_or_default();
+        for path in declared {
+            if !mounts.iter().any(|m| m.destination == path) {
+                anonymous += 1;
+                let name = format!("{:060x}{anonymous:04x}", s.next_id);
+                mounts.push(MountPoint {
+                    kind: "volume".into(),
+                    name: name.clone(),
+                    source: name,
+                    destination: path,
+                    rw: true,
+                });
+            }
+        }
+        for m in mounts.iter().filter(|m| m.kind == "volume") {
+            if !s.volumes.contains_key(&m.name) {
+                s.volumes.insert(
+                    m.name.clone(),
+                    Volume {
+                        name: m.name.clone(),
+                        driver: "local".into(),
+                        labels: Default::default(),
+                    },
+                );
             }
         }
         let c = Container {
@@ -495,7 +559,7 @@ impl Runtime for Fake {
         Ok(())
     }
 
-    async fn remove_container(&self, id: &str, force: bool, _volumes: bool) -> Result<()> {
+    async fn remove_container(&self, id: &str, force: bool, volumes: bool) -> Result<()> {
         let mut s = self.lock();
         let id = Fake::find(&s, id)?;
         if !force && s.containers[&id].c.state == ContainerState::Running {
@@ -504,7 +568,21 @@ impl Runtime for Fake {
             ));
         }
         let name = Fake::name_of(&s, &id);
-        s.containers.remove(&id);
+        let removed = s.containers.remove(&id).expect("found");
+        if volumes {
+            // `docker rm -v`: the container's anonymous volumes go, unless
+            // another container still uses them.
+            for m in removed.c.mounts.iter().filter(|m| m.kind == "volume") {
+                let anonymous = m.name.len() == 64 && m.name.bytes().all(|b| b.is_ascii_hexdigit());
+                let in_use = s
+                    .containers
+                    .values()
+                    .any(|c| c.c.mounts.iter().any(|o| o.name == m.name));
+                if anonymous && !in_use {
+                    s.volumes.remove(&m.name);
+                }
+            }
+        }
         Fake::record(&mut s, format!("remove container {name}"));
         Ok(())
     }
@@ -617,6 +695,7 @@ impl Runtime for Fake {
                     last_tag_time: None,
                     tags: options.tags.clone(),
                     labels: options.labels.clone(),
+                    volumes: vec![],
                 },
             );
         }

@@ -130,6 +130,8 @@ pub struct MountPoint {
     pub source: String,
     /// Path in the container.
     pub destination: String,
+    /// Mounted read-write.
+    pub rw: bool,
 }
 
 /// A published port as listed on a container.
@@ -256,6 +258,9 @@ pub struct Image {
     pub last_tag_time: Option<i64>,
     /// Labels.
     pub labels: Labels,
+    /// Paths the image declares as volumes (`VOLUME`), sorted: the engine
+    /// gives each an anonymous volume unless the container mounts something there.
+    pub volumes: Vec<String>,
 }
 
 /// Everything needed to create one container.
