@@ -29,6 +29,8 @@ use crate::runtime::{Container, ContainerState, Network, Volume};
 
 mod change;
 
+pub mod steps;
+
 pub use change::describe_change;
 
 /// A container with what sorting needs: obsolete?, number, created, why obsolete.
@@ -240,129 +242,50 @@ fn short_digest(d: &str) -> &str {
 /// assert!(text.contains("start container demo-web-1"));
 /// ```
 pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
+    let networks = steps::networks(desired, observed)?;
+    let volumes = steps::volumes(desired, observed)?;
     let mut plan = Plan::default();
-    // Create ops of networks and volumes, by engine name.
+    // Create ops of networks (and removals of their duplicates) and volumes, by engine name.
     let mut network_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut volume_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-
-    // A network created twice under one name (an interrupted run's create
-    // still in flight while the next run created it too) makes the name
-    // ambiguous: keep the one containers use (else the lowest id), remove the rest.
-    let in_use: BTreeSet<&str> = observed
-        .containers
-        .iter()
-        .flat_map(|c| c.networks.values().map(String::as_str))
-        .collect();
-    for net in desired.networks.iter().filter(|n| !n.external) {
-        let mut same: Vec<&Network> = observed
-            .networks
-            .iter()
-            .filter(|n| n.name == net.name)
-            .collect();
-        if same.len() < 2 {
-            continue;
-        }
-        same.sort_by(|a, b| {
-            (!in_use.contains(a.id.as_str()), &a.id).cmp(&(!in_use.contains(b.id.as_str()), &b.id))
-        });
-        for extra in &same[1..] {
-            if in_use.contains(extra.id.as_str()) {
-                continue;
-            }
-            network_ops.entry(&net.name).or_default().push(plan.push(
-                Action::RemoveNetwork {
-                    name: extra.id.clone(),
-                },
-                format!(
-                    "duplicate of network {} (created twice by an interrupted run)",
-                    net.name
-                ),
-                vec![],
-            ));
-        }
+    for d in &networks.remove_duplicates {
+        let id = plan.push(
+            Action::RemoveNetwork { name: d.id.clone() },
+            format!(
+                "duplicate of network {} (created twice by an interrupted run)",
+                d.name
+            ),
+            vec![],
+        );
+        network_ops.entry(&d.name).or_default().push(id);
     }
-
-    for net in &desired.networks {
-        let exists = observed.networks.iter().any(|n| n.name == net.name);
-        if net.external {
-            if !exists {
-                return Err(PlanError::MissingExternal {
-                    kind: "network",
-                    name: net.name.clone(),
-                });
-            }
-        } else if !exists {
-            network_ops.entry(&net.name).or_default().push(plan.push(
-                Action::CreateNetwork {
-                    key: net.key.clone(),
-                    name: net.name.clone(),
-                },
-                "not found",
-                vec![],
-            ));
-        }
+    for c in &networks.create {
+        let id = plan.push(
+            Action::CreateNetwork {
+                key: c.key.clone(),
+                name: c.name.clone(),
+            },
+            "not found",
+            vec![],
+        );
+        network_ops.entry(&c.name).or_default().push(id);
     }
-    for vol in &desired.volumes {
-        let exists = observed.volumes.iter().any(|v| v.name == vol.name);
-        if vol.external {
-            if !exists {
-                return Err(PlanError::MissingExternal {
-                    kind: "volume",
-                    name: vol.name.clone(),
-                });
-            }
-        } else if !exists {
-            volume_ops.entry(&vol.name).or_default().push(plan.push(
-                Action::CreateVolume {
-                    key: vol.key.clone(),
-                    name: vol.name.clone(),
-                },
-                "not found",
-                vec![],
-            ));
-        }
+    for c in &volumes {
+        let id = plan.push(
+            Action::CreateVolume {
+                key: c.key.clone(),
+                name: c.name.clone(),
+            },
+            "not found",
+            vec![],
+        );
+        volume_ops.entry(&c.name).or_default().push(id);
     }
-
-    // Orphans: containers of services the file does not know.
-    let mut orphans: Vec<&Container> = observed
-        .containers
-        .iter()
-        .filter(|c| c.label(labels::ONEOFF) != "True")
-        .filter(|c| !desired.known_services.contains(c.label(labels::SERVICE)))
-        .collect();
-    orphans.sort_by(|a, b| a.name.cmp(&b.name));
-    if !orphans.is_empty() {
-        if desired.options.remove_orphans {
-            for c in &orphans {
-                let service = c.label(labels::SERVICE).to_string();
-                let mut after = vec![];
-                if c.state != ContainerState::Exited && c.state != ContainerState::Created {
-                    after.push(plan.push(
-                        Action::StopContainer {
-                            service: service.clone(),
-                            name: c.name.clone(),
-                        },
-                        "orphan: service not in the file any more",
-                        vec![],
-                    ));
-                }
-                plan.push(
-                    Action::RemoveContainer {
-                        service,
-                        name: c.name.clone(),
-                    },
-                    "orphan: service not in the file any more",
-                    after,
-                );
-            }
-        } else {
-            let names: Vec<&str> = orphans.iter().map(|c| c.name.as_str()).collect();
-            plan.warnings.push(format!(
-                "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
-                names.join(" ")
-            ));
-        }
+    let orphans = steps::orphans(desired, observed);
+    for r in &orphans.remove {
+        stop_and_remove(&mut plan, r, vec![]);
     }
+    plan.warnings.extend(orphans.warning);
 
     // Services in dependency order (ties by name).
     let order = service_order(desired);
@@ -681,6 +604,36 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
         }
     }
     Ok(plan)
+}
+
+/// Pushes a container's stop (when it runs, after `after`) and removal (after
+/// the stop, else after `after`); returns their ids.
+fn stop_and_remove(
+    plan: &mut Plan,
+    r: &steps::Removal,
+    after: Vec<usize>,
+) -> (Option<usize>, usize) {
+    let mut rm_after = after;
+    let stop = r.stop.then(|| {
+        plan.push(
+            Action::StopContainer {
+                service: r.service.clone(),
+                name: r.name.clone(),
+            },
+            r.cause.clone(),
+            std::mem::take(&mut rm_after),
+        )
+    });
+    rm_after.extend(stop);
+    let rm = plan.push(
+        Action::RemoveContainer {
+            service: r.service.clone(),
+            name: r.name.clone(),
+        },
+        r.cause.clone(),
+        rm_after,
+    );
+    (stop, rm)
 }
 
 /// Service names with dependencies first, ties broken by name.
