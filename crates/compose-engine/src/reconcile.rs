@@ -33,9 +33,6 @@ pub mod steps;
 
 pub use change::describe_change;
 
-/// A container with what sorting needs: obsolete?, number, created, why obsolete.
-type Keyed<'a> = (bool, Option<u32>, i64, &'a Container, Option<String>);
-
 /// When to recreate a service's up-to-date containers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Recreate {
@@ -147,84 +144,6 @@ pub fn container_name(project: &str, service: &DesiredService, number: u32) -> S
     }
 }
 
-fn number_of(c: &Container) -> Option<u32> {
-    c.label(labels::CONTAINER_NUMBER).parse().ok()
-}
-
-/// Why a container must be recreated, or `None` when it is up to date.
-fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Option<String> {
-    match service.recreate {
-        Recreate::Never => return None,
-        Recreate::Force => return Some("--force-recreate".into()),
-        Recreate::Diverged => {}
-    }
-    let hash = c.label(labels::CONFIG_HASH);
-    if hash != service.hash {
-        let why = observed
-            .details
-            .get(&c.id)
-            .map(|old| describe_change(old, &service.body))
-            .unwrap_or_default();
-        if why.is_empty() {
-            return Some(format!(
-                "configuration changed (config hash {} → {})",
-                short(hash),
-                short(&service.hash)
-            ));
-        }
-        return Some(why.join("; "));
-    }
-    let digest = c.label(labels::IMAGE_DIGEST);
-    let want = service.image_digest.as_deref().unwrap_or("");
-    if digest != want {
-        return Some(format!(
-            "image changed: {} → {}",
-            short_digest(digest),
-            short_digest(want)
-        ));
-    }
-    if c.state == ContainerState::Running {
-        for net in &service.networks {
-            let id = observed
-                .networks
-                .iter()
-                .find(|n| &n.name == net)
-                .map(|n| &n.id);
-            if let Some(id) = id {
-                if !c.networks.values().any(|v| v == id) {
-                    return Some(format!("not connected to network {net}"));
-                }
-            }
-        }
-    }
-    for vol in &service.volumes {
-        if !c
-            .mounts
-            .iter()
-            .any(|m| m.kind == "volume" && &m.name == vol)
-        {
-            return Some(format!("volume {vol} not mounted"));
-        }
-    }
-    None
-}
-
-fn short(hash: &str) -> &str {
-    if hash.is_empty() {
-        "none"
-    } else {
-        &hash[..hash.len().min(12)]
-    }
-}
-
-fn short_digest(d: &str) -> &str {
-    if d.is_empty() {
-        return "none";
-    }
-    let d = d.strip_prefix("sha256:").unwrap_or(d);
-    &d[..d.len().min(12)]
-}
-
 /// Computes the plan that brings the engine from `observed` to `desired`
 /// for `up` (create, recreate, scale, start, wait, orphans).
 ///
@@ -244,335 +163,183 @@ fn short_digest(d: &str) -> &str {
 pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
     let networks = steps::networks(desired, observed)?;
     let volumes = steps::volumes(desired, observed)?;
-    let mut plan = Plan::default();
-    // Create ops of networks (and removals of their duplicates) and volumes, by engine name.
-    let mut network_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut volume_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for d in &networks.remove_duplicates {
-        let id = plan.push(
-            Action::RemoveNetwork { name: d.id.clone() },
-            format!(
-                "duplicate of network {} (created twice by an interrupted run)",
-                d.name
-            ),
-            vec![],
-        );
-        network_ops.entry(&d.name).or_default().push(id);
-    }
-    for c in &networks.create {
-        let id = plan.push(
-            Action::CreateNetwork {
-                key: c.key.clone(),
-                name: c.name.clone(),
-            },
-            "not found",
-            vec![],
-        );
-        network_ops.entry(&c.name).or_default().push(id);
-    }
-    for c in &volumes {
-        let id = plan.push(
-            Action::CreateVolume {
-                key: c.key.clone(),
-                name: c.name.clone(),
-            },
-            "not found",
-            vec![],
-        );
-        volume_ops.entry(&c.name).or_default().push(id);
-    }
-    let orphans = steps::orphans(desired, observed);
-    for r in &orphans.remove {
-        stop_and_remove(&mut plan, r, vec![]);
-    }
-    plan.warnings.extend(orphans.warning);
-
-    // Services in dependency order (ties by name).
-    let order = service_order(desired);
-    // Per service: the ops after which its containers exist under their final
-    // names (create phase) and after which they run (start phase).
-    let mut created: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut started: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut waits: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
-    let mut recreated: BTreeSet<String> = BTreeSet::new();
-
+    let mut up = Assembly::default();
+    up.networks(&networks);
+    up.volumes(&volumes);
+    up.orphans(steps::orphans(desired, observed));
+    let order = steps::service_order(desired);
     for name in &order {
         let service = &desired.services[name.as_str()];
-        let mut containers: Vec<&Container> = observed
-            .containers
-            .iter()
-            .filter(|c| c.label(labels::SERVICE) == service.name)
-            .filter(|c| c.label(labels::ONEOFF) != "True")
-            .collect();
-        // Up-to-date containers first, lowest numbers first; obsolete ones last.
-        let mut keyed: Vec<Keyed<'_>> = containers
-            .drain(..)
-            .map(|c| {
-                let why = obsolete(service, c, observed);
-                (why.is_some(), number_of(c), c.created, c, why)
-            })
-            .collect();
-        keyed.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| match (a.1, b.1) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    _ => b.2.cmp(&a.2),
-                })
-                .then_with(|| a.3.name.cmp(&b.3.name))
-        });
-        let actual = keyed.len();
-        let want = service.scale as usize;
-        // Its containers are created once the networks and volumes they use
-        // exist (not all of the project's: the engine creates networks one
-        // at a time) and its dependencies' containers are created.
-        let mut dep_created: Vec<usize> = service
-            .networks
-            .iter()
-            .filter_map(|n| network_ops.get(n.as_str()))
-            .chain(
-                service
-                    .volumes
-                    .iter()
-                    .filter_map(|v| volume_ops.get(v.as_str())),
-            )
-            .flatten()
-            .copied()
-            .collect();
-        dep_created.sort_unstable();
-        dep_created.dedup();
-        for (dep, _) in &service.depends_on {
-            if let Some(ops) = created.get(dep.as_str()) {
-                dep_created.extend(ops.iter().copied());
-            }
-        }
-        // The start of this service waits for its dependencies' readiness.
-        let mut dep_ready: Vec<usize> = Vec::new();
-        let mut svc_created = Vec::new();
-        let mut to_start: Vec<(String, Vec<usize>, String)> = Vec::new();
+        let containers = steps::containers(desired, service, observed, &up.recreated);
+        let waits = steps::dependency_waits(desired, service);
+        up.service(desired, name, service, &containers, &waits);
+    }
+    up.ready(&steps::ready_waits(desired, &order));
+    Ok(up.plan)
+}
 
-        // Scale down: the tail of the sorted list (obsolete first, then highest numbers).
-        for (_, _, _, c, why) in keyed.iter().skip(want).rev() {
-            let cause = match why {
-                Some(w) if want > 0 => {
-                    format!("outdated ({w}) and surplus: scale {actual} → {want}")
-                }
-                _ => format!("scale {actual} → {want}"),
-            };
-            let mut after = vec![];
-            if matches!(
-                c.state,
-                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            ) {
-                after.push(plan.push(
-                    Action::StopContainer {
-                        service: service.name.clone(),
-                        name: c.name.clone(),
-                    },
-                    cause.clone(),
-                    vec![],
-                ));
-            }
-            svc_created.push(plan.push(
-                Action::RemoveContainer {
-                    service: service.name.clone(),
+/// The plan of `up` being assembled from the steps' decisions, with the
+/// operations later ones must come after.
+#[derive(Default)]
+struct Assembly {
+    plan: Plan,
+    /// Creations of networks (and removals of their duplicates), by engine name.
+    networks: BTreeMap<String, Vec<usize>>,
+    /// Creations of volumes, by engine name.
+    volumes: BTreeMap<String, Vec<usize>>,
+    /// Per service: the ops after which its containers exist under their
+    /// final names.
+    created: BTreeMap<String, Vec<usize>>,
+    /// Per service: the ops after which its containers run.
+    started: BTreeMap<String, Vec<usize>>,
+    /// Waits for a dependency, shared by its dependents.
+    waits: BTreeMap<(String, steps::Condition), usize>,
+    /// Services with a recreated container.
+    recreated: BTreeSet<String>,
+}
+
+/// A container to start: its name, what it starts after, why.
+type ToStart = (String, Vec<usize>, String);
+
+impl Assembly {
+    fn networks(&mut self, networks: &steps::Networks) {
+        for d in &networks.remove_duplicates {
+            let id = self.plan.push(
+                Action::RemoveNetwork { name: d.id.clone() },
+                format!(
+                    "duplicate of network {} (created twice by an interrupted run)",
+                    d.name
+                ),
+                vec![],
+            );
+            self.networks.entry(d.name.clone()).or_default().push(id);
+        }
+        for c in &networks.create {
+            let id = self.plan.push(
+                Action::CreateNetwork {
+                    key: c.key.clone(),
                     name: c.name.clone(),
                 },
-                cause,
-                after,
-            ));
+                "not found",
+                vec![],
+            );
+            self.networks.entry(c.name.clone()).or_default().push(id);
         }
-        for (_, number, _, c, why) in keyed.iter().take(want) {
-            match why {
-                Some(why) => {
-                    let number = number.unwrap_or(1);
-                    let final_name = c.name.clone();
-                    let temp = format!("{}_{}", &c.id[..c.id.len().min(12)], final_name);
-                    let create = plan.push(
-                        Action::CreateContainer {
-                            service: service.name.clone(),
-                            number,
-                            name: temp.clone(),
-                            replaces: Some(final_name.clone()),
-                        },
-                        why.clone(),
-                        dep_created.clone(),
-                    );
-                    let mut after = vec![create];
-                    if matches!(
-                        c.state,
-                        ContainerState::Running
-                            | ContainerState::Paused
-                            | ContainerState::Restarting
-                    ) {
-                        after = vec![plan.push(
-                            Action::StopContainer {
-                                service: service.name.clone(),
-                                name: final_name.clone(),
-                            },
-                            format!("replaced: {why}"),
-                            after,
-                        )];
-                    }
-                    let remove = plan.push(
-                        Action::RemoveContainer {
-                            service: service.name.clone(),
-                            name: final_name.clone(),
-                        },
-                        format!("replaced: {why}"),
-                        after,
-                    );
-                    let rename = plan.push(
-                        Action::RenameContainer {
-                            service: service.name.clone(),
-                            from: temp,
-                            to: final_name.clone(),
-                        },
-                        "replacement takes the old name",
-                        vec![remove],
-                    );
-                    svc_created.push(rename);
-                    recreated.insert(service.name.clone());
-                    to_start.push((final_name, vec![rename], "recreated".into()));
+    }
+
+    fn volumes(&mut self, volumes: &[steps::Create]) {
+        for c in volumes {
+            let id = self.plan.push(
+                Action::CreateVolume {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                },
+                "not found",
+                vec![],
+            );
+            self.volumes.entry(c.name.clone()).or_default().push(id);
+        }
+    }
+
+    fn orphans(&mut self, orphans: steps::Orphans) {
+        for r in &orphans.remove {
+            stop_and_remove(&mut self.plan, r, vec![]);
+        }
+        self.plan.warnings.extend(orphans.warning);
+    }
+
+    /// One service's containers: removals, replacements, renames and creations
+    /// (after the networks and volumes they use and their dependencies'
+    /// containers), then their starts (after the dependency waits).
+    fn service(
+        &mut self,
+        desired: &Desired,
+        key: &str,
+        service: &DesiredService,
+        steps: &steps::Containers,
+        waits: &[steps::DependencyWait],
+    ) {
+        let create_after = self.create_after(service);
+        let mut created = Vec::new();
+        let mut to_start: Vec<ToStart> = Vec::new();
+        for r in &steps.remove {
+            created.push(stop_and_remove(&mut self.plan, r, vec![]).1);
+        }
+        for replica in &steps.replicas {
+            match replica {
+                steps::Replica::Recreate(r) => {
+                    let rename = self.recreate(service, r, create_after.clone());
+                    created.push(rename);
+                    to_start.push((r.name.clone(), vec![rename], "recreated".into()));
                 }
-                None => {
-                    // A replacement interrupted before its rename (hoist killed
-                    // mid-`up`) still carries its temporary name.
-                    let expected = container_name(&desired.project, service, number.unwrap_or(1));
+                steps::Replica::Keep {
+                    name,
+                    rename_to,
+                    run,
+                } => {
                     let mut after = vec![];
-                    if c.name != expected && number.is_some() {
+                    if let Some(to) = rename_to {
                         // After this service's removals, which free the name.
-                        let rename_after = svc_created.clone();
-                        let r = plan.push(
+                        let r = self.plan.push(
                             Action::RenameContainer {
                                 service: service.name.clone(),
-                                from: c.name.clone(),
-                                to: expected.clone(),
+                                from: name.clone(),
+                                to: to.clone(),
                             },
                             "interrupted replacement takes its final name",
-                            rename_after,
+                            created.clone(),
                         );
-                        svc_created.push(r);
+                        created.push(r);
                         after.push(r);
                     }
-                    let restart_for: Vec<&String> = service
-                        .depends_on
-                        .iter()
-                        .filter(|(d, e)| e.restart && recreated.contains(d))
-                        .map(|(d, _)| d)
-                        .collect();
-                    if c.state == ContainerState::Running
-                        && !restart_for.is_empty()
-                        && !desired.options.no_start
-                    {
-                        // `depends_on.restart`: restart after the dependency was recreated.
-                        let cause = format!(
-                            "{} was recreated (depends_on.restart)",
-                            restart_for
-                                .iter()
-                                .map(|d| d.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        let mut stop_after = after.clone();
-                        for d in &restart_for {
-                            stop_after.extend(created.get(d.as_str()).into_iter().flatten());
+                    match run {
+                        steps::Run::AsIs => {}
+                        steps::Run::Start { name, cause } => {
+                            to_start.push((name.clone(), after, cause.clone()));
                         }
-                        let stop = plan.push(
-                            Action::StopContainer {
-                                service: service.name.clone(),
-                                name: c.name.clone(),
-                            },
-                            cause.clone(),
-                            stop_after,
-                        );
-                        svc_created.push(stop);
-                        to_start.push((c.name.clone(), vec![stop], cause));
-                    } else if !matches!(
-                        c.state,
-                        ContainerState::Running | ContainerState::Restarting
-                    ) {
-                        let cause = match c.state {
-                            ContainerState::Created => "created, not started",
-                            ContainerState::Paused => "paused",
-                            _ => "not running",
-                        };
-                        let name = if after.is_empty() {
-                            c.name.clone()
-                        } else {
-                            expected
-                        };
-                        to_start.push((name, after, cause.into()));
+                        steps::Run::Restart {
+                            name,
+                            after: deps,
+                            cause,
+                        } => {
+                            for d in deps {
+                                after.extend(self.created.get(d).into_iter().flatten());
+                            }
+                            let stop = self.plan.push(
+                                Action::StopContainer {
+                                    service: service.name.clone(),
+                                    name: name.clone(),
+                                },
+                                cause.clone(),
+                                after,
+                            );
+                            created.push(stop);
+                            to_start.push((name.clone(), vec![stop], cause.clone()));
+                        }
                     }
                 }
             }
         }
-        // Scale up: numbers after the highest one in use.
-        let next = keyed.iter().filter_map(|k| k.1).max().unwrap_or(0) + 1;
-        for i in 0..want.saturating_sub(actual) {
-            let number = next + i as u32;
-            let name = container_name(&desired.project, service, number);
-            let create = plan.push(
+        for n in &steps.create {
+            let create = self.plan.push(
                 Action::CreateContainer {
                     service: service.name.clone(),
-                    number,
-                    name: name.clone(),
+                    number: n.number,
+                    name: n.name.clone(),
                     replaces: None,
                 },
-                format!("scale {actual} → {want}"),
-                dep_created.clone(),
+                n.cause.clone(),
+                create_after.clone(),
             );
-            svc_created.push(create);
-            to_start.push((name, vec![create], format!("scale {actual} → {want}")));
+            created.push(create);
+            to_start.push((n.name.clone(), vec![create], n.cause.clone()));
         }
-        if !desired.options.no_start && !to_start.is_empty() {
-            for (dep, edge) in &service.depends_on {
-                let Some(dep_service) = desired.services.get(dep) else {
-                    continue;
-                };
-                let kind = match edge.condition.as_str() {
-                    "service_healthy" => "healthy",
-                    "service_completed_successfully" => "completed",
-                    _ => "started",
-                };
-                if kind == "started" {
-                    dep_ready.extend(started.get(dep.as_str()).into_iter().flatten().copied());
-                    continue;
-                }
-                let key = (dep_service.name.clone(), kind);
-                let id = match waits.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        // After the dependency's starts and its removals (scale-down),
-                        // so only the containers that stay are waited for.
-                        let mut after: Vec<usize> =
-                            started.get(dep.as_str()).cloned().unwrap_or_default();
-                        after.extend(created.get(dep.as_str()).into_iter().flatten());
-                        let action = if kind == "healthy" {
-                            Action::WaitHealthy {
-                                service: dep.clone(),
-                                required: edge.required,
-                            }
-                        } else {
-                            Action::WaitCompleted {
-                                service: dep.clone(),
-                                required: edge.required,
-                            }
-                        };
-                        let id = plan.push(
-                            action,
-                            format!("{} depends on it ({})", service.name, edge.condition),
-                            after,
-                        );
-                        waits.insert(key, id);
-                        id
-                    }
-                };
-                dep_ready.push(id);
-            }
-            let mut svc_started = Vec::new();
+        if steps.start && !to_start.is_empty() {
+            let ready = self.dependency_waits(desired, waits);
+            let mut started = Vec::new();
             for (name, mut after, cause) in to_start {
-                after.extend(dep_ready.iter().copied());
-                svc_started.push(plan.push(
+                after.extend(ready.iter().copied());
+                started.push(self.plan.push(
                     Action::StartContainer {
                         service: service.name.clone(),
                         name,
@@ -581,20 +348,111 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
                     after,
                 ));
             }
-            started.insert(name.as_str(), svc_started);
+            self.started.insert(key.to_string(), started);
         }
-        created.insert(name.as_str(), svc_created);
+        self.created.insert(key.to_string(), created);
     }
 
-    if desired.options.wait && !desired.options.no_start {
-        for name in &order {
-            let service = &desired.services[name.as_str()];
-            if service.scale == 0 {
+    /// What a service's new containers are created after: the networks and
+    /// volumes they use (not all of the project's: the engine creates
+    /// networks one at a time) and their dependencies' containers.
+    fn create_after(&self, service: &DesiredService) -> Vec<usize> {
+        let resources = service
+            .networks
+            .iter()
+            .filter_map(|n| self.networks.get(n))
+            .chain(service.volumes.iter().filter_map(|v| self.volumes.get(v)));
+        let deps = service
+            .depends_on
+            .iter()
+            .filter_map(|(d, _)| self.created.get(d));
+        resources.chain(deps).flatten().copied().collect()
+    }
+
+    /// Create under the temporary name, stop and remove the old container,
+    /// rename the new one; returns the rename.
+    fn recreate(
+        &mut self,
+        service: &DesiredService,
+        r: &steps::Recreation,
+        create_after: Vec<usize>,
+    ) -> usize {
+        let create = self.plan.push(
+            Action::CreateContainer {
+                service: service.name.clone(),
+                number: r.number,
+                name: r.temp_name.clone(),
+                replaces: Some(r.name.clone()),
+            },
+            r.cause.clone(),
+            create_after,
+        );
+        let old = steps::Removal {
+            service: service.name.clone(),
+            name: r.name.clone(),
+            stop: r.stop,
+            cause: format!("replaced: {}", r.cause),
+        };
+        let (_, remove) = stop_and_remove(&mut self.plan, &old, vec![create]);
+        self.recreated.insert(service.name.clone());
+        self.plan.push(
+            Action::RenameContainer {
+                service: service.name.clone(),
+                from: r.temp_name.clone(),
+                to: r.name.clone(),
+            },
+            "replacement takes the old name",
+            vec![remove],
+        )
+    }
+
+    /// The waits a service's starts come after; a dependency's wait is
+    /// shared by its dependents, and comes after its starts and removals
+    /// (scale-down), so only the containers that stay are waited for.
+    fn dependency_waits(
+        &mut self,
+        desired: &Desired,
+        waits: &[steps::DependencyWait],
+    ) -> Vec<usize> {
+        let mut ready = Vec::new();
+        for w in waits {
+            let started = self.started.get(&w.service);
+            if w.condition == steps::Condition::Started {
+                ready.extend(started.into_iter().flatten().copied());
                 continue;
             }
-            let mut after = started.get(name.as_str()).cloned().unwrap_or_default();
-            after.extend(created.get(name.as_str()).into_iter().flatten());
-            plan.push(
+            let name = desired
+                .services
+                .get(&w.service)
+                .map_or(w.service.as_str(), |s| s.name.as_str());
+            let key = (name.to_string(), w.condition);
+            let id = match self.waits.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let mut after: Vec<usize> = started.cloned().unwrap_or_default();
+                    after.extend(self.created.get(&w.service).into_iter().flatten());
+                    let (service, required) = (w.service.clone(), w.required);
+                    let action = if w.condition == steps::Condition::Healthy {
+                        Action::WaitHealthy { service, required }
+                    } else {
+                        Action::WaitCompleted { service, required }
+                    };
+                    let id = self.plan.push(action, w.cause.clone(), after);
+                    self.waits.insert(key, id);
+                    id
+                }
+            };
+            ready.push(id);
+        }
+        ready
+    }
+
+    /// `--wait`: each service's readiness, after its starts and removals.
+    fn ready(&mut self, services: &[String]) {
+        for name in services {
+            let mut after = self.started.get(name).cloned().unwrap_or_default();
+            after.extend(self.created.get(name).into_iter().flatten());
+            self.plan.push(
                 Action::WaitReady {
                     service: name.clone(),
                 },
@@ -603,7 +461,6 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
             );
         }
     }
-    Ok(plan)
 }
 
 /// Pushes a container's stop (when it runs, after `after`) and removal (after
@@ -634,39 +491,6 @@ fn stop_and_remove(
         rm_after,
     );
     (stop, rm)
-}
-
-/// Service names with dependencies first, ties broken by name.
-fn service_order(desired: &Desired) -> Vec<String> {
-    let mut placed = BTreeSet::new();
-    let mut order = Vec::new();
-    while order.len() < desired.services.len() {
-        let before = order.len();
-        for (name, s) in &desired.services {
-            if placed.contains(name) {
-                continue;
-            }
-            let ready = s
-                .depends_on
-                .iter()
-                .all(|(d, _)| placed.contains(d) || !desired.services.contains_key(d));
-            if ready {
-                order.push(name.clone());
-            }
-        }
-        for n in &order[before..] {
-            placed.insert(n.clone());
-        }
-        if order.len() == before {
-            // A cycle (rejected earlier by the graph); keep the rest in name order.
-            for name in desired.services.keys() {
-                if !placed.contains(name) {
-                    order.push(name.clone());
-                }
-            }
-        }
-    }
-    order
 }
 
 /// Options of `down`.

@@ -24,7 +24,10 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{Desired, DesiredResource, Observed, PlanError};
+use super::{
+    container_name, describe_change, Desired, DesiredResource, DesiredService, Observed, PlanError,
+    Recreate,
+};
 use crate::labels;
 use crate::runtime::{Container, ContainerState, Network};
 
@@ -198,4 +201,412 @@ pub(super) fn orphan_warning<'a>(names: impl Iterator<Item = &'a str>) -> String
         "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
         names.collect::<Vec<_>>().join(" ")
     )
+}
+
+/// Service names with dependencies first, ties broken by name (a cycle,
+/// rejected earlier by the graph, leaves the rest in name order).
+pub fn service_order(desired: &Desired) -> Vec<String> {
+    let mut placed = BTreeSet::new();
+    let mut order = Vec::new();
+    while order.len() < desired.services.len() {
+        let before = order.len();
+        for (name, s) in &desired.services {
+            if placed.contains(name) {
+                continue;
+            }
+            let ready = s
+                .depends_on
+                .iter()
+                .all(|(d, _)| placed.contains(d) || !desired.services.contains_key(d));
+            if ready {
+                order.push(name.clone());
+            }
+        }
+        for n in &order[before..] {
+            placed.insert(n.clone());
+        }
+        if order.len() == before {
+            for name in desired.services.keys() {
+                if !placed.contains(name) {
+                    order.push(name.clone());
+                }
+            }
+        }
+    }
+    order
+}
+
+/// What the containers step decides for one service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Containers {
+    /// Scale down: surplus containers to remove, obsolete ones first, then the
+    /// highest numbers.
+    pub remove: Vec<Removal>,
+    /// The containers that stay, kept or recreated, up-to-date ones first.
+    pub replicas: Vec<Replica>,
+    /// Scale up: new replicas, numbered after the highest number in use.
+    pub create: Vec<NewReplica>,
+    /// Whether the service's containers are started (not with `--no-start`):
+    /// the recreated and new ones, and the kept ones that say so.
+    pub start: bool,
+}
+
+/// One container that stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Replica {
+    /// Up to date: kept, perhaps renamed, started or restarted.
+    Keep {
+        /// Its name.
+        name: String,
+        /// The name it takes: an interrupted replacement still carries its
+        /// temporary name.
+        rename_to: Option<String>,
+        /// What happens to it.
+        run: Run,
+    },
+    /// Obsolete: replaced by a new container.
+    Recreate(Recreation),
+}
+
+/// What happens to a kept container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Run {
+    /// Nothing: it runs (or is not to be started).
+    AsIs,
+    /// It is not running and is started.
+    Start {
+        /// The name it is started under.
+        name: String,
+        /// Why (`created, not started`, `paused`, `not running`).
+        cause: String,
+    },
+    /// It is stopped and started again because dependencies with
+    /// `depends_on.restart` were recreated.
+    Restart {
+        /// The name it is stopped and started under.
+        name: String,
+        /// Those dependencies: the stop comes after their containers exist.
+        after: Vec<String>,
+        /// Why.
+        cause: String,
+    },
+}
+
+/// An obsolete container and its replacement: create the new one under a
+/// temporary name, stop and remove the old one, rename the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recreation {
+    /// The old container's name, which the new one takes.
+    pub name: String,
+    /// The replica number.
+    pub number: u32,
+    /// The new container's name until the old one is gone (`<id12>_<name>`).
+    pub temp_name: String,
+    /// Whether the old one must be stopped first.
+    pub stop: bool,
+    /// Why it is obsolete.
+    pub cause: String,
+}
+
+/// A new replica (scale up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewReplica {
+    /// Its number.
+    pub number: u32,
+    /// Its name.
+    pub name: String,
+    /// Why (`scale 1 → 3`).
+    pub cause: String,
+}
+
+/// A container with what sorting needs: obsolete?, number, created, why obsolete.
+type Keyed<'a> = (bool, Option<u32>, i64, &'a Container, Option<String>);
+
+/// A service's containers (one-off ones aside): which to remove (scale down:
+/// obsolete ones first, then the highest numbers), which to keep or recreate
+/// (a diverged config hash or image, a missing network or volume, or
+/// `--force-recreate`; never with `--no-recreate`), how many to create (scale
+/// up, numbered after the highest), and which to start. `recreated` names the
+/// services already recreated: a running container whose `depends_on.restart`
+/// dependency is among them is restarted.
+pub fn containers(
+    desired: &Desired,
+    service: &DesiredService,
+    observed: &Observed,
+    recreated: &BTreeSet<String>,
+) -> Containers {
+    let mut keyed: Vec<Keyed<'_>> = observed
+        .containers
+        .iter()
+        .filter(|c| c.label(labels::SERVICE) == service.name)
+        .filter(|c| c.label(labels::ONEOFF) != "True")
+        .map(|c| {
+            let why = obsolete(service, c, observed);
+            (why.is_some(), number_of(c), c.created, c, why)
+        })
+        .collect();
+    // Up-to-date containers first, lowest numbers first; obsolete ones last.
+    keyed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| match (a.1, b.1) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                _ => b.2.cmp(&a.2),
+            })
+            .then_with(|| a.3.name.cmp(&b.3.name))
+    });
+    let (actual, want) = (keyed.len(), service.scale as usize);
+    let scale = format!("scale {actual} → {want}");
+    let start = !desired.options.no_start;
+    // Scale down: the tail of the sorted list.
+    let remove = keyed
+        .iter()
+        .skip(want)
+        .rev()
+        .map(|(_, _, _, c, why)| Removal {
+            service: service.name.clone(),
+            name: c.name.clone(),
+            stop: runs(c),
+            cause: match why {
+                Some(w) if want > 0 => format!("outdated ({w}) and surplus: {scale}"),
+                _ => scale.clone(),
+            },
+        })
+        .collect();
+    let replicas = keyed
+        .iter()
+        .take(want)
+        .map(|(_, number, _, c, why)| match why {
+            Some(why) => Replica::Recreate(Recreation {
+                name: c.name.clone(),
+                number: number.unwrap_or(1),
+                temp_name: format!("{}_{}", &c.id[..c.id.len().min(12)], c.name),
+                stop: runs(c),
+                cause: why.clone(),
+            }),
+            None => keep(desired, service, c, *number, recreated),
+        })
+        .collect();
+    // Scale up: numbers after the highest one in use.
+    let next = keyed.iter().filter_map(|k| k.1).max().unwrap_or(0) + 1;
+    let create = (0..want.saturating_sub(actual))
+        .map(|i| {
+            let number = next + i as u32;
+            NewReplica {
+                number,
+                name: container_name(&desired.project, service, number),
+                cause: scale.clone(),
+            }
+        })
+        .collect();
+    Containers {
+        remove,
+        replicas,
+        create,
+        start,
+    }
+}
+
+/// Whether a container must be stopped before it is removed.
+fn runs(c: &Container) -> bool {
+    matches!(
+        c.state,
+        ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
+    )
+}
+
+/// An up-to-date container: renamed if it still carries a temporary name,
+/// restarted after a `depends_on.restart` dependency was recreated, started
+/// if it is not running.
+fn keep(
+    desired: &Desired,
+    service: &DesiredService,
+    c: &Container,
+    number: Option<u32>,
+    recreated: &BTreeSet<String>,
+) -> Replica {
+    let expected = container_name(&desired.project, service, number.unwrap_or(1));
+    // A replacement interrupted before its rename (hoist killed mid-`up`).
+    let rename_to = (c.name != expected && number.is_some()).then(|| expected.clone());
+    let restart_for: Vec<String> = service
+        .depends_on
+        .iter()
+        .filter(|(d, e)| e.restart && recreated.contains(d))
+        .map(|(d, _)| d.clone())
+        .collect();
+    let start = !desired.options.no_start;
+    let run = if c.state == ContainerState::Running && !restart_for.is_empty() && start {
+        Run::Restart {
+            name: c.name.clone(),
+            cause: format!(
+                "{} was recreated (depends_on.restart)",
+                restart_for.join(", ")
+            ),
+            after: restart_for,
+        }
+    } else if start
+        && !matches!(
+            c.state,
+            ContainerState::Running | ContainerState::Restarting
+        )
+    {
+        let cause = match c.state {
+            ContainerState::Created => "created, not started",
+            ContainerState::Paused => "paused",
+            _ => "not running",
+        };
+        Run::Start {
+            name: rename_to.clone().unwrap_or_else(|| c.name.clone()),
+            cause: cause.into(),
+        }
+    } else {
+        Run::AsIs
+    };
+    Replica::Keep {
+        name: c.name.clone(),
+        rename_to,
+        run,
+    }
+}
+
+fn number_of(c: &Container) -> Option<u32> {
+    c.label(labels::CONTAINER_NUMBER).parse().ok()
+}
+
+/// Why a container must be recreated, or `None` when it is up to date.
+fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Option<String> {
+    match service.recreate {
+        Recreate::Never => return None,
+        Recreate::Force => return Some("--force-recreate".into()),
+        Recreate::Diverged => {}
+    }
+    let hash = c.label(labels::CONFIG_HASH);
+    if hash != service.hash {
+        let why = observed
+            .details
+            .get(&c.id)
+            .map(|old| describe_change(old, &service.body))
+            .unwrap_or_default();
+        if why.is_empty() {
+            return Some(format!(
+                "configuration changed (config hash {} → {})",
+                short(hash),
+                short(&service.hash)
+            ));
+        }
+        return Some(why.join("; "));
+    }
+    let digest = c.label(labels::IMAGE_DIGEST);
+    let want = service.image_digest.as_deref().unwrap_or("");
+    if digest != want {
+        return Some(format!(
+            "image changed: {} → {}",
+            short_digest(digest),
+            short_digest(want)
+        ));
+    }
+    if c.state == ContainerState::Running {
+        for net in &service.networks {
+            let id = observed
+                .networks
+                .iter()
+                .find(|n| &n.name == net)
+                .map(|n| &n.id);
+            if let Some(id) = id {
+                if !c.networks.values().any(|v| v == id) {
+                    return Some(format!("not connected to network {net}"));
+                }
+            }
+        }
+    }
+    for vol in &service.volumes {
+        if !c
+            .mounts
+            .iter()
+            .any(|m| m.kind == "volume" && &m.name == vol)
+        {
+            return Some(format!("volume {vol} not mounted"));
+        }
+    }
+    None
+}
+
+fn short(hash: &str) -> &str {
+    if hash.is_empty() {
+        "none"
+    } else {
+        &hash[..hash.len().min(12)]
+    }
+}
+
+fn short_digest(d: &str) -> &str {
+    if d.is_empty() {
+        return "none";
+    }
+    let d = d.strip_prefix("sha256:").unwrap_or(d);
+    &d[..d.len().min(12)]
+}
+
+/// What a dependent's start waits for (`depends_on.condition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// `service_started` (and any unknown condition): its containers started.
+    Started,
+    /// `service_healthy`: its containers are healthy.
+    Healthy,
+    /// `service_completed_successfully`: its containers exited with code 0.
+    Completed,
+}
+
+/// A dependency a service's starts wait for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DependencyWait {
+    /// The dependency.
+    pub service: String,
+    /// What to wait for.
+    pub condition: Condition,
+    /// Whether its failure fails the plan (`depends_on.required`).
+    pub required: bool,
+    /// Why (`web depends on it (service_healthy)`).
+    pub cause: String,
+}
+
+/// Waits for dependencies: what the starts of `service` wait for, one entry
+/// per dependency being converged too, in `depends_on` order. Nothing with
+/// `--no-start`, as nothing starts.
+pub fn dependency_waits(desired: &Desired, service: &DesiredService) -> Vec<DependencyWait> {
+    if desired.options.no_start {
+        return Vec::new();
+    }
+    service
+        .depends_on
+        .iter()
+        .filter(|(dep, _)| desired.services.contains_key(dep))
+        .map(|(dep, edge)| DependencyWait {
+            service: dep.clone(),
+            condition: match edge.condition.as_str() {
+                "service_healthy" => Condition::Healthy,
+                "service_completed_successfully" => Condition::Completed,
+                _ => Condition::Started,
+            },
+            required: edge.required,
+            cause: format!("{} depends on it ({})", service.name, edge.condition),
+        })
+        .collect()
+}
+
+/// Waits of `--wait`: the services, in `order`, whose readiness ends the
+/// plan (all but those scaled to 0; none without `--wait` or with
+/// `--no-start`).
+pub fn ready_waits(desired: &Desired, order: &[String]) -> Vec<String> {
+    if !desired.options.wait || desired.options.no_start {
+        return Vec::new();
+    }
+    order
+        .iter()
+        .filter(|name| desired.services.get(*name).is_some_and(|s| s.scale != 0))
+        .cloned()
+        .collect()
 }
