@@ -23,9 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::graph::Edge;
-use crate::labels;
 use crate::plan::{Action, Plan};
-use crate::runtime::{Container, ContainerState, Network, Volume};
+use crate::runtime::{Container, Network, Volume};
 
 mod change;
 
@@ -521,186 +520,41 @@ pub fn plan_down(
     observed: &Observed,
     options: &DownOptions,
 ) -> Plan {
+    let containers = steps::down_containers(project, desired, observed, options);
+    let resources = steps::down_resources(project, desired, observed, options);
     let mut plan = Plan::default();
-    let known = |service: &str| desired.is_none_or(|d| d.known_services.contains(service));
-    let mut containers: Vec<&Container> = observed
-        .containers
-        .iter()
-        .filter(|c| c.label(labels::PROJECT) == project)
-        .filter(|c| options.remove_orphans || known(c.label(labels::SERVICE)))
-        .collect();
-    containers.sort_by(|a, b| a.name.cmp(&b.name));
-    if !options.remove_orphans {
-        if let Some(d) = desired {
-            let orphans: Vec<&str> = observed
-                .containers
-                .iter()
-                .filter(|c| !d.known_services.contains(c.label(labels::SERVICE)))
-                .map(|c| c.name.as_str())
-                .collect();
-            if !orphans.is_empty() {
-                plan.warnings.push(format!(
-                    "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
-                    orphans.join(" ")
-                ));
-            }
-        }
-    }
-    // Dependents stop before their dependencies.
-    let deps_of = |service: &str| -> Vec<String> {
-        desired
-            .and_then(|d| d.services.get(service))
-            .map(|s| s.depends_on.iter().map(|(n, _)| n.clone()).collect())
-            .unwrap_or_default()
-    };
-    let services: BTreeSet<&str> = containers
-        .iter()
-        .map(|c| c.label(labels::SERVICE))
-        .collect();
-    let mut order: Vec<&str> = Vec::new(); // dependents first
-    let mut placed: BTreeSet<&str> = BTreeSet::new();
-    while placed.len() < services.len() {
-        let before = placed.len();
-        for s in &services {
-            if placed.contains(s) {
-                continue;
-            }
-            // s can stop once every service depending on it has stopped.
-            let blocked = services
-                .iter()
-                .any(|o| !placed.contains(o) && o != s && deps_of(o).iter().any(|d| d == s));
-            if !blocked {
-                order.push(s);
-            }
-        }
-        for s in &order[before..] {
-            placed.insert(s);
-        }
-        if placed.len() == before {
-            for s in &services {
-                if placed.insert(s) {
-                    order.push(s);
-                }
-            }
-        }
-    }
-    let mut stop_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    plan.warnings.extend(containers.warning);
+    // Per service: the ops its dependencies' stops come after.
+    let mut stops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut removed = Vec::new();
-    for s in &order {
-        let mut after: Vec<usize> = Vec::new();
-        for o in &services {
-            if deps_of(o).iter().any(|d| d == s) {
-                after.extend(stop_ops.get(o).into_iter().flatten().copied());
-            }
-        }
+    for s in &containers.services {
+        let after: Vec<usize> = s
+            .dependents
+            .iter()
+            .filter_map(|o| stops.get(o.as_str()))
+            .flatten()
+            .copied()
+            .collect();
         let mut mine = Vec::new();
-        for c in containers.iter().filter(|c| c.label(labels::SERVICE) == *s) {
-            let cause = if known(s) {
-                "down"
-            } else {
-                "orphan: service not in the file any more"
-            };
-            let mut rm_after = vec![];
-            let running = matches!(
-                c.state,
-                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            );
-            if running {
-                let stop = plan.push(
-                    Action::StopContainer {
-                        service: s.to_string(),
-                        name: c.name.clone(),
-                    },
-                    cause,
-                    after.clone(),
-                );
-                mine.push(stop);
-                rm_after.push(stop);
-            } else {
-                rm_after.extend(after.iter().copied());
-            }
-            let rm = plan.push(
-                Action::RemoveContainer {
-                    service: s.to_string(),
-                    name: c.name.clone(),
-                },
-                cause,
-                rm_after,
-            );
+        for r in &s.remove {
+            let (stop, rm) = stop_and_remove(&mut plan, r, after.clone());
             // Dependencies wait for this container to stop, not to be removed:
             // removal does not concern them, and waiting for it would put every
             // remove on the stop chain. Without a stop, the remove carries the
             // ordering on (it waits for the dependents' stops).
-            if !running {
-                mine.push(rm);
-            }
+            mine.push(stop.unwrap_or(rm));
             removed.push(rm);
         }
-        stop_ops.insert(s, mine);
+        stops.insert(&s.service, mine);
     }
-    let mut networks: Vec<&str> = match desired {
-        Some(d) => d
-            .networks
-            .iter()
-            .filter(|n| !n.external)
-            .filter(|n| observed.networks.iter().any(|o| o.name == n.name))
-            .map(|n| n.name.as_str())
-            .collect(),
-        None => observed
-            .networks
-            .iter()
-            .filter(|n| n.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
-            .map(|n| n.name.as_str())
-            .collect(),
-    };
-    networks.sort_unstable();
-    networks.dedup();
-    for n in networks {
-        plan.push(
-            Action::RemoveNetwork {
-                name: n.to_string(),
-            },
-            "down",
-            removed.clone(),
-        );
+    for name in resources.networks {
+        plan.push(Action::RemoveNetwork { name }, "down", removed.clone());
     }
-    if options.volumes {
-        let mut volumes: Vec<&str> = match desired {
-            Some(d) => d
-                .volumes
-                .iter()
-                .filter(|v| !v.external)
-                .filter(|v| observed.volumes.iter().any(|o| o.name == v.name))
-                .map(|v| v.name.as_str())
-                .collect(),
-            None => observed
-                .volumes
-                .iter()
-                .filter(|v| v.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
-                .map(|v| v.name.as_str())
-                .collect(),
-        };
-        volumes.sort_unstable();
-        volumes.dedup();
-        for v in volumes {
-            plan.push(
-                Action::RemoveVolume {
-                    name: v.to_string(),
-                },
-                "down -v",
-                removed.clone(),
-            );
-        }
+    for name in resources.volumes {
+        plan.push(Action::RemoveVolume { name }, "down -v", removed.clone());
     }
-    let mut images = options.images.clone();
-    images.sort();
-    images.dedup();
-    for i in images {
-        plan.push(
-            Action::RemoveImage { name: i },
-            "down --rmi",
-            removed.clone(),
-        );
+    for name in resources.images {
+        plan.push(Action::RemoveImage { name }, "down --rmi", removed.clone());
     }
     plan
 }

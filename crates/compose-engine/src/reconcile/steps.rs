@@ -25,8 +25,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    container_name, describe_change, Desired, DesiredResource, DesiredService, Observed, PlanError,
-    Recreate,
+    container_name, describe_change, Desired, DesiredResource, DesiredService, DownOptions,
+    Observed, PlanError, Recreate,
 };
 use crate::labels;
 use crate::runtime::{Container, ContainerState, Network};
@@ -609,4 +609,188 @@ pub fn ready_waits(desired: &Desired, order: &[String]) -> Vec<String> {
         .filter(|name| desired.services.get(*name).is_some_and(|s| s.scale != 0))
         .cloned()
         .collect()
+}
+
+/// What `down` does to one service's containers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DownService {
+    /// The service.
+    pub service: String,
+    /// The services depending on it: its containers stop after theirs.
+    pub dependents: Vec<String>,
+    /// Its containers, by name.
+    pub remove: Vec<Removal>,
+}
+
+/// What the containers step of `down` decides.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DownContainers {
+    /// The services whose containers go, dependents first (ties by name).
+    pub services: Vec<DownService>,
+    /// The warning naming the orphans left alone (without `--remove-orphans`).
+    pub warning: Option<String>,
+}
+
+/// The containers `down` stops and removes: the project's (labelled with
+/// `project`), orphans only with `--remove-orphans`, service by service,
+/// dependents first. `desired` is `None` without a compose file: every
+/// container of the project goes.
+pub fn down_containers<'a>(
+    project: &str,
+    desired: Option<&'a Desired>,
+    observed: &'a Observed,
+    options: &DownOptions,
+) -> DownContainers {
+    let known = |service: &str| desired.is_none_or(|d| d.known_services.contains(service));
+    let mut containers: Vec<&Container> = observed
+        .containers
+        .iter()
+        .filter(|c| c.label(labels::PROJECT) == project)
+        .filter(|c| options.remove_orphans || known(c.label(labels::SERVICE)))
+        .collect();
+    containers.sort_by(|a, b| a.name.cmp(&b.name));
+    let warning = desired.filter(|_| !options.remove_orphans).and_then(|d| {
+        let mut orphans = observed
+            .containers
+            .iter()
+            .filter(|c| !d.known_services.contains(c.label(labels::SERVICE)))
+            .map(|c| c.name.as_str())
+            .peekable();
+        orphans.peek().is_some().then(|| orphan_warning(orphans))
+    });
+    let deps_of = |service: &str| -> Vec<&'a str> {
+        desired
+            .and_then(|d| d.services.get(service))
+            .map(|s| s.depends_on.iter().map(|(n, _)| n.as_str()).collect())
+            .unwrap_or_default()
+    };
+    let present: BTreeSet<&str> = containers
+        .iter()
+        .map(|c| c.label(labels::SERVICE))
+        .collect();
+    let services = stop_order(&present, deps_of)
+        .into_iter()
+        .map(|s| DownService {
+            service: s.to_string(),
+            dependents: present
+                .iter()
+                .filter(|o| deps_of(o).contains(&s))
+                .map(|o| o.to_string())
+                .collect(),
+            remove: containers
+                .iter()
+                .filter(|c| c.label(labels::SERVICE) == s)
+                .map(|c| Removal {
+                    service: s.to_string(),
+                    name: c.name.clone(),
+                    stop: runs(c),
+                    cause: if known(s) { "down" } else { ORPHAN }.into(),
+                })
+                .collect(),
+        })
+        .collect();
+    DownContainers { services, warning }
+}
+
+/// Services in the order they stop: each once every service depending on it
+/// has stopped, ties by name (a cycle leaves the rest in name order).
+fn stop_order<'a>(
+    services: &BTreeSet<&'a str>,
+    deps_of: impl Fn(&str) -> Vec<&'a str>,
+) -> Vec<&'a str> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    while placed.len() < services.len() {
+        let before = placed.len();
+        for s in services {
+            if placed.contains(s) {
+                continue;
+            }
+            let blocked = services
+                .iter()
+                .any(|o| !placed.contains(o) && o != s && deps_of(o).contains(s));
+            if !blocked {
+                order.push(s);
+            }
+        }
+        for s in &order[before..] {
+            placed.insert(s);
+        }
+        if placed.len() == before {
+            for s in services {
+                if placed.insert(s) {
+                    order.push(s);
+                }
+            }
+        }
+    }
+    order
+}
+
+/// What `down` removes after the containers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DownResources {
+    /// Networks, by name.
+    pub networks: Vec<String>,
+    /// Volumes (`-v`), by name.
+    pub volumes: Vec<String>,
+    /// Images (`--rmi`), by name.
+    pub images: Vec<String>,
+}
+
+/// The networks, volumes (`-v`) and images (`--rmi`) `down` removes: the
+/// file's own (not external) networks and volumes that exist, or, without a
+/// compose file, those labelled with `project`; the images the caller chose.
+pub fn down_resources(
+    project: &str,
+    desired: Option<&Desired>,
+    observed: &Observed,
+    options: &DownOptions,
+) -> DownResources {
+    let ours = |labels: &crate::runtime::Labels| {
+        labels.get(labels::PROJECT).map(String::as_str) == Some(project)
+    };
+    let networks = match desired {
+        Some(d) => existing(&d.networks, |name| {
+            observed.networks.iter().any(|o| o.name == name)
+        }),
+        None => observed
+            .networks
+            .iter()
+            .filter(|n| ours(&n.labels))
+            .map(|n| n.name.clone())
+            .collect(),
+    };
+    let volumes = match desired {
+        _ if !options.volumes => Vec::new(),
+        Some(d) => existing(&d.volumes, |name| {
+            observed.volumes.iter().any(|o| o.name == name)
+        }),
+        None => observed
+            .volumes
+            .iter()
+            .filter(|v| ours(&v.labels))
+            .map(|v| v.name.clone())
+            .collect(),
+    };
+    DownResources {
+        networks: sorted(networks),
+        volumes: sorted(volumes),
+        images: sorted(options.images.clone()),
+    }
+}
+
+/// The declared resources, external ones aside, that exist.
+fn existing(declared: &[DesiredResource], exists: impl Fn(&str) -> bool) -> Vec<String> {
+    declared
+        .iter()
+        .filter(|r| !r.external && exists(&r.name))
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+fn sorted(mut names: Vec<String>) -> Vec<String> {
+    names.sort();
+    names.dedup();
+    names
 }
