@@ -17,6 +17,13 @@
 //!
 //! The function does no I/O and its output is deterministic: services,
 //! containers, networks and volumes are visited in sorted order.
+//!
+//! These rules live in [`steps`], one pure function per step of convergence
+//! (networks, volumes, orphans, each service's containers, waits), each
+//! returning decisions with their causes and tested on its own golden cases.
+//! [`reconcile`] and [`plan_down`] only run the steps in order and wire their
+//! decisions into a [`Plan`]'s operations: ids, and what runs after what.
+//! [`describe_change`] says, in the file's terms, what made a container obsolete.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -146,6 +153,16 @@ pub fn container_name(project: &str, service: &DesiredService, number: u32) -> S
 /// Computes the plan that brings the engine from `observed` to `desired`
 /// for `up` (create, recreate, scale, start, wait, orphans).
 ///
+/// The steps, in order: [`steps::networks`], [`steps::volumes`],
+/// [`steps::orphans`]; then for each service in [`steps::service_order`], its
+/// [`steps::containers`] and the [`steps::dependency_waits`] of its starts;
+/// last the [`steps::ready_waits`] of `--wait`. A service's containers are
+/// created after the networks and volumes they use and their dependencies'
+/// containers, and started after their dependencies' waits.
+///
+/// # Errors
+/// [`PlanError::MissingExternal`] when an external network or volume is missing.
+///
 /// ```
 /// use compose_engine::reconcile::{reconcile, Desired, DesiredService, DesiredResource, Observed};
 /// let mut d = Desired { project: "demo".into(), ..Default::default() };
@@ -199,6 +216,15 @@ struct Assembly {
 
 /// A container to start: its name, what it starts after, why.
 type ToStart = (String, Vec<usize>, String);
+
+/// One service's operations so far.
+#[derive(Default)]
+struct ServiceOps {
+    /// Those after which its containers exist under their final names.
+    created: Vec<usize>,
+    /// Its containers to start.
+    to_start: Vec<ToStart>,
+}
 
 impl Assembly {
     fn networks(&mut self, networks: &steps::Networks) {
@@ -259,64 +285,24 @@ impl Assembly {
         waits: &[steps::DependencyWait],
     ) {
         let create_after = self.create_after(service);
-        let mut created = Vec::new();
-        let mut to_start: Vec<ToStart> = Vec::new();
+        let mut ops = ServiceOps::default();
         for r in &steps.remove {
-            created.push(stop_and_remove(&mut self.plan, r, vec![]).1);
+            ops.created
+                .push(stop_and_remove(&mut self.plan, r, vec![]).1);
         }
         for replica in &steps.replicas {
             match replica {
                 steps::Replica::Recreate(r) => {
                     let rename = self.recreate(service, r, create_after.clone());
-                    created.push(rename);
-                    to_start.push((r.name.clone(), vec![rename], "recreated".into()));
+                    ops.created.push(rename);
+                    ops.to_start
+                        .push((r.name.clone(), vec![rename], "recreated".into()));
                 }
                 steps::Replica::Keep {
                     name,
                     rename_to,
                     run,
-                } => {
-                    let mut after = vec![];
-                    if let Some(to) = rename_to {
-                        // After this service's removals, which free the name.
-                        let r = self.plan.push(
-                            Action::RenameContainer {
-                                service: service.name.clone(),
-                                from: name.clone(),
-                                to: to.clone(),
-                            },
-                            "interrupted replacement takes its final name",
-                            created.clone(),
-                        );
-                        created.push(r);
-                        after.push(r);
-                    }
-                    match run {
-                        steps::Run::AsIs => {}
-                        steps::Run::Start { name, cause } => {
-                            to_start.push((name.clone(), after, cause.clone()));
-                        }
-                        steps::Run::Restart {
-                            name,
-                            after: deps,
-                            cause,
-                        } => {
-                            for d in deps {
-                                after.extend(self.created.get(d).into_iter().flatten());
-                            }
-                            let stop = self.plan.push(
-                                Action::StopContainer {
-                                    service: service.name.clone(),
-                                    name: name.clone(),
-                                },
-                                cause.clone(),
-                                after,
-                            );
-                            created.push(stop);
-                            to_start.push((name.clone(), vec![stop], cause.clone()));
-                        }
-                    }
-                }
+                } => self.keep(service, name, rename_to.as_deref(), run, &mut ops),
             }
         }
         for n in &steps.create {
@@ -330,26 +316,77 @@ impl Assembly {
                 n.cause.clone(),
                 create_after.clone(),
             );
-            created.push(create);
-            to_start.push((n.name.clone(), vec![create], n.cause.clone()));
+            ops.created.push(create);
+            ops.to_start
+                .push((n.name.clone(), vec![create], n.cause.clone()));
         }
-        if steps.start && !to_start.is_empty() {
+        if steps.start && !ops.to_start.is_empty() {
             let ready = self.dependency_waits(desired, waits);
-            let mut started = Vec::new();
-            for (name, mut after, cause) in to_start {
-                after.extend(ready.iter().copied());
-                started.push(self.plan.push(
-                    Action::StartContainer {
-                        service: service.name.clone(),
-                        name,
-                    },
-                    cause,
-                    after,
-                ));
-            }
+            let started = ops
+                .to_start
+                .into_iter()
+                .map(|(name, mut after, cause)| {
+                    after.extend(ready.iter().copied());
+                    let service = service.name.clone();
+                    self.plan
+                        .push(Action::StartContainer { service, name }, cause, after)
+                })
+                .collect();
             self.started.insert(key.to_string(), started);
         }
-        self.created.insert(key.to_string(), created);
+        self.created.insert(key.to_string(), ops.created);
+    }
+
+    /// A kept container: renamed (after this service's removals, which free
+    /// the name), restarted (after the recreated dependencies' containers
+    /// exist) or started.
+    fn keep(
+        &mut self,
+        service: &DesiredService,
+        name: &str,
+        rename_to: Option<&str>,
+        run: &steps::Run,
+        ops: &mut ServiceOps,
+    ) {
+        let mut after = vec![];
+        if let Some(to) = rename_to {
+            let r = self.plan.push(
+                Action::RenameContainer {
+                    service: service.name.clone(),
+                    from: name.to_string(),
+                    to: to.to_string(),
+                },
+                "interrupted replacement takes its final name",
+                ops.created.clone(),
+            );
+            ops.created.push(r);
+            after.push(r);
+        }
+        match run {
+            steps::Run::AsIs => {}
+            steps::Run::Start { name, cause } => {
+                ops.to_start.push((name.clone(), after, cause.clone()));
+            }
+            steps::Run::Restart {
+                name,
+                after: deps,
+                cause,
+            } => {
+                for d in deps {
+                    after.extend(self.created.get(d).into_iter().flatten());
+                }
+                let stop = self.plan.push(
+                    Action::StopContainer {
+                        service: service.name.clone(),
+                        name: name.clone(),
+                    },
+                    cause.clone(),
+                    after,
+                );
+                ops.created.push(stop);
+                ops.to_start.push((name.clone(), vec![stop], cause.clone()));
+            }
+        }
     }
 
     /// What a service's new containers are created after: the networks and
@@ -508,6 +545,10 @@ pub struct DownOptions {
 ///
 /// `desired` is `None` when no compose file was found: everything labelled with
 /// the project is removed, as the reference does.
+///
+/// The steps: [`steps::down_containers`] (a service's containers stop after
+/// those of the services depending on it), then [`steps::down_resources`]
+/// (removed once every container is).
 ///
 /// ```
 /// use compose_engine::reconcile::{plan_down, DownOptions, Observed};

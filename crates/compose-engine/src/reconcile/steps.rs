@@ -321,8 +321,12 @@ pub struct NewReplica {
     pub cause: String,
 }
 
-/// A container with what sorting needs: obsolete?, number, created, why obsolete.
-type Keyed<'a> = (bool, Option<u32>, i64, &'a Container, Option<String>);
+/// One of a service's containers, with its number and why it is obsolete.
+struct Found<'a> {
+    container: &'a Container,
+    number: Option<u32>,
+    obsolete: Option<String>,
+}
 
 /// A service's containers (one-off ones aside): which to remove (scale down:
 /// obsolete ones first, then the highest numbers), which to keep or recreate
@@ -337,75 +341,109 @@ pub fn containers(
     observed: &Observed,
     recreated: &BTreeSet<String>,
 ) -> Containers {
-    let mut keyed: Vec<Keyed<'_>> = observed
+    let found = found(service, observed);
+    let want = service.scale as usize;
+    let scale = format!("scale {} → {want}", found.len());
+    let replicas = found
+        .iter()
+        .take(want)
+        .map(|f| match &f.obsolete {
+            Some(why) => recreate(f, why),
+            None => keep(desired, service, f, recreated),
+        })
+        .collect();
+    Containers {
+        remove: scale_down(service, &found, want, &scale),
+        replicas,
+        create: scale_up(desired, service, &found, want, &scale),
+        start: !desired.options.no_start,
+    }
+}
+
+/// The service's containers, up-to-date ones first, lowest numbers first
+/// (else the newest first), then by name; obsolete ones last.
+fn found<'a>(service: &DesiredService, observed: &'a Observed) -> Vec<Found<'a>> {
+    let mut found: Vec<Found<'a>> = observed
         .containers
         .iter()
         .filter(|c| c.label(labels::SERVICE) == service.name)
         .filter(|c| c.label(labels::ONEOFF) != "True")
-        .map(|c| {
-            let why = obsolete(service, c, observed);
-            (why.is_some(), number_of(c), c.created, c, why)
+        .map(|c| Found {
+            container: c,
+            number: c.label(labels::CONTAINER_NUMBER).parse().ok(),
+            obsolete: obsolete(service, c, observed),
         })
         .collect();
-    // Up-to-date containers first, lowest numbers first; obsolete ones last.
-    keyed.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| match (a.1, b.1) {
+    found.sort_by(|a, b| {
+        let (ca, cb) = (a.container, b.container);
+        a.obsolete
+            .is_some()
+            .cmp(&b.obsolete.is_some())
+            .then_with(|| match (a.number, b.number) {
                 (Some(x), Some(y)) => x.cmp(&y),
-                _ => b.2.cmp(&a.2),
+                _ => cb.created.cmp(&ca.created),
             })
-            .then_with(|| a.3.name.cmp(&b.3.name))
+            .then_with(|| ca.name.cmp(&cb.name))
     });
-    let (actual, want) = (keyed.len(), service.scale as usize);
-    let scale = format!("scale {actual} → {want}");
-    let start = !desired.options.no_start;
-    // Scale down: the tail of the sorted list.
-    let remove = keyed
+    found
+}
+
+/// Scale down: the containers beyond `want`, from the end of the sorted list.
+fn scale_down(
+    service: &DesiredService,
+    found: &[Found<'_>],
+    want: usize,
+    scale: &str,
+) -> Vec<Removal> {
+    found
         .iter()
         .skip(want)
         .rev()
-        .map(|(_, _, _, c, why)| Removal {
+        .map(|f| Removal {
             service: service.name.clone(),
-            name: c.name.clone(),
-            stop: runs(c),
-            cause: match why {
+            name: f.container.name.clone(),
+            stop: runs(f.container),
+            cause: match &f.obsolete {
                 Some(w) if want > 0 => format!("outdated ({w}) and surplus: {scale}"),
-                _ => scale.clone(),
+                _ => scale.to_string(),
             },
         })
-        .collect();
-    let replicas = keyed
-        .iter()
-        .take(want)
-        .map(|(_, number, _, c, why)| match why {
-            Some(why) => Replica::Recreate(Recreation {
-                name: c.name.clone(),
-                number: number.unwrap_or(1),
-                temp_name: format!("{}_{}", &c.id[..c.id.len().min(12)], c.name),
-                stop: runs(c),
-                cause: why.clone(),
-            }),
-            None => keep(desired, service, c, *number, recreated),
-        })
-        .collect();
-    // Scale up: numbers after the highest one in use.
-    let next = keyed.iter().filter_map(|k| k.1).max().unwrap_or(0) + 1;
-    let create = (0..want.saturating_sub(actual))
+        .collect()
+}
+
+/// Scale up: the replicas missing to reach `want`, numbered after the
+/// highest number in use.
+fn scale_up(
+    desired: &Desired,
+    service: &DesiredService,
+    found: &[Found<'_>],
+    want: usize,
+    scale: &str,
+) -> Vec<NewReplica> {
+    let next = found.iter().filter_map(|f| f.number).max().unwrap_or(0) + 1;
+    (0..want.saturating_sub(found.len()))
         .map(|i| {
             let number = next + i as u32;
             NewReplica {
                 number,
                 name: container_name(&desired.project, service, number),
-                cause: scale.clone(),
+                cause: scale.to_string(),
             }
         })
-        .collect();
-    Containers {
-        remove,
-        replicas,
-        create,
-        start,
-    }
+        .collect()
+}
+
+/// An obsolete container's replacement, under `<id12>_<name>` until the old
+/// one is gone.
+fn recreate(f: &Found<'_>, why: &str) -> Replica {
+    let c = f.container;
+    Replica::Recreate(Recreation {
+        name: c.name.clone(),
+        number: f.number.unwrap_or(1),
+        temp_name: format!("{}_{}", &c.id[..c.id.len().min(12)], c.name),
+        stop: runs(c),
+        cause: why.to_string(),
+    })
 }
 
 /// Whether a container must be stopped before it is removed.
@@ -422,10 +460,10 @@ fn runs(c: &Container) -> bool {
 fn keep(
     desired: &Desired,
     service: &DesiredService,
-    c: &Container,
-    number: Option<u32>,
+    f: &Found<'_>,
     recreated: &BTreeSet<String>,
 ) -> Replica {
+    let (c, number) = (f.container, f.number);
     let expected = container_name(&desired.project, service, number.unwrap_or(1));
     // A replacement interrupted before its rename (hoist killed mid-`up`).
     let rename_to = (c.name != expected && number.is_some()).then(|| expected.clone());
@@ -468,10 +506,6 @@ fn keep(
         rename_to,
         run,
     }
-}
-
-fn number_of(c: &Container) -> Option<u32> {
-    c.label(labels::CONTAINER_NUMBER).parse().ok()
 }
 
 /// Why a container must be recreated, or `None` when it is up to date.
