@@ -17,18 +17,27 @@
 //!
 //! The function does no I/O and its output is deterministic: services,
 //! containers, networks and volumes are visited in sorted order.
+//!
+//! These rules live in [`steps`], one pure function per step of convergence
+//! (networks, volumes, orphans, each service's containers, waits), each
+//! returning decisions with their causes and tested on its own golden cases.
+//! [`reconcile`] and [`plan_down`] only run the steps in order and wire their
+//! decisions into a [`Plan`]'s operations: ids, and what runs after what.
+//! [`describe_change`] says, in the file's terms, what made a container obsolete.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::graph::Edge;
-use crate::labels;
 use crate::plan::{Action, Plan};
-use crate::runtime::{Container, ContainerState, Network, Volume};
+use crate::runtime::{Container, Network, Volume};
 
-/// A container with what sorting needs: obsolete?, number, created, why obsolete.
-type Keyed<'a> = (bool, Option<u32>, i64, &'a Container, Option<String>);
+mod change;
+
+pub mod steps;
+
+pub use change::describe_change;
 
 /// When to recreate a service's up-to-date containers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -141,259 +150,18 @@ pub fn container_name(project: &str, service: &DesiredService, number: u32) -> S
     }
 }
 
-fn number_of(c: &Container) -> Option<u32> {
-    c.label(labels::CONTAINER_NUMBER).parse().ok()
-}
-
-/// Why a container must be recreated, or `None` when it is up to date.
-fn obsolete(service: &DesiredService, c: &Container, observed: &Observed) -> Option<String> {
-    match service.recreate {
-        Recreate::Never => return None,
-        Recreate::Force => return Some("--force-recreate".into()),
-        Recreate::Diverged => {}
-    }
-    let hash = c.label(labels::CONFIG_HASH);
-    if hash != service.hash {
-        let why = observed
-            .details
-            .get(&c.id)
-            .map(|old| describe_change(old, &service.body))
-            .unwrap_or_default();
-        if why.is_empty() {
-            return Some(format!(
-                "configuration changed (config hash {} → {})",
-                short(hash),
-                short(&service.hash)
-            ));
-        }
-        return Some(why.join("; "));
-    }
-    let digest = c.label(labels::IMAGE_DIGEST);
-    let want = service.image_digest.as_deref().unwrap_or("");
-    if digest != want {
-        return Some(format!(
-            "image changed: {} → {}",
-            short_digest(digest),
-            short_digest(want)
-        ));
-    }
-    if c.state == ContainerState::Running {
-        for net in &service.networks {
-            let id = observed
-                .networks
-                .iter()
-                .find(|n| &n.name == net)
-                .map(|n| &n.id);
-            if let Some(id) = id {
-                if !c.networks.values().any(|v| v == id) {
-                    return Some(format!("not connected to network {net}"));
-                }
-            }
-        }
-    }
-    for vol in &service.volumes {
-        if !c
-            .mounts
-            .iter()
-            .any(|m| m.kind == "volume" && &m.name == vol)
-        {
-            return Some(format!("volume {vol} not mounted"));
-        }
-    }
-    None
-}
-
-fn short(hash: &str) -> &str {
-    if hash.is_empty() {
-        "none"
-    } else {
-        &hash[..hash.len().min(12)]
-    }
-}
-
-fn short_digest(d: &str) -> &str {
-    if d.is_empty() {
-        return "none";
-    }
-    let d = d.strip_prefix("sha256:").unwrap_or(d);
-    &d[..d.len().min(12)]
-}
-
-fn env_map(v: Option<&Value>) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    if let Some(Value::Array(items)) = v {
-        for item in items {
-            if let Some(s) = item.as_str() {
-                let (k, v) = s.split_once('=').unwrap_or((s, ""));
-                out.insert(k.to_string(), v.to_string());
-            }
-        }
-    }
-    out
-}
-
-fn is_emptyish(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(Value::Object(o)) => o.is_empty(),
-        Some(Value::Bool(b)) => !b,
-        Some(Value::Number(n)) => n.as_f64() == Some(0.0),
-    }
-}
-
-fn compact(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "none".into(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => {
-            let s = v.to_string();
-            if s.len() > 60 {
-                format!(
-                    "{}…",
-                    &s[..s.char_indices().nth(57).map(|(i, _)| i).unwrap_or(s.len())]
-                )
-            } else {
-                s
-            }
-        }
-    }
-}
-
-/// Explains how an observed container's configuration (`docker inspect` JSON:
-/// `Config` and `HostConfig`) differs from a desired create body, in the
-/// compose file's terms: `environment.MODE changed: blue → green`.
-///
-/// ```
-/// use compose_engine::reconcile::describe_change;
-/// let old = serde_json::json!({"Config": {"Image": "app:1", "Env": ["MODE=blue", "PATH=/bin"]}});
-/// let new = serde_json::json!({"Image": "app:2", "Env": ["MODE=green"]});
-/// assert_eq!(describe_change(&old, &new), [
-///     "image changed: app:1 → app:2",
-///     "environment.MODE changed: blue → green",
-/// ]);
-/// ```
-pub fn describe_change(old: &Value, new: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let config = old.get("Config").unwrap_or(&Value::Null);
-    let host = old.get("HostConfig").unwrap_or(&Value::Null);
-    if let (Some(a), Some(b)) = (config.get("Image"), new.get("Image")) {
-        if a != b {
-            out.push(format!(
-                "image changed: {} → {}",
-                compact(Some(a)),
-                compact(Some(b))
-            ));
-        }
-    }
-    let (old_env, new_env) = (env_map(config.get("Env")), env_map(new.get("Env")));
-    for (k, v) in &new_env {
-        match old_env.get(k) {
-            Some(o) if o != v => out.push(format!("environment.{k} changed: {o} → {v}")),
-            None => out.push(format!("environment.{k} added: {v}")),
-            _ => {}
-        }
-    }
-    for (field, label) in [
-        ("Cmd", "command"),
-        ("Entrypoint", "entrypoint"),
-        ("User", "user"),
-        ("WorkingDir", "working_dir"),
-        ("Hostname", "hostname"),
-    ] {
-        if let Some(b) = new.get(field) {
-            let a = config.get(field);
-            if !is_emptyish(Some(b)) && a != Some(b) {
-                out.push(format!(
-                    "{label} changed: {} → {}",
-                    compact(a),
-                    compact(Some(b))
-                ));
-            }
-        }
-    }
-    let old_labels = config.get("Labels").and_then(Value::as_object);
-    if let Some(new_labels) = new.get("Labels").and_then(Value::as_object) {
-        for (k, v) in new_labels {
-            if k.starts_with("com.docker.compose.") {
-                continue;
-            }
-            let o = old_labels.and_then(|m| m.get(k));
-            if o != Some(v) {
-                out.push(format!(
-                    "labels.{k} changed: {} → {}",
-                    compact(o),
-                    compact(Some(v))
-                ));
-            }
-        }
-        if let Some(old_labels) = old_labels {
-            for k in old_labels.keys() {
-                if !k.starts_with("com.docker.compose.") && !new_labels.contains_key(k) {
-                    out.push(format!("labels.{k} removed"));
-                }
-            }
-        }
-    }
-    if let Some(new_host) = new.get("HostConfig").and_then(Value::as_object) {
-        for (k, b) in new_host {
-            let a = host.get(k);
-            let differs = if is_emptyish(a) && is_emptyish(Some(b)) {
-                false
-            } else {
-                a != Some(b)
-            };
-            if differs {
-                out.push(format!(
-                    "{} changed: {} → {}",
-                    host_key(k),
-                    compact(a),
-                    compact(Some(b))
-                ));
-            }
-        }
-    }
-    if out.is_empty() {
-        for k in old_env.keys() {
-            if !new_env.contains_key(k) && k != "PATH" {
-                out.push(format!("environment.{k} removed"));
-            }
-        }
-    }
-    out
-}
-
-/// The compose attribute behind a `HostConfig` key, for messages.
-fn host_key(k: &str) -> String {
-    let name = match k {
-        "PortBindings" => "ports",
-        "Binds" | "Mounts" => "volumes",
-        "RestartPolicy" => "restart",
-        "CapAdd" => "cap_add",
-        "CapDrop" => "cap_drop",
-        "Privileged" => "privileged",
-        "ExtraHosts" => "extra_hosts",
-        "Memory" => "mem_limit",
-        "NanoCpus" => "cpus",
-        "Dns" => "dns",
-        "Sysctls" => "sysctls",
-        "Tmpfs" => "tmpfs",
-        "NetworkMode" => "network_mode",
-        "ReadonlyRootfs" => "read_only",
-        "Init" => "init",
-        "LogConfig" => "logging",
-        "ShmSize" => "shm_size",
-        "SecurityOpt" => "security_opt",
-        "Ulimits" => "ulimits",
-        "Devices" => "devices",
-        _ => return format!("HostConfig.{k}"),
-    };
-    name.to_string()
-}
-
 /// Computes the plan that brings the engine from `observed` to `desired`
 /// for `up` (create, recreate, scale, start, wait, orphans).
+///
+/// The steps, in order: [`steps::networks`], [`steps::volumes`],
+/// [`steps::orphans`]; then for each service in [`steps::service_order`], its
+/// [`steps::containers`] and the [`steps::dependency_waits`] of its starts;
+/// last the [`steps::ready_waits`] of `--wait`. A service's containers are
+/// created after the networks and volumes they use and their dependencies'
+/// containers, and started after their dependencies' waits.
+///
+/// # Errors
+/// [`PlanError::MissingExternal`] when an external network or volume is missing.
 ///
 /// ```
 /// use compose_engine::reconcile::{reconcile, Desired, DesiredService, DesiredResource, Observed};
@@ -409,438 +177,318 @@ fn host_key(k: &str) -> String {
 /// assert!(text.contains("start container demo-web-1"));
 /// ```
 pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
-    let mut plan = Plan::default();
-    // Create ops of networks and volumes, by engine name.
-    let mut network_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut volume_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-
-    // A network created twice under one name (an interrupted run's create
-    // still in flight while the next run created it too) makes the name
-    // ambiguous: keep the one containers use (else the lowest id), remove the rest.
-    let in_use: BTreeSet<&str> = observed
-        .containers
-        .iter()
-        .flat_map(|c| c.networks.values().map(String::as_str))
-        .collect();
-    for net in desired.networks.iter().filter(|n| !n.external) {
-        let mut same: Vec<&Network> = observed
-            .networks
-            .iter()
-            .filter(|n| n.name == net.name)
-            .collect();
-        if same.len() < 2 {
-            continue;
-        }
-        same.sort_by(|a, b| {
-            (!in_use.contains(a.id.as_str()), &a.id).cmp(&(!in_use.contains(b.id.as_str()), &b.id))
-        });
-        for extra in &same[1..] {
-            if in_use.contains(extra.id.as_str()) {
-                continue;
-            }
-            network_ops.entry(&net.name).or_default().push(plan.push(
-                Action::RemoveNetwork {
-                    name: extra.id.clone(),
-                },
-                format!(
-                    "duplicate of network {} (created twice by an interrupted run)",
-                    net.name
-                ),
-                vec![],
-            ));
-        }
-    }
-
-    for net in &desired.networks {
-        let exists = observed.networks.iter().any(|n| n.name == net.name);
-        if net.external {
-            if !exists {
-                return Err(PlanError::MissingExternal {
-                    kind: "network",
-                    name: net.name.clone(),
-                });
-            }
-        } else if !exists {
-            network_ops.entry(&net.name).or_default().push(plan.push(
-                Action::CreateNetwork {
-                    key: net.key.clone(),
-                    name: net.name.clone(),
-                },
-                "not found",
-                vec![],
-            ));
-        }
-    }
-    for vol in &desired.volumes {
-        let exists = observed.volumes.iter().any(|v| v.name == vol.name);
-        if vol.external {
-            if !exists {
-                return Err(PlanError::MissingExternal {
-                    kind: "volume",
-                    name: vol.name.clone(),
-                });
-            }
-        } else if !exists {
-            volume_ops.entry(&vol.name).or_default().push(plan.push(
-                Action::CreateVolume {
-                    key: vol.key.clone(),
-                    name: vol.name.clone(),
-                },
-                "not found",
-                vec![],
-            ));
-        }
-    }
-
-    // Orphans: containers of services the file does not know.
-    let mut orphans: Vec<&Container> = observed
-        .containers
-        .iter()
-        .filter(|c| c.label(labels::ONEOFF) != "True")
-        .filter(|c| !desired.known_services.contains(c.label(labels::SERVICE)))
-        .collect();
-    orphans.sort_by(|a, b| a.name.cmp(&b.name));
-    if !orphans.is_empty() {
-        if desired.options.remove_orphans {
-            for c in &orphans {
-                let service = c.label(labels::SERVICE).to_string();
-                let mut after = vec![];
-                if c.state != ContainerState::Exited && c.state != ContainerState::Created {
-                    after.push(plan.push(
-                        Action::StopContainer {
-                            service: service.clone(),
-                            name: c.name.clone(),
-                        },
-                        "orphan: service not in the file any more",
-                        vec![],
-                    ));
-                }
-                plan.push(
-                    Action::RemoveContainer {
-                        service,
-                        name: c.name.clone(),
-                    },
-                    "orphan: service not in the file any more",
-                    after,
-                );
-            }
-        } else {
-            let names: Vec<&str> = orphans.iter().map(|c| c.name.as_str()).collect();
-            plan.warnings.push(format!(
-                "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
-                names.join(" ")
-            ));
-        }
-    }
-
-    // Services in dependency order (ties by name).
-    let order = service_order(desired);
-    // Per service: the ops after which its containers exist under their final
-    // names (create phase) and after which they run (start phase).
-    let mut created: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut started: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut waits: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
-    let mut recreated: BTreeSet<String> = BTreeSet::new();
-
+    let networks = steps::networks(desired, observed)?;
+    let volumes = steps::volumes(desired, observed)?;
+    let mut up = Assembly::default();
+    up.networks(&networks);
+    up.volumes(&volumes);
+    up.orphans(steps::orphans(desired, observed));
+    let order = steps::service_order(desired);
     for name in &order {
         let service = &desired.services[name.as_str()];
-        let mut containers: Vec<&Container> = observed
-            .containers
-            .iter()
-            .filter(|c| c.label(labels::SERVICE) == service.name)
-            .filter(|c| c.label(labels::ONEOFF) != "True")
-            .collect();
-        // Up-to-date containers first, lowest numbers first; obsolete ones last.
-        let mut keyed: Vec<Keyed<'_>> = containers
-            .drain(..)
-            .map(|c| {
-                let why = obsolete(service, c, observed);
-                (why.is_some(), number_of(c), c.created, c, why)
-            })
-            .collect();
-        keyed.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| match (a.1, b.1) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    _ => b.2.cmp(&a.2),
-                })
-                .then_with(|| a.3.name.cmp(&b.3.name))
-        });
-        let actual = keyed.len();
-        let want = service.scale as usize;
-        // Its containers are created once the networks and volumes they use
-        // exist (not all of the project's: the engine creates networks one
-        // at a time) and its dependencies' containers are created.
-        let mut dep_created: Vec<usize> = service
-            .networks
-            .iter()
-            .filter_map(|n| network_ops.get(n.as_str()))
-            .chain(
-                service
-                    .volumes
-                    .iter()
-                    .filter_map(|v| volume_ops.get(v.as_str())),
-            )
-            .flatten()
-            .copied()
-            .collect();
-        dep_created.sort_unstable();
-        dep_created.dedup();
-        for (dep, _) in &service.depends_on {
-            if let Some(ops) = created.get(dep.as_str()) {
-                dep_created.extend(ops.iter().copied());
-            }
-        }
-        // The start of this service waits for its dependencies' readiness.
-        let mut dep_ready: Vec<usize> = Vec::new();
-        let mut svc_created = Vec::new();
-        let mut to_start: Vec<(String, Vec<usize>, String)> = Vec::new();
+        let containers = steps::containers(desired, service, observed, &up.recreated);
+        let waits = steps::dependency_waits(desired, service);
+        up.service(desired, name, service, &containers, &waits);
+    }
+    up.ready(&steps::ready_waits(desired, &order));
+    Ok(up.plan)
+}
 
-        // Scale down: the tail of the sorted list (obsolete first, then highest numbers).
-        for (_, _, _, c, why) in keyed.iter().skip(want).rev() {
-            let cause = match why {
-                Some(w) if want > 0 => {
-                    format!("outdated ({w}) and surplus: scale {actual} → {want}")
-                }
-                _ => format!("scale {actual} → {want}"),
-            };
-            let mut after = vec![];
-            if matches!(
-                c.state,
-                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            ) {
-                after.push(plan.push(
-                    Action::StopContainer {
-                        service: service.name.clone(),
-                        name: c.name.clone(),
-                    },
-                    cause.clone(),
-                    vec![],
-                ));
-            }
-            svc_created.push(plan.push(
-                Action::RemoveContainer {
-                    service: service.name.clone(),
+/// The plan of `up` being assembled from the steps' decisions, with the
+/// operations later ones must come after.
+#[derive(Default)]
+struct Assembly {
+    plan: Plan,
+    /// Creations of networks (and removals of their duplicates), by engine name.
+    networks: BTreeMap<String, Vec<usize>>,
+    /// Creations of volumes, by engine name.
+    volumes: BTreeMap<String, Vec<usize>>,
+    /// Per service: the ops after which its containers exist under their
+    /// final names.
+    created: BTreeMap<String, Vec<usize>>,
+    /// Per service: the ops after which its containers run.
+    started: BTreeMap<String, Vec<usize>>,
+    /// Waits for a dependency, shared by its dependents.
+    waits: BTreeMap<(String, steps::Condition), usize>,
+    /// Services with a recreated container.
+    recreated: BTreeSet<String>,
+}
+
+/// A container to start: its name, what it starts after, why.
+type ToStart = (String, Vec<usize>, String);
+
+/// One service's operations so far.
+#[derive(Default)]
+struct ServiceOps {
+    /// Those after which its containers exist under their final names.
+    created: Vec<usize>,
+    /// Its containers to start.
+    to_start: Vec<ToStart>,
+}
+
+impl Assembly {
+    fn networks(&mut self, networks: &steps::Networks) {
+        for d in &networks.remove_duplicates {
+            let id = self.plan.push(
+                Action::RemoveNetwork { name: d.id.clone() },
+                format!(
+                    "duplicate of network {} (created twice by an interrupted run)",
+                    d.name
+                ),
+                vec![],
+            );
+            self.networks.entry(d.name.clone()).or_default().push(id);
+        }
+        for c in &networks.create {
+            let id = self.plan.push(
+                Action::CreateNetwork {
+                    key: c.key.clone(),
                     name: c.name.clone(),
                 },
-                cause,
-                after,
-            ));
-        }
-        for (_, number, _, c, why) in keyed.iter().take(want) {
-            match why {
-                Some(why) => {
-                    let number = number.unwrap_or(1);
-                    let final_name = c.name.clone();
-                    let temp = format!("{}_{}", &c.id[..c.id.len().min(12)], final_name);
-                    let create = plan.push(
-                        Action::CreateContainer {
-                            service: service.name.clone(),
-                            number,
-                            name: temp.clone(),
-                            replaces: Some(final_name.clone()),
-                        },
-                        why.clone(),
-                        dep_created.clone(),
-                    );
-                    let mut after = vec![create];
-                    if matches!(
-                        c.state,
-                        ContainerState::Running
-                            | ContainerState::Paused
-                            | ContainerState::Restarting
-                    ) {
-                        after = vec![plan.push(
-                            Action::StopContainer {
-                                service: service.name.clone(),
-                                name: final_name.clone(),
-                            },
-                            format!("replaced: {why}"),
-                            after,
-                        )];
-                    }
-                    let remove = plan.push(
-                        Action::RemoveContainer {
-                            service: service.name.clone(),
-                            name: final_name.clone(),
-                        },
-                        format!("replaced: {why}"),
-                        after,
-                    );
-                    let rename = plan.push(
-                        Action::RenameContainer {
-                            service: service.name.clone(),
-                            from: temp,
-                            to: final_name.clone(),
-                        },
-                        "replacement takes the old name",
-                        vec![remove],
-                    );
-                    svc_created.push(rename);
-                    recreated.insert(service.name.clone());
-                    to_start.push((final_name, vec![rename], "recreated".into()));
-                }
-                None => {
-                    // A replacement interrupted before its rename (hoist killed
-                    // mid-`up`) still carries its temporary name.
-                    let expected = container_name(&desired.project, service, number.unwrap_or(1));
-                    let mut after = vec![];
-                    if c.name != expected && number.is_some() {
-                        // After this service's removals, which free the name.
-                        let rename_after = svc_created.clone();
-                        let r = plan.push(
-                            Action::RenameContainer {
-                                service: service.name.clone(),
-                                from: c.name.clone(),
-                                to: expected.clone(),
-                            },
-                            "interrupted replacement takes its final name",
-                            rename_after,
-                        );
-                        svc_created.push(r);
-                        after.push(r);
-                    }
-                    let restart_for: Vec<&String> = service
-                        .depends_on
-                        .iter()
-                        .filter(|(d, e)| e.restart && recreated.contains(d))
-                        .map(|(d, _)| d)
-                        .collect();
-                    if c.state == ContainerState::Running
-                        && !restart_for.is_empty()
-                        && !desired.options.no_start
-                    {
-                        // `depends_on.restart`: restart after the dependency was recreated.
-                        let cause = format!(
-                            "{} was recreated (depends_on.restart)",
-                            restart_for
-                                .iter()
-                                .map(|d| d.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        );
-                        let mut stop_after = after.clone();
-                        for d in &restart_for {
-                            stop_after.extend(created.get(d.as_str()).into_iter().flatten());
-                        }
-                        let stop = plan.push(
-                            Action::StopContainer {
-                                service: service.name.clone(),
-                                name: c.name.clone(),
-                            },
-                            cause.clone(),
-                            stop_after,
-                        );
-                        svc_created.push(stop);
-                        to_start.push((c.name.clone(), vec![stop], cause));
-                    } else if !matches!(
-                        c.state,
-                        ContainerState::Running | ContainerState::Restarting
-                    ) {
-                        let cause = match c.state {
-                            ContainerState::Created => "created, not started",
-                            ContainerState::Paused => "paused",
-                            _ => "not running",
-                        };
-                        let name = if after.is_empty() {
-                            c.name.clone()
-                        } else {
-                            expected
-                        };
-                        to_start.push((name, after, cause.into()));
-                    }
-                }
-            }
-        }
-        // Scale up: numbers after the highest one in use.
-        let next = keyed.iter().filter_map(|k| k.1).max().unwrap_or(0) + 1;
-        for i in 0..want.saturating_sub(actual) {
-            let number = next + i as u32;
-            let name = container_name(&desired.project, service, number);
-            let create = plan.push(
-                Action::CreateContainer {
-                    service: service.name.clone(),
-                    number,
-                    name: name.clone(),
-                    replaces: None,
-                },
-                format!("scale {actual} → {want}"),
-                dep_created.clone(),
+                "not found",
+                vec![],
             );
-            svc_created.push(create);
-            to_start.push((name, vec![create], format!("scale {actual} → {want}")));
+            self.networks.entry(c.name.clone()).or_default().push(id);
         }
-        if !desired.options.no_start && !to_start.is_empty() {
-            for (dep, edge) in &service.depends_on {
-                let Some(dep_service) = desired.services.get(dep) else {
-                    continue;
-                };
-                let kind = match edge.condition.as_str() {
-                    "service_healthy" => "healthy",
-                    "service_completed_successfully" => "completed",
-                    _ => "started",
-                };
-                if kind == "started" {
-                    dep_ready.extend(started.get(dep.as_str()).into_iter().flatten().copied());
-                    continue;
-                }
-                let key = (dep_service.name.clone(), kind);
-                let id = match waits.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        // After the dependency's starts and its removals (scale-down),
-                        // so only the containers that stay are waited for.
-                        let mut after: Vec<usize> =
-                            started.get(dep.as_str()).cloned().unwrap_or_default();
-                        after.extend(created.get(dep.as_str()).into_iter().flatten());
-                        let action = if kind == "healthy" {
-                            Action::WaitHealthy {
-                                service: dep.clone(),
-                                required: edge.required,
-                            }
-                        } else {
-                            Action::WaitCompleted {
-                                service: dep.clone(),
-                                required: edge.required,
-                            }
-                        };
-                        let id = plan.push(
-                            action,
-                            format!("{} depends on it ({})", service.name, edge.condition),
-                            after,
-                        );
-                        waits.insert(key, id);
-                        id
-                    }
-                };
-                dep_ready.push(id);
-            }
-            let mut svc_started = Vec::new();
-            for (name, mut after, cause) in to_start {
-                after.extend(dep_ready.iter().copied());
-                svc_started.push(plan.push(
-                    Action::StartContainer {
-                        service: service.name.clone(),
-                        name,
-                    },
-                    cause,
-                    after,
-                ));
-            }
-            started.insert(name.as_str(), svc_started);
-        }
-        created.insert(name.as_str(), svc_created);
     }
 
-    if desired.options.wait && !desired.options.no_start {
-        for name in &order {
-            let service = &desired.services[name.as_str()];
-            if service.scale == 0 {
+    fn volumes(&mut self, volumes: &[steps::Create]) {
+        for c in volumes {
+            let id = self.plan.push(
+                Action::CreateVolume {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                },
+                "not found",
+                vec![],
+            );
+            self.volumes.entry(c.name.clone()).or_default().push(id);
+        }
+    }
+
+    fn orphans(&mut self, orphans: steps::Orphans) {
+        for r in &orphans.remove {
+            stop_and_remove(&mut self.plan, r, vec![]);
+        }
+        self.plan.warnings.extend(orphans.warning);
+    }
+
+    /// One service's containers: removals, replacements, renames and creations
+    /// (after the networks and volumes they use and their dependencies'
+    /// containers), then their starts (after the dependency waits).
+    fn service(
+        &mut self,
+        desired: &Desired,
+        key: &str,
+        service: &DesiredService,
+        steps: &steps::Containers,
+        waits: &[steps::DependencyWait],
+    ) {
+        let create_after = self.create_after(service);
+        let mut ops = ServiceOps::default();
+        for r in &steps.remove {
+            ops.created
+                .push(stop_and_remove(&mut self.plan, r, vec![]).1);
+        }
+        for replica in &steps.replicas {
+            match replica {
+                steps::Replica::Recreate(r) => {
+                    let rename = self.recreate(service, r, create_after.clone());
+                    ops.created.push(rename);
+                    ops.to_start
+                        .push((r.name.clone(), vec![rename], "recreated".into()));
+                }
+                steps::Replica::Keep {
+                    name,
+                    rename_to,
+                    run,
+                } => self.keep(service, name, rename_to.as_deref(), run, &mut ops),
+            }
+        }
+        for n in &steps.create {
+            let create = self.plan.push(
+                Action::CreateContainer {
+                    service: service.name.clone(),
+                    number: n.number,
+                    name: n.name.clone(),
+                    replaces: None,
+                },
+                n.cause.clone(),
+                create_after.clone(),
+            );
+            ops.created.push(create);
+            ops.to_start
+                .push((n.name.clone(), vec![create], n.cause.clone()));
+        }
+        if steps.start && !ops.to_start.is_empty() {
+            let ready = self.dependency_waits(desired, waits);
+            let started = ops
+                .to_start
+                .into_iter()
+                .map(|(name, mut after, cause)| {
+                    after.extend(ready.iter().copied());
+                    let service = service.name.clone();
+                    self.plan
+                        .push(Action::StartContainer { service, name }, cause, after)
+                })
+                .collect();
+            self.started.insert(key.to_string(), started);
+        }
+        self.created.insert(key.to_string(), ops.created);
+    }
+
+    /// A kept container: renamed (after this service's removals, which free
+    /// the name), restarted (after the recreated dependencies' containers
+    /// exist) or started.
+    fn keep(
+        &mut self,
+        service: &DesiredService,
+        name: &str,
+        rename_to: Option<&str>,
+        run: &steps::Run,
+        ops: &mut ServiceOps,
+    ) {
+        let mut after = vec![];
+        if let Some(to) = rename_to {
+            let r = self.plan.push(
+                Action::RenameContainer {
+                    service: service.name.clone(),
+                    from: name.to_string(),
+                    to: to.to_string(),
+                },
+                "interrupted replacement takes its final name",
+                ops.created.clone(),
+            );
+            ops.created.push(r);
+            after.push(r);
+        }
+        match run {
+            steps::Run::AsIs => {}
+            steps::Run::Start { name, cause } => {
+                ops.to_start.push((name.clone(), after, cause.clone()));
+            }
+            steps::Run::Restart {
+                name,
+                after: deps,
+                cause,
+            } => {
+                for d in deps {
+                    after.extend(self.created.get(d).into_iter().flatten());
+                }
+                let stop = self.plan.push(
+                    Action::StopContainer {
+                        service: service.name.clone(),
+                        name: name.clone(),
+                    },
+                    cause.clone(),
+                    after,
+                );
+                ops.created.push(stop);
+                ops.to_start.push((name.clone(), vec![stop], cause.clone()));
+            }
+        }
+    }
+
+    /// What a service's new containers are created after: the networks and
+    /// volumes they use (not all of the project's: the engine creates
+    /// networks one at a time) and their dependencies' containers.
+    fn create_after(&self, service: &DesiredService) -> Vec<usize> {
+        let resources = service
+            .networks
+            .iter()
+            .filter_map(|n| self.networks.get(n))
+            .chain(service.volumes.iter().filter_map(|v| self.volumes.get(v)));
+        let deps = service
+            .depends_on
+            .iter()
+            .filter_map(|(d, _)| self.created.get(d));
+        resources.chain(deps).flatten().copied().collect()
+    }
+
+    /// Create under the temporary name, stop and remove the old container,
+    /// rename the new one; returns the rename.
+    fn recreate(
+        &mut self,
+        service: &DesiredService,
+        r: &steps::Recreation,
+        create_after: Vec<usize>,
+    ) -> usize {
+        let create = self.plan.push(
+            Action::CreateContainer {
+                service: service.name.clone(),
+                number: r.number,
+                name: r.temp_name.clone(),
+                replaces: Some(r.name.clone()),
+            },
+            r.cause.clone(),
+            create_after,
+        );
+        let old = steps::Removal {
+            service: service.name.clone(),
+            name: r.name.clone(),
+            stop: r.stop,
+            cause: format!("replaced: {}", r.cause),
+        };
+        let (_, remove) = stop_and_remove(&mut self.plan, &old, vec![create]);
+        self.recreated.insert(service.name.clone());
+        self.plan.push(
+            Action::RenameContainer {
+                service: service.name.clone(),
+                from: r.temp_name.clone(),
+                to: r.name.clone(),
+            },
+            "replacement takes the old name",
+            vec![remove],
+        )
+    }
+
+    /// The waits a service's starts come after; a dependency's wait is
+    /// shared by its dependents, and comes after its starts and removals
+    /// (scale-down), so only the containers that stay are waited for.
+    fn dependency_waits(
+        &mut self,
+        desired: &Desired,
+        waits: &[steps::DependencyWait],
+    ) -> Vec<usize> {
+        let mut ready = Vec::new();
+        for w in waits {
+            let started = self.started.get(&w.service);
+            if w.condition == steps::Condition::Started {
+                ready.extend(started.into_iter().flatten().copied());
                 continue;
             }
-            let mut after = started.get(name.as_str()).cloned().unwrap_or_default();
-            after.extend(created.get(name.as_str()).into_iter().flatten());
-            plan.push(
+            let name = desired
+                .services
+                .get(&w.service)
+                .map_or(w.service.as_str(), |s| s.name.as_str());
+            let key = (name.to_string(), w.condition);
+            let id = match self.waits.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let mut after: Vec<usize> = started.cloned().unwrap_or_default();
+                    after.extend(self.created.get(&w.service).into_iter().flatten());
+                    let (service, required) = (w.service.clone(), w.required);
+                    let action = if w.condition == steps::Condition::Healthy {
+                        Action::WaitHealthy { service, required }
+                    } else {
+                        Action::WaitCompleted { service, required }
+                    };
+                    let id = self.plan.push(action, w.cause.clone(), after);
+                    self.waits.insert(key, id);
+                    id
+                }
+            };
+            ready.push(id);
+        }
+        ready
+    }
+
+    /// `--wait`: each service's readiness, after its starts and removals.
+    fn ready(&mut self, services: &[String]) {
+        for name in services {
+            let mut after = self.started.get(name).cloned().unwrap_or_default();
+            after.extend(self.created.get(name).into_iter().flatten());
+            self.plan.push(
                 Action::WaitReady {
                     service: name.clone(),
                 },
@@ -849,40 +497,36 @@ pub fn reconcile(desired: &Desired, observed: &Observed) -> Result<Plan, PlanErr
             );
         }
     }
-    Ok(plan)
 }
 
-/// Service names with dependencies first, ties broken by name.
-fn service_order(desired: &Desired) -> Vec<String> {
-    let mut placed = BTreeSet::new();
-    let mut order = Vec::new();
-    while order.len() < desired.services.len() {
-        let before = order.len();
-        for (name, s) in &desired.services {
-            if placed.contains(name) {
-                continue;
-            }
-            let ready = s
-                .depends_on
-                .iter()
-                .all(|(d, _)| placed.contains(d) || !desired.services.contains_key(d));
-            if ready {
-                order.push(name.clone());
-            }
-        }
-        for n in &order[before..] {
-            placed.insert(n.clone());
-        }
-        if order.len() == before {
-            // A cycle (rejected earlier by the graph); keep the rest in name order.
-            for name in desired.services.keys() {
-                if !placed.contains(name) {
-                    order.push(name.clone());
-                }
-            }
-        }
-    }
-    order
+/// Pushes a container's stop (when it runs, after `after`) and removal (after
+/// the stop, else after `after`); returns their ids.
+fn stop_and_remove(
+    plan: &mut Plan,
+    r: &steps::Removal,
+    after: Vec<usize>,
+) -> (Option<usize>, usize) {
+    let mut rm_after = after;
+    let stop = r.stop.then(|| {
+        plan.push(
+            Action::StopContainer {
+                service: r.service.clone(),
+                name: r.name.clone(),
+            },
+            r.cause.clone(),
+            std::mem::take(&mut rm_after),
+        )
+    });
+    rm_after.extend(stop);
+    let rm = plan.push(
+        Action::RemoveContainer {
+            service: r.service.clone(),
+            name: r.name.clone(),
+        },
+        r.cause.clone(),
+        rm_after,
+    );
+    (stop, rm)
 }
 
 /// Options of `down`.
@@ -902,6 +546,10 @@ pub struct DownOptions {
 /// `desired` is `None` when no compose file was found: everything labelled with
 /// the project is removed, as the reference does.
 ///
+/// The steps: [`steps::down_containers`] (a service's containers stop after
+/// those of the services depending on it), then [`steps::down_resources`]
+/// (removed once every container is).
+///
 /// ```
 /// use compose_engine::reconcile::{plan_down, DownOptions, Observed};
 /// let plan = plan_down("demo", None, &Observed::default(), &DownOptions::default());
@@ -913,186 +561,41 @@ pub fn plan_down(
     observed: &Observed,
     options: &DownOptions,
 ) -> Plan {
+    let containers = steps::down_containers(project, desired, observed, options);
+    let resources = steps::down_resources(project, desired, observed, options);
     let mut plan = Plan::default();
-    let known = |service: &str| desired.is_none_or(|d| d.known_services.contains(service));
-    let mut containers: Vec<&Container> = observed
-        .containers
-        .iter()
-        .filter(|c| c.label(labels::PROJECT) == project)
-        .filter(|c| options.remove_orphans || known(c.label(labels::SERVICE)))
-        .collect();
-    containers.sort_by(|a, b| a.name.cmp(&b.name));
-    if !options.remove_orphans {
-        if let Some(d) = desired {
-            let orphans: Vec<&str> = observed
-                .containers
-                .iter()
-                .filter(|c| !d.known_services.contains(c.label(labels::SERVICE)))
-                .map(|c| c.name.as_str())
-                .collect();
-            if !orphans.is_empty() {
-                plan.warnings.push(format!(
-                    "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.",
-                    orphans.join(" ")
-                ));
-            }
-        }
-    }
-    // Dependents stop before their dependencies.
-    let deps_of = |service: &str| -> Vec<String> {
-        desired
-            .and_then(|d| d.services.get(service))
-            .map(|s| s.depends_on.iter().map(|(n, _)| n.clone()).collect())
-            .unwrap_or_default()
-    };
-    let services: BTreeSet<&str> = containers
-        .iter()
-        .map(|c| c.label(labels::SERVICE))
-        .collect();
-    let mut order: Vec<&str> = Vec::new(); // dependents first
-    let mut placed: BTreeSet<&str> = BTreeSet::new();
-    while placed.len() < services.len() {
-        let before = placed.len();
-        for s in &services {
-            if placed.contains(s) {
-                continue;
-            }
-            // s can stop once every service depending on it has stopped.
-            let blocked = services
-                .iter()
-                .any(|o| !placed.contains(o) && o != s && deps_of(o).iter().any(|d| d == s));
-            if !blocked {
-                order.push(s);
-            }
-        }
-        for s in &order[before..] {
-            placed.insert(s);
-        }
-        if placed.len() == before {
-            for s in &services {
-                if placed.insert(s) {
-                    order.push(s);
-                }
-            }
-        }
-    }
-    let mut stop_ops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    plan.warnings.extend(containers.warning);
+    // Per service: the ops its dependencies' stops come after.
+    let mut stops: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut removed = Vec::new();
-    for s in &order {
-        let mut after: Vec<usize> = Vec::new();
-        for o in &services {
-            if deps_of(o).iter().any(|d| d == s) {
-                after.extend(stop_ops.get(o).into_iter().flatten().copied());
-            }
-        }
+    for s in &containers.services {
+        let after: Vec<usize> = s
+            .dependents
+            .iter()
+            .filter_map(|o| stops.get(o.as_str()))
+            .flatten()
+            .copied()
+            .collect();
         let mut mine = Vec::new();
-        for c in containers.iter().filter(|c| c.label(labels::SERVICE) == *s) {
-            let cause = if known(s) {
-                "down"
-            } else {
-                "orphan: service not in the file any more"
-            };
-            let mut rm_after = vec![];
-            let running = matches!(
-                c.state,
-                ContainerState::Running | ContainerState::Paused | ContainerState::Restarting
-            );
-            if running {
-                let stop = plan.push(
-                    Action::StopContainer {
-                        service: s.to_string(),
-                        name: c.name.clone(),
-                    },
-                    cause,
-                    after.clone(),
-                );
-                mine.push(stop);
-                rm_after.push(stop);
-            } else {
-                rm_after.extend(after.iter().copied());
-            }
-            let rm = plan.push(
-                Action::RemoveContainer {
-                    service: s.to_string(),
-                    name: c.name.clone(),
-                },
-                cause,
-                rm_after,
-            );
+        for r in &s.remove {
+            let (stop, rm) = stop_and_remove(&mut plan, r, after.clone());
             // Dependencies wait for this container to stop, not to be removed:
             // removal does not concern them, and waiting for it would put every
             // remove on the stop chain. Without a stop, the remove carries the
             // ordering on (it waits for the dependents' stops).
-            if !running {
-                mine.push(rm);
-            }
+            mine.push(stop.unwrap_or(rm));
             removed.push(rm);
         }
-        stop_ops.insert(s, mine);
+        stops.insert(&s.service, mine);
     }
-    let mut networks: Vec<&str> = match desired {
-        Some(d) => d
-            .networks
-            .iter()
-            .filter(|n| !n.external)
-            .filter(|n| observed.networks.iter().any(|o| o.name == n.name))
-            .map(|n| n.name.as_str())
-            .collect(),
-        None => observed
-            .networks
-            .iter()
-            .filter(|n| n.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
-            .map(|n| n.name.as_str())
-            .collect(),
-    };
-    networks.sort_unstable();
-    networks.dedup();
-    for n in networks {
-        plan.push(
-            Action::RemoveNetwork {
-                name: n.to_string(),
-            },
-            "down",
-            removed.clone(),
-        );
+    for name in resources.networks {
+        plan.push(Action::RemoveNetwork { name }, "down", removed.clone());
     }
-    if options.volumes {
-        let mut volumes: Vec<&str> = match desired {
-            Some(d) => d
-                .volumes
-                .iter()
-                .filter(|v| !v.external)
-                .filter(|v| observed.volumes.iter().any(|o| o.name == v.name))
-                .map(|v| v.name.as_str())
-                .collect(),
-            None => observed
-                .volumes
-                .iter()
-                .filter(|v| v.labels.get(labels::PROJECT).map(String::as_str) == Some(project))
-                .map(|v| v.name.as_str())
-                .collect(),
-        };
-        volumes.sort_unstable();
-        volumes.dedup();
-        for v in volumes {
-            plan.push(
-                Action::RemoveVolume {
-                    name: v.to_string(),
-                },
-                "down -v",
-                removed.clone(),
-            );
-        }
+    for name in resources.volumes {
+        plan.push(Action::RemoveVolume { name }, "down -v", removed.clone());
     }
-    let mut images = options.images.clone();
-    images.sort();
-    images.dedup();
-    for i in images {
-        plan.push(
-            Action::RemoveImage { name: i },
-            "down --rmi",
-            removed.clone(),
-        );
+    for name in resources.images {
+        plan.push(Action::RemoveImage { name }, "down --rmi", removed.clone());
     }
     plan
 }
