@@ -326,6 +326,7 @@ fn container(index: usize, v: &Value) -> Container {
             name,
             source: String::new(),
             destination: "/data".into(),
+            rw: true,
         })
         .collect();
     Container {
