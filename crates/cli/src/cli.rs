@@ -1,12 +1,12 @@
-//! Command-line arguments: the global flags and subcommands of `docker compose`.
+//! The command line: compose's global flags ([`Global`]) and the parsed
+//! command ([`Cli`]); the commands themselves are in [`crate::commands`].
 
-use crate::config::ConfigArgs;
-use crate::engine::{
-    DownArgs, KillArgs, Lifecycle, LogsArgs, PsArgs, RmArgs, ScaleArgs, ServicesArgs, UpArgs,
-};
-use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
+
+use clap::{Args, Parser};
+
+use crate::args::{Ansi, Progress};
+use crate::commands::Command;
 
 /// Global flags, shared by every command.
 #[derive(Debug, Clone, Args)]
@@ -27,11 +27,11 @@ pub struct Global {
     #[arg(long = "profile", global = true)]
     pub profile: Vec<String>,
     /// Control when to print ANSI control characters ("never"|"always"|"auto")
-    #[arg(long = "ansi", global = true, default_value = "auto")]
-    pub ansi: String,
+    #[arg(long = "ansi", global = true, value_enum, default_value_t = Ansi::Auto)]
+    pub ansi: Ansi,
     /// Set type of progress output (auto, tty, plain, json, quiet)
-    #[arg(long = "progress", global = true)]
-    pub progress: Option<String>,
+    #[arg(long = "progress", global = true, value_enum)]
+    pub progress: Option<Progress>,
     /// Control max parallelism, -1 for unlimited
     #[arg(long = "parallel", global = true, default_value_t = -1, allow_hyphen_values = true)]
     pub parallel: i64,
@@ -54,81 +54,6 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Parse, resolve and render compose file in canonical format
-    Config(ConfigArgs),
-    /// Create and start containers
-    Up(UpArgs),
-    /// Show what `up` would do, and why, without changing anything
-    Plan(UpArgs),
-    /// Creates containers for a service
-    Create(UpArgs),
-    /// Stop and remove containers, networks
-    Down(DownArgs),
-    /// List containers
-    Ps(PsArgs),
-    /// View output from containers
-    Logs(LogsArgs),
-    /// Start services
-    Start(ServicesArgs),
-    /// Stop services
-    Stop(ServicesArgs),
-    /// Restart service containers
-    Restart(ServicesArgs),
-    /// Pause services
-    Pause(ServicesArgs),
-    /// Unpause services
-    Unpause(ServicesArgs),
-    /// Force stop service containers
-    Kill(KillArgs),
-    /// Removes stopped service containers
-    Rm(RmArgs),
-    /// Scale services
-    Scale(ScaleArgs),
-    /// Build or rebuild services
-    Build(crate::build::BuildArgs),
-    /// Pull service images
-    Pull(crate::images::PullArgs),
-    /// Push service images
-    Push(crate::images::PushArgs),
-    /// Show the hoist version information
-    Version,
-}
-
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        Command::Config(args) => crate::config::run(&cli.global, &args),
-        Command::Up(args) => crate::engine::up(&cli.global, &args, false),
-        Command::Plan(args) => crate::engine::up(&cli.global, &args, true),
-        Command::Create(mut args) => {
-            args.no_start = true;
-            args.detach = true;
-            crate::engine::up(&cli.global, &args, false)
-        }
-        Command::Down(args) => crate::engine::down(&cli.global, &args),
-        Command::Ps(args) => crate::engine::ps(&cli.global, &args),
-        Command::Logs(args) => crate::engine::logs(&cli.global, &args),
-        Command::Start(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Start),
-        Command::Stop(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Stop),
-        Command::Restart(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Restart),
-        Command::Pause(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Pause),
-        Command::Unpause(args) => crate::engine::lifecycle(&cli.global, &args, Lifecycle::Unpause),
-        Command::Kill(args) => crate::engine::kill(&cli.global, &args),
-        Command::Rm(args) => crate::engine::rm(&cli.global, &args),
-        Command::Scale(args) => crate::engine::scale(&cli.global, &args),
-        Command::Build(args) => crate::build::run(&cli.global, &args),
-        Command::Pull(args) => crate::images::pull(&cli.global, &args),
-        Command::Push(args) => crate::images::push(&cli.global, &args),
-        Command::Version => {
-            crate::output::stdout(&format!("hoist version {}\n", env!("CARGO_PKG_VERSION")));
-            Ok(ExitCode::SUCCESS)
-        }
-    }
 }
 
 impl Global {

@@ -4,12 +4,12 @@
 //! diagnostics to [`output`], which writes them (miette for errors) and maps
 //! results to exit codes.
 
-mod build;
+mod args;
 mod cli;
-mod config;
-mod engine;
-mod images;
+mod commands;
+mod follow;
 mod output;
+mod session;
 
 use clap::Parser;
 
@@ -82,11 +82,14 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse_from(local_short_flags(std::env::args().collect()));
-    match cli::run(args) {
+    match commands::run(args) {
         Ok(code) => code,
-        Err(e) => {
-            output::error(&e);
-            ExitCode::from(1)
-        }
+        Err(e) => match e.downcast_ref::<session::Reported>() {
+            Some(session::Reported(code)) => *code,
+            None => {
+                output::error(&e);
+                ExitCode::from(1)
+            }
+        },
     }
 }

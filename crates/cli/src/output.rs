@@ -15,7 +15,8 @@ pub fn stdout(s: &str) {
     let _ = out.flush();
 }
 
-/// Prints an error that is not a diagnostic.
+/// Prints an error that is not a diagnostic, with the chain of its causes
+/// (`service web: cannot pull x: <the engine's answer>`).
 pub fn error(e: &anyhow::Error) {
     eprintln!("{e:#}");
 }
@@ -168,15 +169,58 @@ pub fn stderr_line(s: &str) {
     let _ = writeln!(err, "{s}");
 }
 
-/// Prints a progress event like compose's plain progress: ` Container demo-web-1  Started`.
-pub fn progress(e: &compose_engine::apply::Event) {
-    use compose_engine::apply::Status;
-    let mut err = std::io::stderr().lock();
-    let text = match e.status {
-        Status::Warning => format!("Warning: {}", e.text),
-        _ => e.text.clone(),
-    };
-    let _ = writeln!(err, " {}  {}", e.resource, text);
+/// Whether the run is a dry run: progress lines are then marked as compose marks them.
+static DRY_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// compose's mark on every progress line of a dry run.
+const DRY_RUN_MARK: &str = " DRY-RUN MODE - ";
+
+/// Marks the progress lines that follow as those of a dry run (`--dry-run`).
+pub fn set_dry_run(on: bool) {
+    DRY_RUN.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn mark() -> &'static str {
+    if DRY_RUN.load(std::sync::atomic::Ordering::Relaxed) {
+        DRY_RUN_MARK
+    } else {
+        ""
+    }
+}
+
+/// Prints a progress event like compose's plain progress: ` Container demo-web-1  Started`
+/// on stderr; a warning about the whole run as `WARN[0000] ...`; a line of a
+/// builder's output on stdout after `service | ` (the name padded to `width`).
+pub fn progress(e: &compose_engine::progress::Event, width: usize) {
+    use compose_engine::progress::Status;
+    match e.status {
+        Status::Output => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}{:<width$} | {}", mark(), e.resource, e.text);
+            let _ = out.flush();
+        }
+        Status::Warning if e.resource.is_empty() => {
+            stderr_line(&format!("WARN[0000] {}", e.text));
+        }
+        _ => {
+            let mut err = std::io::stderr().lock();
+            let text = match e.status {
+                Status::Warning => format!("Warning: {}", e.text),
+                _ => e.text.clone(),
+            };
+            let _ = writeln!(err, "{} {}  {}", mark(), e.resource, text);
+        }
+    }
+}
+
+/// The engine's progress events, printed by [`progress`].
+pub fn sink() -> compose_engine::progress::Sink {
+    sink_padded(0)
+}
+
+/// Like [`sink`], with builders' output prefixed by service names padded to `width`.
+pub fn sink_padded(width: usize) -> compose_engine::progress::Sink {
+    std::sync::Arc::new(move |e| progress(&e, width))
 }
 
 /// Whether stdout is a terminal that takes colours.
@@ -198,11 +242,4 @@ pub fn stderr_prompt(s: &str) {
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "{s}");
     let _ = err.flush();
-}
-
-/// Writes one line of a builder's output to stdout, after `prefix` (`web | `).
-pub fn build_line(prefix: &str, line: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{prefix}{line}");
-    let _ = out.flush();
 }

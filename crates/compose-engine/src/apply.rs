@@ -102,32 +102,7 @@ pub fn files_tar(files: &[FileInjection]) -> Vec<u8> {
     builder.into_inner().unwrap_or_default()
 }
 
-/// How an event's resource is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// In progress.
-    Working,
-    /// Finished.
-    Done,
-    /// Finished with a warning.
-    Warning,
-    /// Failed.
-    Error,
-}
-
-/// A progress event: `Container demo-web-1  Started`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// `Container demo-web-1`, `Network demo_default`, ...
-    pub resource: String,
-    /// Its status.
-    pub status: Status,
-    /// The word shown (`Creating`, `Started`, `Healthy`, ...), or the error.
-    pub text: String,
-}
-
-/// Where events go.
-pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
+pub use crate::progress::{Event, Sink, Status};
 
 /// Executor options.
 #[derive(Clone)]

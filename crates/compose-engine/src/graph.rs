@@ -121,6 +121,62 @@ impl Graph {
         Ok(g)
     }
 
+    /// The graph of the services of `containers`, from their labels alone
+    /// (`com.docker.compose.depends_on`, `name:condition:restart` pairs), for
+    /// commands that work without the compose file, as compose does.
+    ///
+    /// ```
+    /// use compose_engine::graph::Graph;
+    /// use compose_engine::runtime::{Container, ContainerState};
+    /// let c = |service: &str, deps: &str| Container {
+    ///     id: service.into(), name: service.into(), image: String::new(), image_id: String::new(),
+    ///     command: String::new(), created: 0, state: ContainerState::Running, status: String::new(),
+    ///     labels: [("com.docker.compose.service", service), ("com.docker.compose.depends_on", deps)]
+    ///         .into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    ///     networks: Default::default(), mounts: vec![], ports: vec![],
+    /// };
+    /// let g = Graph::from_containers(&[c("web", "db:service_healthy:false"), c("db", "")]).unwrap();
+    /// assert_eq!(g.layers(), [vec!["db".to_string()], vec!["web".to_string()]]);
+    /// ```
+    pub fn from_containers(containers: &[crate::runtime::Container]) -> Result<Graph, Cycle> {
+        let mut graph = DiGraph::new();
+        let mut index = BTreeMap::new();
+        for c in containers {
+            let name = c.label(crate::labels::SERVICE).to_string();
+            if !index.contains_key(&name) {
+                index.insert(name.clone(), graph.add_node(name));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for c in containers {
+            let name = c.label(crate::labels::SERVICE);
+            for dep in c.label(crate::labels::DEPENDS_ON).split(',') {
+                let mut parts = dep.split(':');
+                let dep = parts.next().unwrap_or_default();
+                let (Some(&from), Some(&to)) = (index.get(name), index.get(dep)) else {
+                    continue;
+                };
+                if !seen.insert((from, to)) {
+                    continue;
+                }
+                let condition = parts.next().unwrap_or("service_started").to_string();
+                let restart = parts.next() == Some("true");
+                graph.add_edge(
+                    from,
+                    to,
+                    Edge {
+                        condition,
+                        required: true,
+                        restart,
+                    },
+                );
+            }
+        }
+        let g = Graph { graph, index };
+        g.check_cycles()?;
+        Ok(g)
+    }
+
     fn check_cycles(&self) -> Result<(), Cycle> {
         let mut cycles: Vec<Vec<String>> = tarjan_scc(&self.graph)
             .into_iter()

@@ -9,6 +9,11 @@
 //! * [`reconcile`] is the pure function from desired and observed state to a [`plan::Plan`];
 //! * [`apply`] executes a plan concurrently through a [`runtime::Runtime`].
 //!
+//! On top of that, the commands as library calls: [`up`] (ensure images, plan,
+//! apply, wait), [`images`] (pull, build, push), [`project`] (lifecycle,
+//! kill, rm, down, from the file or from labels), all reporting through a
+//! [`progress::Sink`]; [`runtime::dryrun`] turns any of them into a dry run.
+//!
 //! Only [`runtime::docker`] talks to Docker (through bollard); [`runtime::fake`] is an
 //! in-memory engine for tests.
 
@@ -16,12 +21,19 @@ pub mod apply;
 pub mod build;
 pub mod convert;
 pub mod desired;
+pub mod error;
 pub mod graph;
 pub mod hash;
+pub mod images;
 pub mod labels;
 pub mod observe;
 pub mod plan;
+pub mod progress;
+pub mod project;
 pub mod reconcile;
 pub mod runtime;
+pub mod up;
+
+pub use error::{Error, Result};
 
 pub use compose_spec::model;

@@ -97,6 +97,8 @@ pub struct UpOptions {
     pub no_start: bool,
     /// Wait for every service to be running/healthy at the end (`--wait`).
     pub wait: bool,
+    /// Say nothing about orphans (`COMPOSE_IGNORE_ORPHANS`).
+    pub ignore_orphans: bool,
 }
 
 /// What the compose file asks for.

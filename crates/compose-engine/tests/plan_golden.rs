@@ -16,6 +16,7 @@ use compose_engine::desired::{known_from, ProjectSpecs, UpRequest};
 use compose_engine::observe::{explain, observe};
 use compose_engine::reconcile::{plan_down, reconcile, DownOptions, Recreate, UpOptions};
 use compose_engine::runtime::fake::Fake;
+use compose_engine::up::UpFlags;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/engine/plan")
@@ -49,38 +50,37 @@ struct Args {
     down_opts: DownOptions,
 }
 
+/// The case's `args` (`up --scale web=3`, `down -v`), read as the command
+/// line's flags and mapped to a request by `UpFlags::request`, as the CLI does.
 fn parse_args(text: &str) -> Args {
     let mut words = text.split_whitespace();
     let down = words.next() == Some("down");
-    let mut request = UpRequest::default();
+    let mut flags = UpFlags::default();
     let mut down_opts = DownOptions::default();
     let mut words = words.peekable();
     while let Some(w) = words.next() {
         match w {
             "--scale" => {
                 let (k, v) = words.next().unwrap().split_once('=').unwrap();
-                request.scale.insert(k.into(), v.parse().unwrap());
+                flags.scale.insert(k.into(), v.parse().unwrap());
             }
-            "--force-recreate" => request.recreate = Recreate::Force,
-            "--no-recreate" => {
-                request.recreate = Recreate::Never;
-                request.recreate_deps = Recreate::Never;
-            }
+            "--force-recreate" => flags.force_recreate = true,
+            "--no-recreate" => flags.no_recreate = true,
             "--remove-orphans" => {
-                request.options.remove_orphans = true;
+                flags.remove_orphans = true;
                 down_opts.remove_orphans = true;
             }
-            "--no-start" => request.options.no_start = true,
-            "--wait" => request.options.wait = true,
-            "--no-deps" => request.no_deps = true,
+            "--no-start" => flags.no_start = true,
+            "--wait" => flags.wait = true,
+            "--no-deps" => flags.no_deps = true,
             "-v" => down_opts.volumes = true,
-            s if !s.starts_with('-') => request.services.push(s.into()),
+            s if !s.starts_with('-') => flags.services.push(s.into()),
             other => panic!("unknown flag {other}"),
         }
     }
     Args {
         down,
-        request,
+        request: flags.request(),
         down_opts,
     }
 }

@@ -156,11 +156,16 @@ fn desired(v: &Value) -> Desired {
             .collect()
     };
     let options = d.get("options").map_or_else(UpOptions::default, |o| {
-        let f = fields(o, "options", &["remove_orphans", "no_start", "wait"]);
+        let f = fields(
+            o,
+            "options",
+            &["remove_orphans", "no_start", "wait", "ignore_orphans"],
+        );
         UpOptions {
             remove_orphans: boolean(f.get("remove_orphans"), false),
             no_start: boolean(f.get("no_start"), false),
             wait: boolean(f.get("wait"), false),
+            ignore_orphans: boolean(f.get("ignore_orphans"), false),
         }
     });
     Desired {

@@ -162,7 +162,7 @@ const ORPHAN: &str = "orphan: service not in the file any more";
 
 /// Orphans: containers (one-off ones aside) of services the file does not
 /// know, enabled or not. Removed with `--remove-orphans` (stopped first unless
-/// exited or never started), else named in a warning.
+/// exited or never started), else named in a warning (unless ignored).
 pub fn orphans(desired: &Desired, observed: &Observed) -> Orphans {
     let mut orphans: Vec<&Container> = observed
         .containers
@@ -187,6 +187,8 @@ pub fn orphans(desired: &Desired, observed: &Observed) -> Orphans {
             remove,
             warning: None,
         }
+    } else if desired.options.ignore_orphans {
+        Orphans::default()
     } else {
         Orphans {
             remove: Vec::new(),

@@ -12,6 +12,7 @@
 //! cannot change anything by construction.
 
 pub mod docker;
+pub mod dryrun;
 pub mod fake;
 
 use std::collections::BTreeMap;

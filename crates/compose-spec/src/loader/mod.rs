@@ -141,6 +141,9 @@ pub struct Loaded {
     pub profiles: Vec<String>,
     /// Services disabled by profiles, with their profiles.
     pub disabled_services: BTreeMap<String, Vec<String>>,
+    /// Every service of the model, enabled or not, selected or not: the
+    /// engine does not take containers of these for orphans.
+    pub all_services: Vec<String>,
 }
 
 impl Loaded {
@@ -491,6 +494,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
                 .collect()
         })
         .unwrap_or_default();
+    out.all_services = all_services.iter().map(|(n, _)| n.clone()).collect();
     for wanted in &opts.services {
         match all_services.iter().find(|(n, _)| n == wanted) {
             Some((_, p)) if !has_profile(p, &enabled_profiles) => {

@@ -1,5 +1,6 @@
 //! `hoist config`: parse, resolve and render the compose model like `docker compose config`.
 
+use crate::args::ConfigFormat;
 use crate::cli::Global;
 use crate::output;
 use clap::Args;
@@ -12,8 +13,8 @@ pub struct ConfigArgs {
     /// Services to render (and their dependencies)
     pub services: Vec<String>,
     /// Format the output. Values: [yaml | json]
-    #[arg(long)]
-    pub format: Option<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<ConfigFormat>,
     /// Only validate the configuration, don't print anything
     #[arg(short, long)]
     pub quiet: bool,
@@ -148,7 +149,7 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
             }
         }
     } else if args.variables {
-        out = variables(tree, args.format.as_deref())?;
+        out = variables(tree, args.format == Some(ConfigFormat::Json))?;
     } else if args.environment {
         let mut v: Vec<String> = loaded
             .environment
@@ -158,17 +159,18 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         v.sort();
         lines(&mut out, &mut v.into_iter());
     } else {
-        let format = args.format.as_deref().unwrap_or("yaml");
+        let format = args.format.unwrap_or(ConfigFormat::Yaml);
         out = match (&loaded.project, format) {
-            (Some(p), "json") if !args.no_interpolate => p.to_json_string(),
-            (Some(p), "yaml") if !args.no_interpolate => {
+            (Some(p), ConfigFormat::Json) if !args.no_interpolate => p.to_json_string(),
+            (Some(p), ConfigFormat::Yaml) if !args.no_interpolate => {
                 compose_spec::emit::to_yaml(&p.to_yaml_value())
             }
-            (_, "json") => go_json(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))?,
-            (_, "yaml") => {
+            (_, ConfigFormat::Json) => {
+                go_json(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))?
+            }
+            (_, ConfigFormat::Yaml) => {
                 compose_spec::emit::to_yaml(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))
             }
-            (_, other) => anyhow::bail!("unsupported format {other:?}"),
         };
         if !args.no_interpolate {
             out = out.replace('$', "$$");
@@ -183,7 +185,7 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
 
 /// `config --variables`: every `${VAR}` of the model with its default, alternate
 /// value and whether it is required (sorted by name; compose prints Go map order).
-fn variables(tree: Option<&compose_spec::Node>, format: Option<&str>) -> anyhow::Result<String> {
+fn variables(tree: Option<&compose_spec::Node>, json: bool) -> anyhow::Result<String> {
     fn walk(
         n: &compose_spec::Node,
         out: &mut std::collections::BTreeMap<String, compose_spec::template::Variable>,
@@ -203,7 +205,7 @@ fn variables(tree: Option<&compose_spec::Node>, format: Option<&str>) -> anyhow:
     if let Some(t) = tree {
         walk(t, &mut vars);
     }
-    if format == Some("json") {
+    if json {
         let m: serde_json::Map<String, serde_json::Value> = vars
             .values()
             .map(|v| {

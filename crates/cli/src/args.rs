@@ -1,0 +1,175 @@
+//! Argument groups shared by several commands (as cargo's command prelude):
+//! `up`, `create` and `plan` take the same convergence flags, and the values
+//! some flags take are clap `ValueEnum`s.
+
+use clap::{Args, ValueEnum};
+use compose_engine::images::ImagePolicy;
+use compose_engine::up::{parse_scale, UpFlags};
+
+use crate::session::Session;
+
+/// Flags of `up` (and `create`, `plan`).
+#[derive(Debug, Clone, Args, Default)]
+pub struct UpArgs {
+    /// Services to start (and their dependencies)
+    pub services: Vec<String>,
+    /// Detached mode: run containers in the background
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Scale SERVICE to NUM instances (SERVICE=NUM); overrides `scale` in the file
+    #[arg(long = "scale", value_name = "SERVICE=NUM")]
+    pub scale: Vec<String>,
+    /// Recreate containers even if their configuration and image haven't changed
+    #[arg(long)]
+    pub force_recreate: bool,
+    /// If containers already exist, don't recreate them
+    #[arg(long, conflicts_with = "force_recreate")]
+    pub no_recreate: bool,
+    /// Recreate dependent containers too
+    #[arg(long)]
+    pub always_recreate_deps: bool,
+    /// Don't start linked services
+    #[arg(long)]
+    pub no_deps: bool,
+    /// Remove containers for services not defined in the Compose file
+    #[arg(long)]
+    pub remove_orphans: bool,
+    /// Don't start the services after creating them
+    #[arg(long)]
+    pub no_start: bool,
+    /// Wait for services to be running|healthy (implies detached mode)
+    #[arg(long)]
+    pub wait: bool,
+    /// Maximum duration in seconds to wait for the project to be running|healthy
+    #[arg(long, value_name = "SECONDS")]
+    pub wait_timeout: Option<u64>,
+    /// Use this timeout in seconds for container shutdown
+    #[arg(short = 't', long = "timeout")]
+    pub timeout: Option<i64>,
+    /// Plan output format (`plan`): text or json
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Produce monochrome output
+    #[arg(long)]
+    pub no_color: bool,
+    /// Don't prefix log lines with the container name
+    #[arg(long)]
+    pub no_log_prefix: bool,
+    /// Show timestamps in logs
+    #[arg(long)]
+    pub timestamps: bool,
+    /// Build images before starting containers
+    #[arg(long)]
+    pub build: bool,
+    /// Don't build an image, even if it's policy
+    #[arg(long, conflicts_with = "build")]
+    pub no_build: bool,
+    /// Pull image before running ("always"|"missing"|"never")
+    #[arg(long)]
+    pub pull: Option<String>,
+    /// Pull without printing progress information
+    #[arg(long)]
+    pub quiet_pull: bool,
+    /// Recreate anonymous volumes instead of retrieving data from the previous containers
+    #[arg(short = 'V', long)]
+    pub renew_anon_volumes: bool,
+}
+
+impl UpArgs {
+    /// The engine's view of these flags; `COMPOSE_REMOVE_ORPHANS` and
+    /// `COMPOSE_IGNORE_ORPHANS` read as compose reads them (an explicit
+    /// `--remove-orphans` wins; ignoring and removing cannot be combined).
+    pub fn flags(&self, session: &Session) -> anyhow::Result<UpFlags> {
+        let remove_orphans = self.remove_orphans || session.env_switch("COMPOSE_REMOVE_ORPHANS");
+        let ignore_orphans = session.env_switch("COMPOSE_IGNORE_ORPHANS");
+        if remove_orphans && ignore_orphans {
+            anyhow::bail!("cannot combine COMPOSE_IGNORE_ORPHANS and --remove-orphans");
+        }
+        Ok(UpFlags {
+            services: self.services.clone(),
+            no_deps: self.no_deps,
+            scale: parse_scale(&self.scale)?,
+            force_recreate: self.force_recreate,
+            no_recreate: self.no_recreate,
+            always_recreate_deps: self.always_recreate_deps,
+            remove_orphans,
+            ignore_orphans,
+            no_start: self.no_start,
+            wait: self.wait,
+            wait_timeout: self.wait_timeout.map(std::time::Duration::from_secs),
+            timeout: self.timeout,
+            renew_anon_volumes: self.renew_anon_volumes,
+            images: ImagePolicy {
+                build: self.build,
+                no_build: self.no_build,
+                pull: self.pull.clone(),
+                quiet_pull: self.quiet_pull,
+            },
+            parallel: session.parallel(),
+        })
+    }
+}
+
+/// `plan --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PlanFormat {
+    /// One operation a line, with its cause.
+    #[default]
+    Text,
+    /// The plan as JSON.
+    Json,
+}
+
+/// `config --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// YAML, as `docker compose config`.
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// `down --rmi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Rmi {
+    /// Only images without a custom tag.
+    Local,
+    /// Every image the services use.
+    All,
+}
+
+impl From<Rmi> for compose_engine::project::Rmi {
+    fn from(r: Rmi) -> Self {
+        match r {
+            Rmi::Local => compose_engine::project::Rmi::Local,
+            Rmi::All => compose_engine::project::Rmi::All,
+        }
+    }
+}
+
+/// `--ansi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Ansi {
+    /// Never print ANSI control characters.
+    Never,
+    /// Always print them.
+    Always,
+    /// Print them when writing to a terminal.
+    #[default]
+    Auto,
+}
+
+/// `--progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    /// `tty` on a terminal, else `plain`.
+    Auto,
+    /// A live display.
+    Tty,
+    /// One line per event.
+    Plain,
+    /// One JSON object per event.
+    Json,
+    /// Nothing.
+    Quiet,
+}

@@ -1,0 +1,296 @@
+//! `hoist ps`: the project's containers, as compose's table or JSON lines.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::Args;
+use compose_engine::labels;
+use compose_engine::runtime::{Container, ContainerState};
+
+use crate::cli::Global;
+use crate::follow::now_secs;
+use crate::output;
+use crate::session::{block_on, Need, Session};
+
+/// Flags of `ps`.
+#[derive(Debug, Clone, Args)]
+pub struct PsArgs {
+    /// Services to list
+    pub services: Vec<String>,
+    /// Show all stopped containers
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Only display IDs
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Display services
+    #[arg(long = "services")]
+    pub list_services: bool,
+    /// Filter services by status: created, restarting, running, removing, paused, exited, dead
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Format the output: table or json
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Don't truncate output
+    #[arg(long)]
+    pub no_trunc: bool,
+}
+
+/// Runs `ps`.
+pub fn run(global: &Global, args: &PsArgs) -> anyhow::Result<ExitCode> {
+    let session = Session::load(global, &[], Need::FileOrName)?;
+    session.check_services(&args.services)?;
+    block_on(async {
+        let rt = session.observer()?;
+        let mut cs = session.containers(&rt, &args.services, true).await?;
+        if !args.all && args.status.is_empty() {
+            cs.retain(|c| {
+                matches!(
+                    c.state,
+                    ContainerState::Running | ContainerState::Restarting | ContainerState::Paused
+                )
+            });
+        }
+        if !args.status.is_empty() {
+            cs.retain(|c| args.status.iter().any(|s| s == c.state.as_str()));
+        }
+        cs.sort_by(|a, b| a.name.cmp(&b.name));
+        if args.list_services {
+            let names: BTreeSet<&str> = cs.iter().map(|c| c.label(labels::SERVICE)).collect();
+            for n in names {
+                output::stdout(&format!("{n}\n"));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        if args.quiet {
+            for c in &cs {
+                output::stdout(&format!("{}\n", c.id));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        match args.format.as_str() {
+            "json" => {
+                for c in &cs {
+                    output::stdout(&format!("{}\n", ps_json(c)));
+                }
+            }
+            "table" => output::stdout(&ps_table(&cs, args.no_trunc)),
+            other => bail!("unsupported format {other:?}: use table or json"),
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The PORTS column as the docker CLI prints it (`DisplayablePorts`): ports
+/// sorted by container port, IP, host port, protocol; same-number mappings
+/// grouped into ranges per IP and protocol, other mappings listed after them.
+fn ports_text(c: &Container) -> String {
+    let mut ports = c.ports.clone();
+    ports.sort_by(|a, b| {
+        a.private_port
+            .cmp(&b.private_port)
+            .then_with(|| a.ip.cmp(&b.ip))
+            .then_with(|| a.public_port.cmp(&b.public_port))
+            .then_with(|| a.protocol.cmp(&b.protocol))
+    });
+    let host = |ip: &str| {
+        if ip.contains(':') {
+            format!("[{ip}]")
+        } else {
+            ip.to_string()
+        }
+    };
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let mut groups: BTreeMap<(String, String), (u16, u16)> = BTreeMap::new();
+    let mut result = Vec::new();
+    let mut mappings = Vec::new();
+    let form = |(ip, proto): &(String, String), first: u16, last: u16| {
+        let range = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        };
+        if ip.is_empty() {
+            format!("{range}/{proto}")
+        } else {
+            format!("{ip}:{range}->{range}/{proto}")
+        }
+    };
+    for p in &ports {
+        let key = if p.ip.is_empty() {
+            (String::new(), p.protocol.clone())
+        } else {
+            if p.public_port != p.private_port {
+                mappings.push(format!(
+                    "{}:{}->{}/{}",
+                    host(&p.ip),
+                    p.public_port,
+                    p.private_port,
+                    p.protocol
+                ));
+                continue;
+            }
+            (host(&p.ip), p.protocol.clone())
+        };
+        match groups.get_mut(&key) {
+            None => {
+                groups.insert(key.clone(), (p.private_port, p.private_port));
+                keys.push(key);
+            }
+            Some(g) if p.private_port == g.1.wrapping_add(1) => g.1 = p.private_port,
+            Some(g) if p.private_port == g.1 => {}
+            Some(g) => {
+                result.push(form(&key, g.0, g.1));
+                *g = (p.private_port, p.private_port);
+            }
+        }
+    }
+    for key in &keys {
+        let g = groups[key];
+        result.push(form(key, g.0, g.1));
+    }
+    result.extend(mappings);
+    result.join(", ")
+}
+
+fn go_time(secs: i64) -> String {
+    // civil date from days since the epoch (Howard Hinnant's algorithm)
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} +0000 UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+fn ps_json(c: &Container) -> String {
+    let labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut ports = c.ports.clone();
+    ports.sort_by(|a, b| {
+        (a.private_port, &a.ip, a.public_port, &a.protocol).cmp(&(
+            b.private_port,
+            &b.ip,
+            b.public_port,
+            &b.protocol,
+        ))
+    });
+    let publishers: Vec<serde_json::Value> = ports
+        .iter()
+        .map(|p| {
+            serde_json::json!({"URL": p.ip, "TargetPort": p.private_port, "PublishedPort": p.public_port, "Protocol": p.protocol})
+        })
+        .collect();
+    let mounts: Vec<&str> = c
+        .mounts
+        .iter()
+        .map(|m| {
+            if m.name.is_empty() {
+                m.source.as_str()
+            } else {
+                m.name.as_str()
+            }
+        })
+        .collect();
+    let v = serde_json::json!({
+        "Command": format!("\"{}\"", c.command),
+        "CreatedAt": go_time(c.created),
+        "ExitCode": c.exit_code().unwrap_or(0),
+        "Health": match c.health() {
+            compose_engine::runtime::Health::None => "",
+            compose_engine::runtime::Health::Starting => "starting",
+            compose_engine::runtime::Health::Healthy => "healthy",
+            compose_engine::runtime::Health::Unhealthy => "unhealthy",
+        },
+        "ID": &c.id[..c.id.len().min(12)],
+        "Image": c.image,
+        "Labels": labels.join(","),
+        "LocalVolumes": c.mounts.iter().filter(|m| m.kind == "volume").count().to_string(),
+        "Mounts": mounts.join(","),
+        "Name": c.name,
+        "Names": c.name,
+        "Networks": c.networks.keys().cloned().collect::<Vec<_>>().join(","),
+        "Ports": ports_text(c),
+        "Project": c.label(labels::PROJECT),
+        "Publishers": publishers,
+        "RunningFor": ago(c.created),
+        "Service": c.label(labels::SERVICE),
+        "Size": "0B",
+        "State": c.state.as_str(),
+        "Status": c.status,
+    });
+    compose_spec::model::to_go_json_compact(&v)
+}
+
+fn ago(created: i64) -> String {
+    let secs = (now_secs() - created).max(0);
+    match secs {
+        0..=1 => "1 second ago".into(),
+        2..=59 => format!("{secs} seconds ago"),
+        60..=119 => "About a minute ago".into(),
+        120..=3599 => format!("{} minutes ago", secs / 60),
+        3600..=7199 => "About an hour ago".into(),
+        7200..=172_799 => format!("{} hours ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86400),
+    }
+}
+
+fn ps_table(cs: &[Container], no_trunc: bool) -> String {
+    let mut rows = vec![[
+        "NAME".to_string(),
+        "IMAGE".into(),
+        "COMMAND".into(),
+        "SERVICE".into(),
+        "CREATED".into(),
+        "STATUS".into(),
+        "PORTS".into(),
+    ]];
+    for c in cs {
+        let mut cmd = c.command.clone();
+        if !no_trunc && cmd.chars().count() > 20 {
+            cmd = format!("{}…", cmd.chars().take(19).collect::<String>());
+        }
+        rows.push([
+            c.name.clone(),
+            c.image.clone(),
+            format!("\"{cmd}\""),
+            c.label(labels::SERVICE).to_string(),
+            ago(c.created),
+            c.status.clone(),
+            ports_text(c),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for r in &rows {
+        for (i, cell) in r.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i == 6 {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 3));
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,238 @@
+//! What every engine command starts with: the project (loaded from the
+//! compose files, or known only by name when they are gone and the command
+//! can work from labels), the engine connection, and the shared rules (which
+//! services exist, the project's containers, `--parallel`, the `COMPOSE_*`
+//! switches).
+//!
+//! [`Session::engine`] is the one place a command gets an engine it can
+//! write to. Under `--dry-run` it hands out a dry run of the engine, which
+//! holds the engine only as a read-only observer: no command can change
+//! anything in a dry run, whether or not it thinks of `--dry-run`.
+//! [`Session::observer`] gives `plan` an engine that has no write methods.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use compose_engine::convert::ProjectMeta;
+use compose_engine::desired::ProjectSpecs;
+use compose_engine::model::Project;
+use compose_engine::runtime::docker::Docker;
+use compose_engine::runtime::dryrun::Connection;
+use compose_engine::runtime::{Container, Observe, ReadOnly};
+
+use crate::cli::Global;
+use crate::output;
+
+/// The engine a command writes through: live, or a dry run (`--dry-run`).
+pub type Engine = Connection<Docker>;
+
+/// An error already shown to the user (diagnostics): exit with this code and
+/// print nothing more.
+#[derive(Debug)]
+pub struct Reported(pub ExitCode);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reported")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// A command's view of the project.
+pub struct Session {
+    /// The global flags.
+    pub global: Global,
+    /// The project name.
+    pub name: String,
+    /// The loaded project; `None` when working from labels.
+    pub specs: Option<ProjectSpecs>,
+}
+
+/// Whether the compose files must exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The command needs the model (`up`, `build`, ...).
+    File,
+    /// The command can work from labels when the name is known (`-p` or
+    /// `COMPOSE_PROJECT_NAME`) and no file is found (`down`, `ps`, `stop`, ...).
+    FileOrName,
+}
+
+impl Session {
+    /// Loads the project for `services` (the loader's service selection:
+    /// profiles of the named services are enabled). Diagnostics are printed;
+    /// errors among them end the command ([`Reported`]).
+    pub fn load(global: &Global, services: &[String], need: Need) -> anyhow::Result<Session> {
+        let mut opts = global.load_options()?;
+        opts.services = services.to_vec();
+        let loaded = compose_spec::loader::load(&opts);
+        let no_file = loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.code == compose_spec::Code::NoConfigFile);
+        if no_file && need == Need::FileOrName {
+            let name = global
+                .project_name
+                .clone()
+                .or_else(|| std::env::var("COMPOSE_PROJECT_NAME").ok());
+            if let Some(name) = name {
+                return Ok(Session {
+                    global: global.clone(),
+                    name: compose_spec::loader::normalize_project_name(&name),
+                    specs: None,
+                });
+            }
+        }
+        output::diagnostics(&loaded.diagnostics, &loaded.sources);
+        let mut project = match loaded.project.clone() {
+            Some(p) if !loaded.has_errors() => p,
+            _ => return Err(Reported(ExitCode::from(1)).into()),
+        };
+        // Services left out by profiles or by naming others are still the
+        // project's: their containers are not orphans (compose-go keeps them
+        // as disabled services).
+        for name in &loaded.all_services {
+            if !project.services.contains_key(name) {
+                let mut s = compose_engine::model::ServiceConfig::default();
+                s.name = name.clone();
+                project
+                    .disabled_services
+                    .entry(name.clone())
+                    .or_insert_with(|| Box::new(s));
+            }
+        }
+        let cwd = std::env::current_dir()?;
+        let env_files: Vec<String> = global
+            .env_file
+            .iter()
+            .map(|p| cwd.join(p).to_string_lossy().into_owned())
+            .collect();
+        let meta = ProjectMeta::from_loaded(&loaded, &env_files);
+        Ok(Session {
+            global: global.clone(),
+            name: project.name.clone(),
+            specs: Some(ProjectSpecs {
+                project,
+                meta,
+                api: (1, 41),
+                ..Default::default()
+            }),
+        })
+    }
+
+    /// The loaded project (`Need::File` sessions always have one).
+    pub fn project(&self) -> Option<&Project> {
+        self.specs.as_ref().map(|s| &s.project)
+    }
+
+    /// The loaded project, for commands that asked for [`Need::File`].
+    pub fn require_project(&self) -> anyhow::Result<&Project> {
+        self.project()
+            .context("this command needs the compose file, and none was found")
+    }
+
+    /// The engine to act on: a dry run of it under `--dry-run`.
+    pub fn engine(&self) -> anyhow::Result<Engine> {
+        Ok(Connection::new(connect()?, self.global.dry_run))
+    }
+
+    /// The engine, read-only: for commands that only look (`plan`, `ps`, `logs`).
+    pub fn observer(&self) -> anyhow::Result<ReadOnly<Docker>> {
+        Ok(ReadOnly(connect()?))
+    }
+
+    /// `no such service: x` when a named service is not in the project (only
+    /// checked with a compose file; from labels every name is taken as given).
+    pub fn check_services(&self, services: &[String]) -> anyhow::Result<()> {
+        if let Some(p) = self.project() {
+            compose_engine::project::check_services(p, services)?;
+        }
+        Ok(())
+    }
+
+    /// The project's containers of `services` (all when empty), one-off ones
+    /// only with `oneoff`, sorted by service and replica number.
+    pub async fn containers<O: Observe>(
+        &self,
+        rt: &O,
+        services: &[String],
+        oneoff: bool,
+    ) -> anyhow::Result<Vec<Container>> {
+        Ok(compose_engine::project::containers(rt, &self.name, services, oneoff).await?)
+    }
+
+    /// `--parallel`: at most this many operations at a time, 0 for no limit.
+    pub fn parallel(&self) -> usize {
+        usize::try_from(self.global.parallel).unwrap_or(0)
+    }
+
+    /// A `COMPOSE_*` switch as compose reads it: from the process environment,
+    /// else from `.env` (compose copies `.env`'s `COMPOSE_*` variables into its
+    /// environment), with Go's boolean parsing plus `y`.
+    pub fn env_switch(&self, key: &str) -> bool {
+        let value = std::env::var(key)
+            .ok()
+            .or_else(|| self.project().and_then(|p| p.environment.get(key).cloned()));
+        value.is_some_and(|v| go_bool(&v))
+    }
+}
+
+/// compose's `utils.StringToBool`: `y`, or what Go's `strconv.ParseBool`
+/// takes as true (`1`, `t`, `true`, any case), after trimming; anything else is false.
+pub fn go_bool(s: &str) -> bool {
+    matches!(s.trim().to_lowercase().as_str(), "y" | "1" | "t" | "true")
+}
+
+fn connect() -> anyhow::Result<Docker> {
+    Ok(Docker::connect()?)
+}
+
+/// Runs a command's async body on a runtime of its own.
+pub fn block_on<F: std::future::Future<Output = anyhow::Result<ExitCode>>>(
+    f: F,
+) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(f)
+}
+
+/// Resolves once the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM.
+pub async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_bool;
+
+    #[test]
+    fn booleans_as_compose_reads_them() {
+        for t in ["1", "t", "T", "true", "TRUE", "True", " true ", "y", "Y"] {
+            assert!(go_bool(t), "{t:?}");
+        }
+        for f in ["0", "f", "false", "FALSE", "", "yes", "no", "on", "2", "n"] {
+            assert!(!go_bool(f), "{f:?}");
+        }
+    }
+}
