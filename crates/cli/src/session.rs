@@ -94,8 +94,10 @@ impl Session {
         // as disabled services).
         for name in &loaded.all_services {
             if !project.services.contains_key(name) {
-                let mut s = compose_engine::model::ServiceConfig::default();
-                s.name = name.clone();
+                let s = compose_engine::model::ServiceConfig {
+                    name: name.clone(),
+                    ..Default::default()
+                };
                 project
                     .disabled_services
                     .entry(name.clone())
