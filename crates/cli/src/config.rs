@@ -316,12 +316,9 @@ fn sorted(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// JSON as Go's `json.MarshalIndent(v, "", "  ")` writes it (HTML-safe escapes included).
+/// The tree as indented JSON with Go's HTML-safe string escapes (numbers as serde_json writes them).
 fn go_json(v: &serde_json::Value) -> anyhow::Result<String> {
-    let s = serde_json::to_string_pretty(v)?;
-    Ok(s.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029"))
+    Ok(compose_spec::gocompat::json::escape_like_go(
+        &serde_json::to_string_pretty(v)?,
+    ))
 }

@@ -14,6 +14,7 @@
 pub mod diag;
 pub mod dotenv;
 pub mod emit;
+pub mod gocompat;
 pub mod loader;
 pub mod model;
 pub mod node;

@@ -88,7 +88,7 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
     } else {
         t.into()
     };
-    if let Some(v) = go_parse_int_base0(&plain) {
+    if let Some(v) = crate::gocompat::strconv::parse_int(&plain, 0) {
         return Resolved::Int(v);
     }
     if is_yaml_float(&plain) {
@@ -97,36 +97,6 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
         }
     }
     Resolved::Str(t)
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b` prefixes or a
-/// leading `0` for octal.
-fn go_parse_int_base0(t: &str) -> Option<i64> {
-    let (neg, rest) = match t.as_bytes().first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if rest.is_empty() {
-        return None;
-    }
-    let prefix = rest
-        .as_bytes()
-        .get(..2)
-        .map(|p| (p[0], p[1].to_ascii_lowercase()));
-    let (radix, digits) = match prefix {
-        Some((b'0', b'x')) => (16, &rest[2..]),
-        Some((b'0', b'o')) => (8, &rest[2..]),
-        Some((b'0', b'b')) => (2, &rest[2..]),
-        _ if rest.len() > 1 && rest.starts_with('0') => (8, &rest[1..]),
-        _ => (10, rest),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let v = i128::from_str_radix(digits, radix).ok()?;
-    let v = if neg { -v } else { v };
-    i64::try_from(v).ok()
 }
 
 fn is_yaml_float(t: &str) -> bool {

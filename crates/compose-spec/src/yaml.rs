@@ -36,6 +36,7 @@
 //! its last child. A map entry's `key_span` is the key's span.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::gocompat::fmt::sprint_float;
 use crate::node::{
     resolve_plain, take_exact, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag,
     Value,
@@ -1266,7 +1267,7 @@ impl<'t> Builder<'t> {
                     Resolved::Null => (Some("null".to_string()), Some("null")),
                     Resolved::Bool(b) => (Some(b.to_string()), Some("a boolean")),
                     Resolved::Int(i) => (Some(i.to_string()), Some("an integer")),
-                    Resolved::Float(f) => (Some(go_float(f)), Some("a number")),
+                    Resolved::Float(f) => (Some(sprint_float(f)), Some("a number")),
                 }
             }
         };
@@ -1439,48 +1440,6 @@ fn alias_name(text: &str, start: usize) -> &str {
     &rest[..end]
 }
 
-/// Go's `fmt.Sprint` of a float64 (`%v`: shortest `%g`, exponent from 1e+06 up or below 1e-04).
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return f.to_string();
-    }
-    let sign = if f < 0.0 { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}e{esign}{:02}", exp.abs());
-    }
-    let dp = exp + 1;
-    let n = digits.len() as i32;
-    let body = if dp <= 0 {
-        format!("0.{}{digits}", "0".repeat((-dp) as usize))
-    } else if dp >= n {
-        format!("{digits}{}", "0".repeat((dp - n) as usize))
-    } else {
-        let (a, b) = digits.split_at(dp as usize);
-        format!("{a}.{b}")
-    };
-    format!("{sign}{body}")
-}
-
 /// A scanner/parser message → (message, help).
 fn describe_scan_error(info: &str) -> (String, String) {
     const INDENT: &str = "check the indentation of this line and of the line before it";
@@ -1604,29 +1563,6 @@ fn describe_scan_error(info: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_float_formats_like_fmt_sprint() {
-        let cases = [
-            (1.5, "1.5"),
-            (1000.0, "1000"),
-            (100000.0, "100000"),
-            (1e6, "1e+06"),
-            (1234567.0, "1.234567e+06"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.5e-7, "-2.5e-07"),
-            (1e21, "1e+21"),
-            (0.0, "0"),
-            (-0.0, "-0"),
-            (f64::INFINITY, "+Inf"),
-            (f64::NEG_INFINITY, "-Inf"),
-            (f64::NAN, "NaN"),
-        ];
-        for (f, want) in cases {
-            assert_eq!(go_float(f), want, "{f}");
-        }
-    }
 
     #[test]
     fn offsets_convert_char_indices_to_bytes() {

@@ -53,7 +53,7 @@ pub fn rel_path(base: &Path, target: &Path) -> PathBuf {
 
 fn join_clean(dir: &Path, p: &str) -> PathBuf {
     if Path::new(p).is_absolute() {
-        PathBuf::from(canonical::go_path_clean(p))
+        PathBuf::from(crate::gocompat::path::clean(p))
     } else {
         PathBuf::from(normalize::join(&dir.to_string_lossy(), p))
     }

@@ -166,7 +166,7 @@ fn abs(cwd: &Path, p: &Path) -> PathBuf {
     } else {
         cwd.join(p)
     };
-    PathBuf::from(canonical::go_path_clean(&joined.to_string_lossy()))
+    PathBuf::from(crate::gocompat::path::clean(&joined.to_string_lossy()))
 }
 
 struct Ctx {
@@ -246,7 +246,7 @@ fn default_env_files(opts: &LoadOptions, wd: &Path) -> Vec<PathBuf> {
         return opts.env_files.iter().map(|f| abs(&opts.cwd, f)).collect();
     }
     if let Some(v) = opts.os_env.get("COMPOSE_DISABLE_ENV_FILE") {
-        if normalize::go_parse_bool(v) == Some(true) {
+        if crate::gocompat::strconv::parse_bool(v) == Some(true) {
             return Vec::new();
         }
     }

@@ -200,8 +200,7 @@ int_yaml!(i64, u64, u32, u16);
 impl ToYaml for f32 {
     fn yaml(&self) -> Value {
         // go-yaml formats a float32 with its own shortest digits.
-        let wide: f64 = self.to_string().parse().unwrap_or(f64::from(*self));
-        Number::from_f64(wide).map_or(Value::Null, Value::Number)
+        Number::from_f64(crate::gocompat::json::widen_f32(*self)).map_or(Value::Null, Value::Number)
     }
     fn is_zero(&self) -> bool {
         *self == 0.0
