@@ -20,6 +20,7 @@ pub mod model;
 pub mod node;
 pub mod schema;
 pub mod span;
+mod suggest;
 pub mod template;
 pub mod yaml;
 

@@ -11,6 +11,7 @@ use super::{canonical, interp, merge, normalize, validate, Ctx, Env};
 use crate::diag::{Code, Diagnostic};
 use crate::node::{Map, Node, Value};
 use crate::span::Span;
+use crate::suggest::{did_you_mean, Likeness};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -430,7 +431,7 @@ impl FileLoader<'_> {
                 )
                 .with_path(format!("services.{name}.extends"))
                 .with_span(ext.span);
-                d = d.with_help(match super::validate::did_you_mean_pub(&reference, services.keys()) {
+                d = d.with_help(match did_you_mean(&reference, services.keys(), Likeness::Name) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "name a service of this file, or add `file:` to extend one from another file".into(),
                 });

@@ -16,6 +16,7 @@ use super::walk::doc;
 use crate::diag::{Code, Diagnostic};
 use crate::node::{KeyPath, Node, PathSeg, Resolved, Style, Value};
 use crate::span::Span;
+use crate::suggest::{did_you_mean, ranked, Likeness};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use std::collections::HashSet;
@@ -351,40 +352,6 @@ fn branch_types(errs: &[ValidationError<'_>], pointer: &str, out: &mut Types) {
     }
 }
 
-/// The did-you-mean candidate for `word` among `candidates`, if one is close.
-pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let norm = |s: &str| s.to_lowercase().replace('-', "_");
-    let w = norm(word);
-    let mut best: Option<(usize, &str)> = None;
-    let wlen = w.chars().count();
-    for c in candidates {
-        let clen = c.chars().count();
-        let limit = (clen / 3).max(1);
-        // The edit distance is at least the difference in length.
-        if clen.abs_diff(wlen) > limit {
-            continue;
-        }
-        let d = strsim::damerau_levenshtein(&w, &norm(c));
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// Up to `n` candidates that look somewhat like `word`, the most similar first.
-fn closest<'c>(word: &str, candidates: &[&'c str], n: usize) -> Vec<&'c str> {
-    let w = word.to_lowercase();
-    let mut scored: Vec<(f64, usize, &str)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (strsim::jaro_winkler(&w, c), i, *c))
-        .filter(|(score, _, _)| *score >= 0.8)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
-}
-
 impl<'a> Reporter<'a> {
     pub(crate) fn new(root: &'a Node) -> Self {
         Reporter {
@@ -586,7 +553,7 @@ impl<'a> Reporter<'a> {
         } else {
             format!("unknown key `{key}` in {}", subject(&loc.path))
         };
-        let help = if let Some(s) = did_you_mean(key, &allowed) {
+        let help = if let Some(s) = did_you_mean(key, &allowed, Likeness::Spelling) {
             format!("did you mean `{s}`?")
         } else if loc.path.0.is_empty() && d.allowed_keys(&["services", "_"]).contains(&key) {
             format!("`{key}` is a service attribute: put it under `services:` in a service, e.g. `services: {{ app: {{ {key}: ... }} }}`")
@@ -610,7 +577,8 @@ impl<'a> Reporter<'a> {
                     )
                 )
             } else {
-                let near = closest(key, &allowed, 5);
+                let mut near = ranked(key, &allowed, Likeness::Nearby);
+                near.truncate(5);
                 if near.is_empty() {
                     format!(
                         "remove it or fix its spelling ({} keys are valid here)",
@@ -675,7 +643,7 @@ impl<'a> Reporter<'a> {
         let opts: Vec<&str> = options.iter().map(String::as_str).collect();
         let value = show(loc.node);
         let list = join_or(&ticked(&opts).iter().map(String::as_str).collect::<Vec<_>>());
-        let help = match did_you_mean(&value, &opts) {
+        let help = match did_you_mean(&value, &opts, Likeness::Spelling) {
             Some(s) => format!("did you mean `{s}`? allowed values: {list}"),
             None => format!("use one of {list}"),
         };
