@@ -38,8 +38,8 @@
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::gocompat::fmt::sprint_float;
 use crate::node::{
-    resolve_plain, take_exact, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag,
-    Value,
+    resolve_plain, take_exact, KeyPath, Kind, Map, Node, PathSeg, Resolved, Scalar, Str, Style,
+    Tag, Value,
 };
 use crate::span::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -503,13 +503,14 @@ struct MapFrame {
     merge_key: Option<Span>,
 }
 
-enum Kind {
+/// What an open collection holds so far.
+enum Contents {
     Seq(Vec<Node>),
     Map(MapFrame),
 }
 
 struct Frame {
-    kind: Kind,
+    contents: Contents,
     /// Byte offset of the first token of the content (after anchor and tag).
     start: usize,
     /// Whether it is a `[ ]` / `{ }` collection.
@@ -635,7 +636,7 @@ impl<'t> Builder<'t> {
                 Event::Alias(id) => self.alias(id, start, end),
                 Event::SequenceStart(anchor, tag) => {
                     let items = self.seq_pool.pop().unwrap_or_default();
-                    self.open(Kind::Seq(items), anchor, tag.as_deref(), start, end)
+                    self.open(Contents::Seq(items), anchor, tag.as_deref(), start, end)
                 }
                 Event::MappingStart(anchor, tag) => {
                     let frame = MapFrame {
@@ -644,7 +645,7 @@ impl<'t> Builder<'t> {
                         merges: Vec::new(),
                         merge_key: None,
                     };
-                    self.open(Kind::Map(frame), anchor, tag.as_deref(), start, end)
+                    self.open(Contents::Map(frame), anchor, tag.as_deref(), start, end)
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.close(end),
             };
@@ -1028,7 +1029,7 @@ impl<'t> Builder<'t> {
 
     fn open(
         &mut self,
-        kind: Kind,
+        contents: Contents,
         anchor: usize,
         tag: Option<&saphyr_parser::Tag>,
         start: usize,
@@ -1053,7 +1054,7 @@ impl<'t> Builder<'t> {
         let bytes = self.text.as_bytes();
         let flow = matches!(bytes.get(content), Some(b'[' | b'{'));
         let mut content = content;
-        if matches!(kind, Kind::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
+        if matches!(contents, Contents::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
             // saphyr starts a sequence that is not indented under its key
             // (`key:\n- a`) at its first item: start at the `-` instead.
             let before = self.text[..content].trim_end_matches(' ');
@@ -1069,7 +1070,7 @@ impl<'t> Builder<'t> {
             self.anchors[anchor] = None;
         }
         self.stack.push(Frame {
-            kind,
+            contents,
             start: content,
             flow,
             last_end: content,
@@ -1092,13 +1093,13 @@ impl<'t> Builder<'t> {
             self.flow.push((frame.start, close));
         }
         let span = self.span(frame.start, close.max(frame.start));
-        let value = match frame.kind {
-            Kind::Seq(mut items) => {
+        let value = match frame.contents {
+            Contents::Seq(mut items) => {
                 let exact = take_exact(&mut items);
                 self.seq_pool.push(items);
                 Value::Seq(exact)
             }
-            Kind::Map(m) => {
+            Contents::Map(m) => {
                 let (map, buffer) = apply_merges(m.map, m.merges).into_exact();
                 self.map_pool.push(buffer);
                 Value::Map(map)
@@ -1144,19 +1145,20 @@ impl<'t> Builder<'t> {
         frame.last_end = frame.last_end.max(done.node.span.end);
         frame.count = frame.count.saturating_add(done.count);
         frame.height = frame.height.max(done.height);
-        match &mut frame.kind {
-            Kind::Seq(items) => {
+        match &mut frame.contents {
+            Contents::Seq(items) => {
                 items.push(done.node);
                 Flow::Go
             }
-            Kind::Map(_) => self.map_item(done),
+            Contents::Map(_) => self.map_item(done),
         }
     }
 
     fn map_item(&mut self, done: Done) -> Flow {
         let pending = match self.stack.last_mut() {
             Some(Frame {
-                kind: Kind::Map(m), ..
+                contents: Contents::Map(m),
+                ..
             }) => std::mem::replace(&mut m.pending, Pending::Key),
             _ => return Flow::Go,
         };
@@ -1201,7 +1203,8 @@ impl<'t> Builder<'t> {
     fn map_frame(&mut self) -> Option<&mut MapFrame> {
         match self.stack.last_mut() {
             Some(Frame {
-                kind: Kind::Map(m), ..
+                contents: Contents::Map(m),
+                ..
             }) => Some(m),
             _ => None,
         }
@@ -1232,6 +1235,8 @@ impl<'t> Builder<'t> {
         // the scalar's own text.
         let (converted, non_string) = match &node.value {
             Value::Seq(_) | Value::Map(_) => {
+                // YAML's own words in a YAML syntax error (pinned by the
+                // diagnostics snapshots), not [`Kind::word`]'s.
                 let what = if matches!(node.value, Value::Seq(_)) {
                     "a sequence"
                 } else {
@@ -1244,7 +1249,7 @@ impl<'t> Builder<'t> {
                 self.diags.push(d);
                 return Pending::Skip;
             }
-            Value::Null => (Some("null".to_string()), Some("null")),
+            Value::Null => (Some("null".to_string()), Some(Kind::Null.word())),
             Value::Scalar(s) => {
                 if s.style == Style::Plain
                     && s.text == "<<"
@@ -1264,10 +1269,10 @@ impl<'t> Builder<'t> {
                 }
                 match s.resolve() {
                     Resolved::Str(_) => (None, None),
-                    Resolved::Null => (Some("null".to_string()), Some("null")),
-                    Resolved::Bool(b) => (Some(b.to_string()), Some("a boolean")),
-                    Resolved::Int(i) => (Some(i.to_string()), Some("an integer")),
-                    Resolved::Float(f) => (Some(sprint_float(f)), Some("a number")),
+                    Resolved::Null => (Some("null".to_string()), Some(Kind::Null.word())),
+                    Resolved::Bool(b) => (Some(b.to_string()), Some(Kind::Boolean.word())),
+                    Resolved::Int(i) => (Some(i.to_string()), Some(Kind::Integer.word())),
+                    Resolved::Float(f) => (Some(sprint_float(f)), Some(Kind::Number.word())),
                 }
             }
         };
@@ -1364,9 +1369,9 @@ impl<'t> Builder<'t> {
 fn path_through(frames: &[Frame]) -> KeyPath {
     let mut path = KeyPath::root();
     for frame in frames {
-        match &frame.kind {
-            Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-            Kind::Map(m) => match &m.pending {
+        match &frame.contents {
+            Contents::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+            Contents::Map(m) => match &m.pending {
                 Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.to_string())),
                 Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
                 Pending::Key | Pending::Skip => {}

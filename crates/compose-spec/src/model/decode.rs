@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic};
-use crate::node::{Map, Node, Resolved, Value};
+use crate::node::{Kind, Map, Node, Resolved, Value};
 use std::fmt;
 
 use super::values::{
@@ -140,7 +140,7 @@ impl De {
         match &n.value {
             Value::Map(m) => Some(m),
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -187,7 +187,7 @@ impl De {
                     }
                 }
                 _ if n.is_null() => {}
-                _ => self.wrong(n, &p.key(k.unwrap_or(name)), "a mapping"),
+                _ => self.wrong(n, &p.key(k.unwrap_or(name)), Kind::Map.word()),
             }
         }
         out
@@ -215,7 +215,7 @@ impl De {
                     .collect(),
             ),
             _ => {
-                self.wrong(n, p, "a sequence");
+                self.wrong(n, p, Kind::Seq.word());
                 None
             }
         }
@@ -244,7 +244,7 @@ impl De {
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -438,7 +438,7 @@ impl De {
         match view(n) {
             V::Map(_) => self.mapping(n, p),
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -462,7 +462,7 @@ impl De {
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -573,7 +573,7 @@ impl De {
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }

@@ -470,7 +470,7 @@ fn decode_services_owned(
     node: Node,
 ) -> Option<BTreeMap<String, Box<ServiceConfig>>> {
     let Value::Map(m) = node.value else {
-        de.wrong(&node, p, "a mapping");
+        de.wrong(&node, p, crate::node::Kind::Map.word());
         return None;
     };
     let mut out = BTreeMap::new();

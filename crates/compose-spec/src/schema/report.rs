@@ -14,54 +14,33 @@
 use super::duration::DURATION_HELP;
 use super::walk::doc;
 use crate::diag::{Code, Diagnostic};
-use crate::node::{KeyPath, Node, PathSeg, Resolved, Style, Value};
+use crate::node::{KeyPath, Kind, Node, PathSeg, Resolved, Style, Value};
 use crate::span::Span;
 use crate::suggest::{did_you_mean, ranked, Likeness};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use std::collections::HashSet;
 
-/// A set of JSON types (bit per [`Ty`]).
+/// A set of JSON types, as node kinds (a bit per [`Kind`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Types(u8);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
-    String = 1,
-    Number = 2,
-    Integer = 4,
-    Boolean = 8,
-    List = 16,
-    Mapping = 32,
-    Null = 64,
-}
-
-const TY_ORDER: [Ty; 7] = [
-    Ty::String,
-    Ty::Number,
-    Ty::Integer,
-    Ty::Boolean,
-    Ty::List,
-    Ty::Mapping,
-    Ty::Null,
-];
-
 impl Types {
-    fn has(self, t: Ty) -> bool {
-        self.0 & t as u8 != 0
+    fn has(self, t: Kind) -> bool {
+        self.0 & (1 << t as u8) != 0
     }
-    fn add(&mut self, t: Ty) {
-        self.0 |= t as u8;
+    fn add(&mut self, t: Kind) {
+        self.0 |= 1 << t as u8;
     }
     fn add_json(&mut self, t: JsonType) {
         self.add(match t {
-            JsonType::Null => Ty::Null,
-            JsonType::Boolean => Ty::Boolean,
-            JsonType::Integer => Ty::Integer,
-            JsonType::Number => Ty::Number,
-            JsonType::String => Ty::String,
-            JsonType::Array => Ty::List,
-            JsonType::Object => Ty::Mapping,
+            JsonType::Null => Kind::Null,
+            JsonType::Boolean => Kind::Boolean,
+            JsonType::Integer => Kind::Integer,
+            JsonType::Number => Kind::Number,
+            JsonType::String => Kind::String,
+            JsonType::Array => Kind::Seq,
+            JsonType::Object => Kind::Map,
         });
     }
     fn from_kind(kind: &TypeKind) -> Types {
@@ -88,25 +67,13 @@ impl Types {
     }
     /// "a string, a list or null".
     fn describe(self) -> String {
-        let words: Vec<&str> = TY_ORDER
+        let words: Vec<&str> = Kind::ALL
             .iter()
             .filter(|t| self.has(**t))
-            .filter(|t| !(**t == Ty::Integer && self.has(Ty::Number)))
-            .map(|t| ty_word(*t))
+            .filter(|t| !(**t == Kind::Integer && self.has(Kind::Number)))
+            .map(|t| t.word())
             .collect();
         join_or(&words)
-    }
-}
-
-fn ty_word(t: Ty) -> &'static str {
-    match t {
-        Ty::String => "a string",
-        Ty::Number => "a number",
-        Ty::Integer => "an integer",
-        Ty::Boolean => "a boolean",
-        Ty::List => "a list",
-        Ty::Mapping => "a mapping",
-        Ty::Null => "null",
     }
 }
 
@@ -124,22 +91,6 @@ fn join_or(words: &[&str]) -> String {
 
 fn ticked(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| format!("`{s}`")).collect()
-}
-
-/// What a node is, in compose words: "an integer", "a mapping"...
-fn found_word(node: &Node) -> &'static str {
-    match &node.value {
-        Value::Map(_) => "a mapping",
-        Value::Seq(_) => "a list",
-        Value::Null => "null",
-        Value::Scalar(s) => match s.resolve() {
-            Resolved::Null => "null",
-            Resolved::Bool(_) => "a boolean",
-            Resolved::Int(_) => "an integer",
-            Resolved::Float(_) => "a number",
-            Resolved::Str(_) => "a string",
-        },
-    }
 }
 
 /// A short rendering of a value for messages.
@@ -605,7 +556,7 @@ impl<'a> Reporter<'a> {
 
     fn wrong_type(&mut self, loc: &Located<'_>, expected: Types) {
         let node = loc.node;
-        let found = found_word(node);
+        let found = node.kind_name();
         let exp = expected.describe();
         let scalar_non_string = matches!(
             node.resolve(),
@@ -613,17 +564,18 @@ impl<'a> Reporter<'a> {
         );
         let help = if node.is_null() {
             format!("give `{}` a value, or remove it", leaf(&loc.path))
-        } else if expected.has(Ty::String) && scalar_non_string {
+        } else if expected.has(Kind::String) && scalar_non_string {
             format!("quote the value to make it a string: `\"{}\"`", show(node))
-        } else if expected.has(Ty::List) && !expected.has(Ty::String) && node.as_str().is_some() {
+        } else if expected.has(Kind::Seq) && !expected.has(Kind::String) && node.as_str().is_some()
+        {
             format!("write a list, e.g. `[{}]`", as_written(node))
-        } else if expected.has(Ty::Mapping) && !expected.has(Ty::List) && node.as_seq().is_some() {
+        } else if expected.has(Kind::Map) && !expected.has(Kind::Seq) && node.as_seq().is_some() {
             "write `key: value` pairs instead of a list".to_string()
-        } else if expected.has(Ty::List) && !expected.has(Ty::Mapping) && node.as_map().is_some() {
+        } else if expected.has(Kind::Seq) && !expected.has(Kind::Map) && node.as_map().is_some() {
             "write a list of items (`- item`) instead of `key: value` pairs".to_string()
-        } else if expected.has(Ty::Mapping)
+        } else if expected.has(Kind::Map)
             && node.as_scalar().is_some()
-            && !expected.has(Ty::String)
+            && !expected.has(Kind::String)
         {
             "write a mapping of `key: value` pairs".to_string()
         } else {
