@@ -162,12 +162,12 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         out = match (&loaded.project, format) {
             (Some(p), "json") if !args.no_interpolate => p.to_json_string(),
             (Some(p), "yaml") if !args.no_interpolate => {
-                compose_spec::emit::to_yaml(&p.to_yaml_value())
+                compose_spec::yaml::emit::to_yaml(&p.to_yaml_value())
             }
             (_, "json") => go_json(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))?,
-            (_, "yaml") => {
-                compose_spec::emit::to_yaml(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))
-            }
+            (_, "yaml") => compose_spec::yaml::emit::to_yaml(&sorted(
+                tree.map(|t| t.to_json()).unwrap_or_default(),
+            )),
             (_, other) => anyhow::bail!("unsupported format {other:?}"),
         };
         if !args.no_interpolate {

@@ -407,7 +407,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             },
             text.as_str(),
         );
-        let node = crate::yaml::parse(&text, id, &mut ctx.diags);
+        let node = crate::yaml::parse::parse(&text, id, &mut ctx.diags);
         trees.push((f.clone(), node));
     }
 
@@ -956,7 +956,7 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
         diags: Diagnostics::new(),
     };
     let id = ctx.sources.add(name, None, text);
-    if let Some(mut root) = crate::yaml::parse(text, id, &mut ctx.diags) {
+    if let Some(mut root) = crate::yaml::parse::parse(text, id, &mut ctx.diags) {
         if root.as_map().is_none() {
             if !root.is_null() {
                 ctx.diags.push(

@@ -58,8 +58,8 @@ mod convert;
 mod decode;
 mod resources;
 mod service;
+mod to_yaml;
 mod values;
-mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -292,7 +292,7 @@ impl Project {
     /// assert_eq!(y["networks"]["n9"], serde_json::json!({}));
     /// ```
     pub fn to_yaml_value(&self) -> serde_json::Value {
-        yaml::project(self)
+        to_yaml::project(self)
     }
 
     /// Service names, sorted.
@@ -759,7 +759,7 @@ mod tests {
         ];
         for doc in docs {
             let mut diags = Diagnostics::new();
-            let original = crate::yaml::parse(doc, FileId(0), &mut diags).unwrap();
+            let original = crate::yaml::parse::parse(doc, FileId(0), &mut diags).unwrap();
             assert!(!diags.has_errors(), "{doc}");
             let expected = process_extensions(&original, &mut Vec::new());
             let mut tree = original.clone();

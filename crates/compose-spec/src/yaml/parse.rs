@@ -90,7 +90,7 @@ impl Default for ParseOptions {
 /// use compose_spec::diag::Diagnostics;
 /// use compose_spec::span::FileId;
 /// let mut diags = Diagnostics::new();
-/// let root = compose_spec::yaml::parse("services:\n  web:\n    image: nginx\n", FileId(0), &mut diags).unwrap();
+/// let root = compose_spec::yaml::parse::parse("services:\n  web:\n    image: nginx\n", FileId(0), &mut diags).unwrap();
 /// assert_eq!(root.get("services").and_then(|s| s.get("web")).and_then(|w| w.get("image")).and_then(|i| i.as_str()), Some("nginx"));
 /// assert!(diags.is_empty());
 /// ```

@@ -39,7 +39,7 @@ const MAX_SIMPLE_KEY_LEN: usize = 128;
 /// The output is one document without a `---` marker, ending with a newline.
 ///
 /// ```
-/// use compose_spec::emit::to_yaml;
+/// use compose_spec::yaml::emit::to_yaml;
 /// use serde_json::json;
 ///
 /// let project = json!({
