@@ -171,28 +171,6 @@ impl De {
         }
     }
 
-    /// A struct's `x-*` keys, gathered under `#extensions` beforehand.
-    pub(crate) fn extensions(&mut self, m: &Map, p: &Path<'_>) -> Extensions {
-        self.extensions_at(m, p, super::EXTENSIONS_KEY)
-    }
-
-    /// Extensions read from field `name` (a map of anything).
-    pub(crate) fn extensions_at(&mut self, m: &Map, p: &Path<'_>, name: &str) -> Extensions {
-        let mut out = Extensions::new();
-        if let Some((k, n)) = lookup(m, name) {
-            match &n.value {
-                Value::Map(ext) => {
-                    for (ek, ev) in ext.iter() {
-                        out.insert(ek.to_string(), ev.to_json());
-                    }
-                }
-                _ if n.is_null() => {}
-                _ => self.wrong(n, &p.key(k.unwrap_or(name)), Kind::Map.word()),
-            }
-        }
-        out
-    }
-
     /// A Go slice: `null` items become the zero value.
     pub(crate) fn vec<T: Default>(
         &mut self,
@@ -753,6 +731,20 @@ impl De {
         }
     }
 
+    /// `env_file`: a list of [`De::env_file`] entries.
+    pub(crate) fn env_files(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<EnvFile>> {
+        self.vec(n, p, De::env_file)
+    }
+
+    /// `ulimits`: a map of [`De::ulimit`] entries.
+    pub(crate) fn ulimits(
+        &mut self,
+        n: &Node,
+        p: &Path<'_>,
+    ) -> Option<BTreeMap<String, Option<UlimitsConfig>>> {
+        self.btree(n, p, |de, _, v, p| de.ulimit(v, p).map(Some))
+    }
+
     /// Go's unsigned integers: no negative values; strings are accepted as
     /// compose-go's interpolation casts them at these paths.
     fn unsigned(&mut self, n: &Node, p: &Path<'_>, what: &str) -> Option<u64> {
@@ -899,6 +891,24 @@ impl Decode for f32 {
             },
             _ => {
                 de.wrong(n, p, "a number");
+                None
+            }
+        }
+    }
+}
+
+/// A struct's `x-*` keys, gathered under `#extensions` beforehand (or, for
+/// `IPAMPool`, a key named `extensions`): a mapping of anything.
+impl Decode for Extensions {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
+        match &n.value {
+            Value::Map(ext) => Some(
+                ext.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
+            _ => {
+                de.wrong(n, p, Kind::Map.word());
                 None
             }
         }

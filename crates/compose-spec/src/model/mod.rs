@@ -30,6 +30,10 @@
 //! * **The YAML tree** ([`Project::to_yaml_value`]): what go-yaml marshals
 //!   for plain `config`, in go-yaml's key order, for the YAML emitter.
 //!
+//! Each struct lists its fields once, with its keys and what compose-go's
+//! tags say about them (the crate-private `model_struct!` macro), and its
+//! decoding, JSON and YAML are generated from that one list.
+//!
 //! ```
 //! use compose_spec::model::Project;
 //! let json = serde_json::json!({
@@ -54,8 +58,8 @@
 //! assert_eq!(out["x-note"], "kept");
 //! ```
 
-mod convert;
 mod decode;
+mod fields;
 mod resources;
 mod service;
 mod to_yaml;
@@ -645,7 +649,7 @@ fn decode_project(de: &mut De, root: &mut Node, consume: bool) -> Option<Project
     de.f(m, &p, "secrets", &mut project.secrets);
     de.f(m, &p, "configs", &mut project.configs);
     de.f(m, &p, "models", &mut project.models);
-    project.extensions = de.extensions(m, &p);
+    de.f(m, &p, EXTENSIONS_KEY, &mut project.extensions);
     Some(project)
 }
 

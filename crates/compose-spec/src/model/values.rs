@@ -360,34 +360,6 @@ impl Serialize for UlimitsConfig {
     }
 }
 
-/// Serde helpers mirroring Go's `omitempty` and number encodings.
-pub(crate) mod ser {
-    use serde::Serializer;
-
-    pub(crate) fn is_false(b: &bool) -> bool {
-        !*b
-    }
-    pub(crate) fn is_zero_i64(v: &i64) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u64(v: &u64) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u32(v: &u32) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u16(v: &u16) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_f32(v: &f32) -> bool {
-        *v == 0.0
-    }
-    /// A Go float32 as Go's encoding/json writes it.
-    pub(crate) fn f32_go<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&crate::gocompat::json::number_f32(*v), s)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::Extensions;
