@@ -163,7 +163,7 @@ pub struct Entry {
 ///
 /// Compose mappings are small (a service has a dozen keys, a healthcheck
 /// three): the entries are a plain vector searched linearly, and only a
-/// mapping of more than [`INDEXED`] entries (`services:` of a large project)
+/// mapping of more than a dozen entries (`services:` of a large project)
 /// gets a hash index over the vector's positions. That costs one allocation
 /// per mapping instead of an `IndexMap`'s two, no hashing for the common
 /// case, and 40 bytes less per mapping.

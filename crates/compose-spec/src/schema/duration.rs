@@ -1,4 +1,4 @@
-//! Durations as Docker Compose parses them.
+//! The duration fields checked while validating, so a bad one has a span.
 //!
 //! The Compose Specification's schema types every duration (`healthcheck.interval`,
 //! `stop_grace_period`, ...) as a plain string. compose-go rejects a malformed one
