@@ -923,7 +923,7 @@ fn security_opts(project: &Project, opts: &[String]) -> (Vec<String>, bool) {
             {
                 out.push(format!(
                     "seccomp={}",
-                    compose_spec::model::to_go_json_compact(&text)
+                    compose_spec::gocompat::json::to_string(&text)
                 ));
                 continue;
             }

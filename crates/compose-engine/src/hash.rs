@@ -20,7 +20,8 @@
 //! (see [`crate::convert::resolve_references`]). Labels compose adds itself
 //! (`CustomLabels`) are not part of the JSON, so they never change the hash.
 
-use compose_spec::model::{to_go_json_compact, NetworkConfig, ServiceConfig, VolumeConfig};
+use compose_spec::gocompat::json;
+use compose_spec::model::{NetworkConfig, ServiceConfig, VolumeConfig};
 use sha2::{Digest, Sha256};
 
 /// The `com.docker.compose.config-hash` of a service (compose's `ServiceHash`).
@@ -47,7 +48,7 @@ pub fn service_hash(service: &ServiceConfig) -> String {
     }
     s.depends_on.clear();
     s.profiles.clear();
-    sha256_hex(&to_go_json_compact(&s))
+    sha256_hex(&json::to_string(&s))
 }
 
 /// The config hash of a network (compose's `NetworkHash`), written into the
@@ -61,7 +62,7 @@ pub fn service_hash(service: &ServiceConfig) -> String {
 /// assert_eq!(network_hash(&n).len(), 64);
 /// ```
 pub fn network_hash(network: &NetworkConfig) -> String {
-    sha256_hex(&to_go_json_compact(network))
+    sha256_hex(&json::to_string(network))
 }
 
 /// The config hash of a volume (compose's `VolumeHash`): an unset driver
@@ -80,9 +81,9 @@ pub fn volume_hash(volume: &VolumeConfig) -> String {
     if volume.driver.is_empty() {
         let mut v = volume.clone();
         v.driver = "local".into();
-        return sha256_hex(&to_go_json_compact(&v));
+        return sha256_hex(&json::to_string(&v));
     }
-    sha256_hex(&to_go_json_compact(volume))
+    sha256_hex(&json::to_string(volume))
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -115,7 +116,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            to_go_json_compact(&s),
+            json::to_string(&s),
             r#"{"command":["echo","\u003c\u0026\u003e"],"entrypoint":null,"image":"x"}"#
         );
     }

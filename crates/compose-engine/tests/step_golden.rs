@@ -50,7 +50,7 @@ fn names(dir: &Path) -> Vec<String> {
 fn read_yaml(file: &Path) -> Value {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut diags = compose_spec::diag::Diagnostics::new();
-    let root = compose_spec::yaml::parse(&text, compose_spec::span::FileId(0), &mut diags);
+    let root = compose_spec::yaml::parse::parse(&text, compose_spec::span::FileId(0), &mut diags);
     assert!(diags.is_empty(), "{}: {:?}", file.display(), diags);
     root.map(|n| n.to_json()).unwrap_or(Value::Null)
 }

@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("parse 1000 services", |b| {
         b.iter(|| {
             let mut d = compose_spec::diag::Diagnostics::new();
-            compose_spec::yaml::parse(&text, compose_spec::span::FileId(0), &mut d)
+            compose_spec::yaml::parse::parse(&text, compose_spec::span::FileId(0), &mut d)
         })
     });
 }

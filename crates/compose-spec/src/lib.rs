@@ -2,7 +2,7 @@
 //!
 //! The crate turns one or more compose files into a typed [`model::Project`],
 //! following compose-go's pipeline: parse into a span-carrying tree
-//! ([`yaml`], [`node`]), interpolate ([`template`]), merge, convert short
+//! ([`yaml::parse`], [`node`]), interpolate ([`template`]), merge, convert short
 //! syntaxes to long ones, validate ([`schema`] and semantic rules), normalise,
 //! resolve paths, filter profiles. Every problem becomes a
 //! [`diag::Diagnostic`] with a stable code, a key path and a span; a load reports
@@ -13,12 +13,13 @@
 
 pub mod diag;
 pub mod dotenv;
-pub mod emit;
+pub mod gocompat;
 pub mod loader;
 pub mod model;
 pub mod node;
 pub mod schema;
 pub mod span;
+mod suggest;
 pub mod template;
 pub mod yaml;
 

@@ -88,7 +88,7 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
     } else {
         t.into()
     };
-    if let Some(v) = go_parse_int_base0(&plain) {
+    if let Some(v) = crate::gocompat::strconv::parse_int(&plain, 0) {
         return Resolved::Int(v);
     }
     if is_yaml_float(&plain) {
@@ -97,36 +97,6 @@ pub fn resolve_plain(t: &str) -> Resolved<'_> {
         }
     }
     Resolved::Str(t)
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`/`0o`/`0b` prefixes or a
-/// leading `0` for octal.
-fn go_parse_int_base0(t: &str) -> Option<i64> {
-    let (neg, rest) = match t.as_bytes().first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if rest.is_empty() {
-        return None;
-    }
-    let prefix = rest
-        .as_bytes()
-        .get(..2)
-        .map(|p| (p[0], p[1].to_ascii_lowercase()));
-    let (radix, digits) = match prefix {
-        Some((b'0', b'x')) => (16, &rest[2..]),
-        Some((b'0', b'o')) => (8, &rest[2..]),
-        Some((b'0', b'b')) => (2, &rest[2..]),
-        _ if rest.len() > 1 && rest.starts_with('0') => (8, &rest[1..]),
-        _ => (10, rest),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let v = i128::from_str_radix(digits, radix).ok()?;
-    let v = if neg { -v } else { v };
-    i64::try_from(v).ok()
 }
 
 fn is_yaml_float(t: &str) -> bool {
@@ -193,7 +163,7 @@ pub struct Entry {
 ///
 /// Compose mappings are small (a service has a dozen keys, a healthcheck
 /// three): the entries are a plain vector searched linearly, and only a
-/// mapping of more than [`INDEXED`] entries (`services:` of a large project)
+/// mapping of more than a dozen entries (`services:` of a large project)
 /// gets a hash index over the vector's positions. That costs one allocation
 /// per mapping instead of an `IndexMap`'s two, no hashing for the common
 /// case, and 40 bytes less per mapping.
@@ -697,20 +667,25 @@ impl Node {
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.as_map_mut().and_then(|m| m.get_mut(key))
     }
-    /// A word for the node's kind, for messages: "a mapping", "a string"...
-    pub fn kind_name(&self) -> &'static str {
+    /// What the node is, as YAML decoding types it (what messages name).
+    pub fn kind(&self) -> Kind {
         match &self.value {
-            Value::Map(_) => "a mapping",
-            Value::Seq(_) => "a sequence",
-            Value::Null => "null",
+            Value::Map(_) => Kind::Map,
+            Value::Seq(_) => Kind::Seq,
+            Value::Null => Kind::Null,
             Value::Scalar(s) => match s.resolve() {
-                Resolved::Null => "null",
-                Resolved::Bool(_) => "a boolean",
-                Resolved::Int(_) => "an integer",
-                Resolved::Float(_) => "a number",
-                Resolved::Str(_) => "a string",
+                Resolved::Null => Kind::Null,
+                Resolved::Bool(_) => Kind::Boolean,
+                Resolved::Int(_) => Kind::Integer,
+                Resolved::Float(_) => Kind::Number,
+                Resolved::Str(_) => Kind::String,
             },
         }
+    }
+
+    /// The word for the node's kind in messages: "a mapping", "a list", "a string"...
+    pub fn kind_name(&self) -> &'static str {
+        self.kind().word()
     }
 
     /// Converts to JSON the way compose-go sees the value after YAML decoding.
@@ -733,6 +708,57 @@ impl Node {
                     .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect(),
             ),
+        }
+    }
+}
+
+/// The kind of a node, as YAML decoding types it.
+///
+/// Code calls the two collections `Map` and `Seq`, as [`Value`] does;
+/// messages call them "a mapping" and "a list", the words of compose's
+/// documentation and schema errors. Every message naming a node's kind takes
+/// its word from [`Kind::word`]. (Two YAML syntax errors pinned by the
+/// diagnostics snapshots still say "sequence", as YAML does.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A string (every quoted scalar, and plain ones that are nothing else).
+    String,
+    /// A float (`1.5`, `.inf`).
+    Number,
+    /// An integer (`12`, `0x1f`).
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A sequence.
+    Seq,
+    /// A mapping.
+    Map,
+    /// `null`, `~` or nothing.
+    Null,
+}
+
+impl Kind {
+    /// Every kind, in the order messages list them ("a string, a list or null").
+    pub const ALL: [Kind; 7] = [
+        Kind::String,
+        Kind::Number,
+        Kind::Integer,
+        Kind::Boolean,
+        Kind::Seq,
+        Kind::Map,
+        Kind::Null,
+    ];
+
+    /// The word for the kind in messages: "a string", "a list", "null"...
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::String => "a string",
+            Kind::Number => "a number",
+            Kind::Integer => "an integer",
+            Kind::Boolean => "a boolean",
+            Kind::Seq => "a list",
+            Kind::Map => "a mapping",
+            Kind::Null => "null",
         }
     }
 }

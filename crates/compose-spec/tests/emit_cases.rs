@@ -2,7 +2,7 @@
 //! go.yaml.in/yaml/v3 v3.0.4): each input is the value compose printed, taken
 //! from `config --format json` and put in the YAML output's key order.
 
-use compose_spec::emit::to_yaml;
+use compose_spec::yaml::emit::to_yaml;
 use serde_json::{json, Value};
 
 fn check(input: &str, expected: &str) {

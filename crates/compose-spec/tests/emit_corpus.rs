@@ -1,5 +1,5 @@
 //! Round-trips every `expected.yaml` of the conformance corpus (real
-//! `docker compose config` output) through [`compose_spec::emit::to_yaml`]:
+//! `docker compose config` output) through [`compose_spec::yaml::emit::to_yaml`]:
 //! parse the text into an ordered `serde_json::Value` (plain scalars resolved
 //! by the YAML 1.2 core schema, quoted and block scalars kept as strings), emit
 //! it again and require the exact same bytes.
@@ -128,7 +128,7 @@ fn corpus_round_trips_byte_for_byte() {
                 continue;
             }
         };
-        let got = compose_spec::emit::to_yaml(&value);
+        let got = compose_spec::yaml::emit::to_yaml(&value);
         if got == text {
             passed += 1;
         } else {
@@ -164,7 +164,7 @@ proptest::proptest! {
     #[test]
     fn strings_read_back(s in "[ -~\t\n\u{e9}\u{1F600}\r\u{85}\u{0}\u{7f}\u{a0}\u{feff}]{0,12}") {
         let value = serde_json::json!({ s.clone(): s.clone(), "seq": [s.clone(), {"k": s.clone()}] });
-        let text = compose_spec::emit::to_yaml(&value);
+        let text = compose_spec::yaml::emit::to_yaml(&value);
         let back = load(&text, false);
         proptest::prop_assert_eq!(back, Ok(value), "emitted:\n{}", text);
     }

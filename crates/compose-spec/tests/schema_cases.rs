@@ -6,7 +6,7 @@
 //! the result must equal `NAME.expected` (empty when the file is valid).
 //! Run with `BLESS=1` to rewrite the expected files after a deliberate change.
 //!
-//! The crate's YAML parser (`compose_spec::yaml`) is written separately; until
+//! The crate's YAML parser (`compose_spec::yaml::parse`) is written separately; until
 //! it lands these tests turn YAML into a [`Node`] with a small test-only
 //! converter over saphyr-parser's events (scalars keep their quoting style, so
 //! `8080` vs `"8080"` typing is real; aliases are supported, `<<` merge keys are
@@ -164,7 +164,7 @@ impl<'t> Loader<'t> {
     }
 }
 
-/// Loads YAML text into a Node (test-only stand-in for `compose_spec::yaml`).
+/// Loads YAML text into a Node (test-only stand-in for `compose_spec::yaml::parse`).
 fn load_node(text: &str, file: FileId) -> Result<Node, String> {
     Loader::new(text, file)?.document()
 }

@@ -1,10 +1,10 @@
-//! Tests of `compose_spec::yaml`: a table of YAML inputs and the expected tree
+//! Tests of `compose_spec::yaml::parse`: a table of YAML inputs and the expected tree
 //! and diagnostics, rendered by a small debug printer.
 
 use compose_spec::diag::{Diagnostic, Diagnostics};
 use compose_spec::node::{Node, Style, Tag, Value};
 use compose_spec::span::{SourceMap, Span};
-use compose_spec::yaml::{self, ParseOptions};
+use compose_spec::yaml::parse::{self, ParseOptions};
 use std::fmt::Write as _;
 
 fn pos(sm: &SourceMap, span: Span) -> String {
@@ -89,7 +89,7 @@ fn run_with(yaml: &str, opts: ParseOptions) -> (Option<Node>, Diagnostics, Sourc
     let mut sm = SourceMap::new();
     let file = sm.add("compose.yaml", None, yaml);
     let mut diags = Diagnostics::new();
-    let root = yaml::parse_with(yaml, file, opts, &mut diags);
+    let root = parse::parse_with(yaml, file, opts, &mut diags);
     for d in diags.items() {
         assert!(d.help.is_some(), "diagnostic without help: {d:?}");
         if let Some(span) = d.span {
@@ -879,7 +879,7 @@ mod fuzz {
 
     fn no_panic(text: &str) {
         let mut diags = Diagnostics::new();
-        let root = yaml::parse_with(
+        let root = parse::parse_with(
             text,
             compose_spec::FileId(0),
             ParseOptions {

@@ -163,14 +163,14 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
         out = match (&loaded.project, format) {
             (Some(p), ConfigFormat::Json) if !args.no_interpolate => p.to_json_string(),
             (Some(p), ConfigFormat::Yaml) if !args.no_interpolate => {
-                compose_spec::emit::to_yaml(&p.to_yaml_value())
+                compose_spec::yaml::emit::to_yaml(&p.to_yaml_value())
             }
             (_, ConfigFormat::Json) => {
                 go_json(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))?
             }
-            (_, ConfigFormat::Yaml) => {
-                compose_spec::emit::to_yaml(&sorted(tree.map(|t| t.to_json()).unwrap_or_default()))
-            }
+            (_, ConfigFormat::Yaml) => compose_spec::yaml::emit::to_yaml(&sorted(
+                tree.map(|t| t.to_json()).unwrap_or_default(),
+            )),
         };
         if !args.no_interpolate {
             out = out.replace('$', "$$");
@@ -318,12 +318,9 @@ fn sorted(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// JSON as Go's `json.MarshalIndent(v, "", "  ")` writes it (HTML-safe escapes included).
+/// The tree as indented JSON with Go's HTML-safe string escapes (numbers as serde_json writes them).
 fn go_json(v: &serde_json::Value) -> anyhow::Result<String> {
-    let s = serde_json::to_string_pretty(v)?;
-    Ok(s.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029"))
+    Ok(compose_spec::gocompat::json::escape_like_go(
+        &serde_json::to_string_pretty(v)?,
+    ))
 }

@@ -231,7 +231,7 @@ fn ps_json(c: &Container) -> String {
         "State": c.state.as_str(),
         "Status": c.status,
     });
-    compose_spec::model::to_go_json_compact(&v)
+    compose_spec::gocompat::json::to_string(&v)
 }
 
 fn ago(created: i64) -> String {

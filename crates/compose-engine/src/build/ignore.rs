@@ -15,6 +15,7 @@
 //! * a pattern matching a directory matches everything below it
 //!   ([`Matcher::matches_or_parent_matches`]).
 
+use compose_spec::gocompat::path::clean;
 use regex::Regex;
 
 /// A `.dockerignore` pattern that is not valid `filepath.Match` syntax.
@@ -64,35 +65,6 @@ pub fn parse(text: &str) -> Vec<String> {
         out.push(p);
     }
     out
-}
-
-/// Go's `filepath.Clean` for `/`-separated paths: the shortest equivalent path
-/// (no `.` elements, `..` resolved lexically, no repeated or trailing `/`).
-pub fn clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".to_string();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -569,20 +541,5 @@ mod tests {
             Some(PatternError::BareExclusion)
         );
         assert!(Matcher::new(&["[\\]]", "[^a]", "a\\*"]).is_ok());
-    }
-
-    #[test]
-    fn clean_like_go() {
-        for (i, o) in [
-            ("", "."),
-            ("a/b/../c", "a/c"),
-            ("/../a", "/a"),
-            ("../../a", "../../a"),
-            ("a/../..", ".."),
-            ("//a//", "/a"),
-            ("./", "."),
-        ] {
-            assert_eq!(clean(i), o, "{i}");
-        }
     }
 }

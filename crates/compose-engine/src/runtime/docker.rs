@@ -1030,39 +1030,10 @@ pub fn parse_log_time(value: &str, now: i64) -> std::result::Result<i32, String>
 
 /// A Go duration (`300ms`, `1.5h`, `2h45m`) in seconds.
 fn parse_go_duration(s: &str) -> Option<f64> {
-    let (negative, mut rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if num_len == 0 {
-            return None;
-        }
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += n * scale;
-    }
-    Some(if negative { -total } else { total })
+    use compose_spec::gocompat::duration::{parse, Dialect, SECOND};
+    parse(s, Dialect::Go)
+        .ok()
+        .map(|nanos| nanos as f64 / SECOND as f64)
 }
 
 /// An RFC 3339 time or a bare date, in Unix seconds.

@@ -456,37 +456,7 @@ pub fn clean_target(t: &str) -> String {
     if t.is_empty() {
         return String::new();
     }
-    go_path_clean(t)
-}
-
-/// Go's `path.Clean` (slash-separated, lexical).
-pub fn go_path_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut out: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else if !rooted {
-                    out.push("..");
-                }
-            }
-            x => out.push(x),
-        }
-    }
-    let joined = out.join("/");
-    if rooted {
-        format!("/{joined}")
-    } else if joined.is_empty() {
-        ".".into()
-    } else {
-        joined
-    }
+    crate::gocompat::path::clean(t)
 }
 
 /// A parsed short volume spec (the fields `format.ParseVolume` fills).
@@ -966,6 +936,5 @@ mod tests {
         let v = parse_volume("c:\\x:/y").unwrap();
         assert_eq!(v.source, "c:\\x");
         assert!(parse_volume("ab:cd:ef:gh").is_err());
-        assert_eq!(go_path_clean("/a/b/../c/"), "/a/c");
     }
 }

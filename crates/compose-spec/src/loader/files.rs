@@ -11,6 +11,7 @@ use super::{canonical, interp, merge, normalize, validate, Ctx, Env};
 use crate::diag::{Code, Diagnostic};
 use crate::node::{Map, Node, Value};
 use crate::span::Span;
+use crate::suggest::{did_you_mean, Likeness};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -53,7 +54,7 @@ pub fn rel_path(base: &Path, target: &Path) -> PathBuf {
 
 fn join_clean(dir: &Path, p: &str) -> PathBuf {
     if Path::new(p).is_absolute() {
-        PathBuf::from(canonical::go_path_clean(p))
+        PathBuf::from(crate::gocompat::path::clean(p))
     } else {
         PathBuf::from(normalize::join(&dir.to_string_lossy(), p))
     }
@@ -93,7 +94,7 @@ impl FileLoader<'_> {
                     .ctx
                     .sources
                     .add(path.to_string_lossy(), Some(path), text.as_str());
-                crate::yaml::parse(&text, id, &mut self.ctx.diags)
+                crate::yaml::parse::parse(&text, id, &mut self.ctx.diags)
             }
             Err(e) => {
                 self.err(
@@ -430,7 +431,7 @@ impl FileLoader<'_> {
                 )
                 .with_path(format!("services.{name}.extends"))
                 .with_span(ext.span);
-                d = d.with_help(match super::validate::did_you_mean_pub(&reference, services.keys()) {
+                d = d.with_help(match did_you_mean(&reference, services.keys(), Likeness::Name) {
                     Some(c) => format!("did you mean `{c}`?"),
                     None => "name a service of this file, or add `file:` to extend one from another file".into(),
                 });

@@ -218,7 +218,7 @@ fn plain(s: String) -> Value {
 /// Casts like compose-go's interpolation casts; returns the value and an optional warning.
 fn cast_value(cast: Cast, v: &str) -> Result<(Value, Option<String>), String> {
     match cast {
-        Cast::Int | Cast::Int64 => parse_go_int(v)
+        Cast::Int | Cast::Int64 => crate::gocompat::strconv::atoi(v)
             .map(|i| (plain(i.to_string()), None))
             .ok_or_else(|| format!("strconv.Atoi: parsing {v:?}: invalid syntax")),
         Cast::Float | Cast::Float32 => parse_go_float(v)
@@ -242,15 +242,6 @@ fn cast_value(cast: Cast, v: &str) -> Result<(Value, Option<String>), String> {
             _ => Err(format!("invalid boolean: {v}")),
         },
     }
-}
-
-/// Go's `strconv.Atoi` / `ParseInt(s, 10, 64)`: optional sign then decimal digits.
-fn parse_go_int(v: &str) -> Option<i64> {
-    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    v.parse().ok()
 }
 
 /// Go's `strconv.ParseFloat`: decimal floats, `inf`, `nan` (not hex floats here).

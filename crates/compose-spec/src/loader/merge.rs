@@ -331,52 +331,10 @@ fn into_sequence(n: Node) -> Vec<Node> {
     }
 }
 
-/// `fmt.Sprint` of a YAML value as compose-go would have it.
+/// `fmt.Sprint` of a YAML scalar as compose-go would have it; a mapping or a
+/// sequence (which the schema rejects later where this is used) shows as JSON.
 pub fn go_sprint(n: &Node) -> String {
-    match n.resolve() {
-        Some(crate::node::Resolved::Null) => "<nil>".into(),
-        Some(crate::node::Resolved::Bool(b)) => b.to_string(),
-        Some(crate::node::Resolved::Int(i)) => i.to_string(),
-        Some(crate::node::Resolved::Float(f)) => go_float(f),
-        Some(crate::node::Resolved::Str(s)) => s.to_string(),
-        None => format!("{}", n.to_json()),
-    }
-}
-
-/// Go's `%v` of a float64.
-pub fn go_float(f: f64) -> String {
-    if f.is_infinite() {
-        return if f > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
-    }
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-4..1e21).contains(&abs) {
-        // %v uses %g with the shortest representation: exponent form
-        let s = format!("{f:e}");
-        // Rust: 1e21 -> "1e21"; Go: "1e+21"
-        if let Some((m, e)) = s.split_once('e') {
-            let (sign, digits) = if let Some(d) = e.strip_prefix('-') {
-                ("-", d)
-            } else {
-                ("+", e)
-            };
-            let digits = if digits.len() < 2 {
-                format!("0{digits}")
-            } else {
-                digits.to_string()
-            };
-            return format!("{m}e{sign}{digits}");
-        }
-        s
-    } else {
-        format!("{f}")
-    }
+    crate::gocompat::fmt::sprint_scalar(n).unwrap_or_else(|| n.to_json().to_string())
 }
 
 fn into_mapping(n: Node, depends_on: bool) -> Map {

@@ -169,7 +169,7 @@ fn abs(cwd: &Path, p: &Path) -> PathBuf {
     } else {
         cwd.join(p)
     };
-    PathBuf::from(canonical::go_path_clean(&joined.to_string_lossy()))
+    PathBuf::from(crate::gocompat::path::clean(&joined.to_string_lossy()))
 }
 
 struct Ctx {
@@ -249,7 +249,7 @@ fn default_env_files(opts: &LoadOptions, wd: &Path) -> Vec<PathBuf> {
         return opts.env_files.iter().map(|f| abs(&opts.cwd, f)).collect();
     }
     if let Some(v) = opts.os_env.get("COMPOSE_DISABLE_ENV_FILE") {
-        if normalize::go_parse_bool(v) == Some(true) {
+        if crate::gocompat::strconv::parse_bool(v) == Some(true) {
             return Vec::new();
         }
     }
@@ -410,7 +410,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             },
             text.as_str(),
         );
-        let node = crate::yaml::parse(&text, id, &mut ctx.diags);
+        let node = crate::yaml::parse::parse(&text, id, &mut ctx.diags);
         trees.push((f.clone(), node));
     }
 
@@ -960,7 +960,7 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
         diags: Diagnostics::new(),
     };
     let id = ctx.sources.add(name, None, text);
-    if let Some(mut root) = crate::yaml::parse(text, id, &mut ctx.diags) {
+    if let Some(mut root) = crate::yaml::parse::parse(text, id, &mut ctx.diags) {
         if root.as_map().is_none() {
             if !root.is_null() {
                 ctx.diags.push(

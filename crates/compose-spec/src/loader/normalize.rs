@@ -6,9 +6,9 @@
 //! relative paths made absolute against the project directory — in compose-go's
 //! order (`loader/normalize.go`, `paths/resolve.go`, `loader/environment.go`).
 
-use super::canonical::go_path_clean;
 use super::merge::go_sprint;
 use super::pattern::{self, Live};
+use crate::gocompat::{path as gopath, strconv};
 use crate::node::{Map, Node, Value};
 use crate::span::Span;
 use indexmap::IndexMap;
@@ -91,7 +91,7 @@ pub fn normalize(root: &mut Node, env: &Env, project_name: &str) {
                 for v in vols.iter_mut() {
                     if let Some(t) = v.get_mut("target") {
                         if let Some(text) = t.as_text() {
-                            let c = go_path_clean(text);
+                            let c = gopath::clean(text);
                             *t = Node::string(c, t.span);
                         }
                     }
@@ -225,7 +225,7 @@ fn set_name_from_key(root: &mut Node, project: &str) {
             if m.get("name").is_none_or(Node::is_null) {
                 let external = m
                     .get("external")
-                    .is_some_and(|x| go_parse_bool(&go_sprint(x)) == Some(true));
+                    .is_some_and(|x| strconv::parse_bool(&go_sprint(x)) == Some(true));
                 let name = if external {
                     key.to_string()
                 } else {
@@ -234,15 +234,6 @@ fn set_name_from_key(root: &mut Node, project: &str) {
                 m.insert("name", span, Node::string(name, span));
             }
         }
-    }
-}
-
-/// Go's `strconv.ParseBool`.
-pub fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
     }
 }
 
@@ -319,12 +310,12 @@ pub fn expand_user(p: &str, home: Option<&str>) -> String {
 /// Go's `filepath.Join(base, p)` on unix: join then clean.
 pub fn join(base: &str, p: &str) -> String {
     if base.is_empty() {
-        return go_path_clean(p);
+        return gopath::clean(p);
     }
     if p.is_empty() {
-        return go_path_clean(base);
+        return gopath::clean(base);
     }
-    go_path_clean(&format!("{base}/{p}"))
+    gopath::clean(&format!("{base}/{p}"))
 }
 
 fn abs_str(p: &str, base: &Path, home: Option<&str>) -> String {

@@ -11,6 +11,7 @@
 use super::merge::go_sprint;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::node::{Map, Node, Resolved};
+use crate::suggest::{did_you_mean, Likeness};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn err(code: Code, msg: String, path: String, node: Option<&Node>, help: &str) -> Diagnostic {
@@ -194,28 +195,8 @@ pub fn check_model(root: &Node, diags: &mut Diagnostics) {
     }
 }
 
-fn did_you_mean<'a, S: AsRef<str> + ?Sized + 'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a S>,
-) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c.as_ref()), c.as_ref()))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_string())
-}
-
-/// The closest candidate to `name`, if one is close enough to suggest.
-pub fn did_you_mean_pub<'a, S: AsRef<str> + ?Sized + 'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a S>,
-) -> Option<String> {
-    did_you_mean(name, candidates)
-}
-
 fn undefined_help(kind: &str, name: &str, defined: &BTreeSet<String>) -> String {
-    match did_you_mean(name, defined) {
+    match did_you_mean(name, defined, Likeness::Name) {
         Some(c) => {
             format!("did you mean `{c}`? Otherwise declare it under the top-level `{kind}:` key")
         }
@@ -412,7 +393,7 @@ pub fn check_consistency(
                     format!("service {name:?} depends on undefined service {dep:?}"),
                     p(&format!("depends_on.{dep}")),
                     None,
-                    &match did_you_mean(dep, &service_names) {
+                    &match did_you_mean(dep, &service_names, Likeness::Name) {
                         Some(c) => format!("did you mean `{c}`?"),
                         None => "name a service defined under `services:`".into(),
                     },

@@ -19,14 +19,17 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic};
-use crate::node::{Map, Node, Resolved, Value};
+use crate::node::{Kind, Map, Node, Resolved, Value};
 use std::fmt;
 
-use super::gofmt;
 use super::values::{
     Duration, EnvFile, Extensions, FileMode, HostsList, Mapping, MappingWithEquals, MultiOptions,
     Options, ShellCommand, SshKey, UlimitsConfig, UnitBytes,
 };
+use crate::gocompat::duration::{self as go_duration, Dialect};
+use crate::gocompat::fmt::{sprint, sprint_float};
+use crate::gocompat::strconv::{atoi, parse_float, parse_float32, parse_int};
+use crate::gocompat::{shellwords, units};
 
 /// A node as Go sees it after YAML decoding.
 pub(crate) enum V<'a> {
@@ -137,7 +140,7 @@ impl De {
         match &n.value {
             Value::Map(m) => Some(m),
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -168,28 +171,6 @@ impl De {
         }
     }
 
-    /// A struct's `x-*` keys, gathered under `#extensions` beforehand.
-    pub(crate) fn extensions(&mut self, m: &Map, p: &Path<'_>) -> Extensions {
-        self.extensions_at(m, p, super::EXTENSIONS_KEY)
-    }
-
-    /// Extensions read from field `name` (a map of anything).
-    pub(crate) fn extensions_at(&mut self, m: &Map, p: &Path<'_>, name: &str) -> Extensions {
-        let mut out = Extensions::new();
-        if let Some((k, n)) = lookup(m, name) {
-            match &n.value {
-                Value::Map(ext) => {
-                    for (ek, ev) in ext.iter() {
-                        out.insert(ek.to_string(), ev.to_json());
-                    }
-                }
-                _ if n.is_null() => {}
-                _ => self.wrong(n, &p.key(k.unwrap_or(name)), "a mapping"),
-            }
-        }
-        out
-    }
-
     /// A Go slice: `null` items become the zero value.
     pub(crate) fn vec<T: Default>(
         &mut self,
@@ -212,7 +193,7 @@ impl De {
                     .collect(),
             ),
             _ => {
-                self.wrong(n, p, "a sequence");
+                self.wrong(n, p, Kind::Seq.word());
                 None
             }
         }
@@ -241,7 +222,7 @@ impl De {
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -278,7 +259,7 @@ impl De {
     pub(crate) fn string_or_number_list(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<String>> {
         match view(n) {
             V::Str(s) => Some(vec![s.to_string()]),
-            V::Seq(items) => Some(items.iter().map(gofmt::sprint).collect()),
+            V::Seq(items) => Some(items.iter().map(sprint).collect()),
             _ => {
                 self.wrong(n, p, "a string or a list");
                 None
@@ -289,7 +270,7 @@ impl De {
     /// `ShellCommand`: a list of strings, or a string split like a shell does.
     pub(crate) fn shell_command(&mut self, n: &Node, p: &Path<'_>) -> Option<ShellCommand> {
         match view(n) {
-            V::Str(s) => match gofmt::shell_split(s) {
+            V::Str(s) => match shellwords::split(s) {
                 Ok(words) => Some(Some(words)),
                 Err(e) => {
                     self.invalid(
@@ -344,7 +325,7 @@ impl De {
                             if v.is_null() {
                                 String::new()
                             } else {
-                                gofmt::sprint(v)
+                                sprint(v)
                             },
                         )
                     })
@@ -354,7 +335,7 @@ impl De {
                 items
                     .iter()
                     .map(|item| {
-                        let s = gofmt::sprint(item);
+                        let s = sprint(item);
                         match s.split_once('=') {
                             Some((k, v)) => (k.to_string(), v.to_string()),
                             None => (s, String::new()),
@@ -386,11 +367,7 @@ impl De {
                     .map(|(k, v)| {
                         (
                             k.to_string(),
-                            if v.is_null() {
-                                None
-                            } else {
-                                Some(gofmt::sprint(v))
-                            },
+                            if v.is_null() { None } else { Some(sprint(v)) },
                         )
                     })
                     .collect(),
@@ -399,7 +376,7 @@ impl De {
                 let mut out = MappingWithEquals::new();
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
-                    let s = gofmt::sprint(item);
+                    let s = sprint(item);
                     let (k, v) = match s.split_once('=') {
                         Some((k, v)) => (k.to_string(), Some(v.to_string())),
                         None => (s.clone(), None),
@@ -439,7 +416,7 @@ impl De {
         match view(n) {
             V::Map(_) => self.mapping(n, p),
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -454,18 +431,16 @@ impl De {
                     match view(v) {
                         V::Seq(items) => {
                             for item in items {
-                                out.entry(k.to_string())
-                                    .or_default()
-                                    .push(gofmt::sprint(item));
+                                out.entry(k.to_string()).or_default().push(sprint(item));
                             }
                         }
-                        _ => out.entry(k.to_string()).or_default().push(gofmt::sprint(v)),
+                        _ => out.entry(k.to_string()).or_default().push(sprint(v)),
                     }
                 }
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -481,7 +456,7 @@ impl De {
                     let ips = match view(v) {
                         V::Null => vec![String::new()],
                         V::Str(s) => vec![s.to_string()],
-                        V::Seq(items) => items.iter().map(gofmt::sprint).collect(),
+                        V::Seq(items) => items.iter().map(sprint).collect(),
                         _ => {
                             self.wrong(v, &p.key(host), "a string or a list of addresses");
                             ok = false;
@@ -496,7 +471,7 @@ impl De {
             }
             V::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let s = gofmt::sprint(item);
+                    let s = sprint(item);
                     let cut = s.split_once('=').or_else(|| s.split_once(':'));
                     match cut {
                         Some((host, ips)) => list
@@ -551,7 +526,7 @@ impl De {
                         path: if path.is_null() {
                             String::new()
                         } else {
-                            gofmt::sprint(path)
+                            sprint(path)
                         },
                     })
                     .collect(),
@@ -576,7 +551,7 @@ impl De {
                 Some(out)
             }
             _ => {
-                self.wrong(n, p, "a mapping");
+                self.wrong(n, p, Kind::Map.word());
                 None
             }
         }
@@ -589,8 +564,8 @@ impl De {
                 single: i,
                 ..Default::default()
             }),
-            V::Str(s) if gofmt::parse_int(s).is_some() => Some(UlimitsConfig {
-                single: gofmt::parse_int(s).unwrap_or_default(),
+            V::Str(s) if atoi(s).is_some() => Some(UlimitsConfig {
+                single: atoi(s).unwrap_or_default(),
                 ..Default::default()
             }),
             V::Map(m) => {
@@ -600,8 +575,8 @@ impl De {
                         let fp = p.key(name);
                         match view(v) {
                             V::Int(i) => *out = i,
-                            V::Str(s) if gofmt::parse_int(s).is_some() => {
-                                *out = gofmt::parse_int(s).unwrap_or_default();
+                            V::Str(s) if atoi(s).is_some() => {
+                                *out = atoi(s).unwrap_or_default();
                             }
                             _ => self.wrong(v, &fp, "an integer"),
                         }
@@ -620,7 +595,7 @@ impl De {
     pub(crate) fn file_mode(&mut self, n: &Node, p: &Path<'_>) -> Option<FileMode> {
         match view(n) {
             V::Int(i) => Some(FileMode(i)),
-            V::Str(s) => match gofmt::parse_octal(s) {
+            V::Str(s) => match parse_int(s, 8) {
                 Some(i) => Some(FileMode(i)),
                 None => {
                     self.invalid(
@@ -648,10 +623,8 @@ impl De {
     pub(crate) fn unit_bytes(&mut self, n: &Node, p: &Path<'_>) -> Option<UnitBytes> {
         match view(n) {
             V::Int(i) => Some(UnitBytes(i)),
-            V::Str(s) if s.starts_with('-') && gofmt::parse_int(s).is_some() => {
-                gofmt::parse_int(s).map(UnitBytes)
-            }
-            V::Str(s) => match gofmt::ram_in_bytes(s) {
+            V::Str(s) if s.starts_with('-') && atoi(s).is_some() => atoi(s).map(UnitBytes),
+            V::Str(s) => match units::ram_in_bytes(s) {
                 Ok(b) => Some(UnitBytes(b)),
                 Err(e) => {
                     self.invalid(
@@ -670,15 +643,15 @@ impl De {
 
     /// `Duration`: the value's text parsed as a duration (`1m30s`, `2d`, `0`).
     pub(crate) fn duration(&mut self, n: &Node, p: &Path<'_>) -> Option<Duration> {
-        let text = gofmt::sprint(n);
-        match gofmt::parse_duration(&text) {
+        let text = sprint(n);
+        match go_duration::parse(&text, Dialect::Str2duration) {
             Ok(d) => Some(Duration(d)),
             Err(e) => {
                 self.invalid(
                     Code::Duration,
                     n,
                     p,
-                    format!("`{p}` is not a duration: {e}"),
+                    format!("`{p}` is not a duration: {}", e.go_message(&text)),
                     "write a duration with units, e.g. 1m30s, 10s, 500ms",
                 );
                 None
@@ -691,7 +664,7 @@ impl De {
         match view(n) {
             V::Int(i) => Some(i),
             V::Str(s) if s.eq_ignore_ascii_case("all") => Some(-1),
-            V::Str(s) => match gofmt::parse_int(s) {
+            V::Str(s) => match atoi(s) {
                 Some(i) => Some(i),
                 None => {
                     self.invalid(
@@ -716,7 +689,7 @@ impl De {
         match view(n) {
             V::Int(i) => Some(i as f32),
             V::Float(f) => Some(f as f32),
-            V::Str(s) => match gofmt::parse_float(s) {
+            V::Str(s) => match parse_float(s) {
                 Some(f) => Some(f as f32),
                 None => {
                     self.invalid(
@@ -758,6 +731,20 @@ impl De {
         }
     }
 
+    /// `env_file`: a list of [`De::env_file`] entries.
+    pub(crate) fn env_files(&mut self, n: &Node, p: &Path<'_>) -> Option<Vec<EnvFile>> {
+        self.vec(n, p, De::env_file)
+    }
+
+    /// `ulimits`: a map of [`De::ulimit`] entries.
+    pub(crate) fn ulimits(
+        &mut self,
+        n: &Node,
+        p: &Path<'_>,
+    ) -> Option<BTreeMap<String, Option<UlimitsConfig>>> {
+        self.btree(n, p, |de, _, v, p| de.ulimit(v, p).map(Some))
+    }
+
     /// Go's unsigned integers: no negative values; strings are accepted as
     /// compose-go's interpolation casts them at these paths.
     fn unsigned(&mut self, n: &Node, p: &Path<'_>, what: &str) -> Option<u64> {
@@ -774,9 +761,9 @@ impl De {
         match view(n) {
             V::Int(i) if i < 0 => neg(self, i.to_string()),
             V::Int(i) => Some(i as u64),
-            V::Float(f) if f < 0.0 => neg(self, gofmt::sprint_float(f)),
+            V::Float(f) if f < 0.0 => neg(self, sprint_float(f)),
             V::Float(f) => Some(f as u64),
-            V::Str(s) => match gofmt::parse_int(s) {
+            V::Str(s) => match atoi(s) {
                 Some(i) if i < 0 => neg(self, s.to_string()),
                 Some(i) => Some(i as u64),
                 None => {
@@ -789,6 +776,15 @@ impl De {
                 None
             }
         }
+    }
+}
+
+/// compose-go's `toBoolean`: YAML 1.1 booleans, case-insensitive.
+fn to_boolean(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "y" | "yes" | "on" => Some(true),
+        "false" | "n" | "no" | "off" => Some(false),
+        _ => None,
     }
 }
 
@@ -809,7 +805,7 @@ impl Decode for bool {
     fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
         match view(n) {
             V::Bool(b) => Some(b),
-            V::Str(s) => match gofmt::parse_bool(s) {
+            V::Str(s) => match to_boolean(s) {
                 Some(b) => Some(b),
                 None => {
                     de.invalid(
@@ -835,7 +831,7 @@ impl Decode for i64 {
         match view(n) {
             V::Int(i) => Some(i),
             V::Float(f) => Some(f as i64),
-            V::Str(s) => match gofmt::parse_int(s) {
+            V::Str(s) => match atoi(s) {
                 Some(i) => Some(i),
                 None => {
                     de.invalid(
@@ -880,7 +876,7 @@ impl Decode for f32 {
         match view(n) {
             V::Int(i) => Some(i as f32),
             V::Float(f) => Some(f as f32),
-            V::Str(s) => match gofmt::parse_float32(s) {
+            V::Str(s) => match parse_float32(s) {
                 Some(f) => Some(f),
                 None => {
                     de.invalid(
@@ -895,6 +891,24 @@ impl Decode for f32 {
             },
             _ => {
                 de.wrong(n, p, "a number");
+                None
+            }
+        }
+    }
+}
+
+/// A struct's `x-*` keys, gathered under `#extensions` beforehand (or, for
+/// `IPAMPool`, a key named `extensions`): a mapping of anything.
+impl Decode for Extensions {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
+        match &n.value {
+            Value::Map(ext) => Some(
+                ext.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
+            _ => {
+                de.wrong(n, p, Kind::Map.word());
                 None
             }
         }

@@ -30,6 +30,10 @@
 //! * **The YAML tree** ([`Project::to_yaml_value`]): what go-yaml marshals
 //!   for plain `config`, in go-yaml's key order, for the YAML emitter.
 //!
+//! Each struct lists its fields once, with its keys and what compose-go's
+//! tags say about them (the crate-private `model_struct!` macro), and its
+//! decoding, JSON and YAML are generated from that one list.
+//!
 //! ```
 //! use compose_spec::model::Project;
 //! let json = serde_json::json!({
@@ -54,13 +58,12 @@
 //! assert_eq!(out["x-note"], "kept");
 //! ```
 
-mod convert;
 mod decode;
-mod gofmt;
+mod fields;
 mod resources;
 mod service;
+mod to_yaml;
 mod values;
-mod yaml;
 
 use std::collections::BTreeMap;
 
@@ -266,15 +269,7 @@ impl Project {
     /// );
     /// ```
     pub fn to_json_string(&self) -> String {
-        let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            GoFormatter::<serde_json::ser::PrettyFormatter<'static>>::default(),
-        );
-        if self.serialize(&mut ser).is_err() {
-            return String::new();
-        }
-        String::from_utf8(out).unwrap_or_default()
+        crate::gocompat::json::to_string_pretty(self)
     }
 
     /// The tree plain `docker compose config` prints as YAML, ready for the
@@ -301,7 +296,7 @@ impl Project {
     /// assert_eq!(y["networks"]["n9"], serde_json::json!({}));
     /// ```
     pub fn to_yaml_value(&self) -> serde_json::Value {
-        yaml::project(self)
+        to_yaml::project(self)
     }
 
     /// Service names, sorted.
@@ -380,7 +375,7 @@ fn go_json_value(v: &serde_json::Value) -> serde_json::Value {
         }
         J::Array(items) => J::Array(items.iter().map(go_json_value).collect()),
         J::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() => J::Number(gofmt::f64_json_number(f)),
+            Some(f) if n.is_f64() => J::Number(crate::gocompat::json::number(f)),
             _ => v.clone(),
         },
         _ => v.clone(),
@@ -479,7 +474,7 @@ fn decode_services_owned(
     node: Node,
 ) -> Option<BTreeMap<String, Box<ServiceConfig>>> {
     let Value::Map(m) = node.value else {
-        de.wrong(&node, p, "a mapping");
+        de.wrong(&node, p, crate::node::Kind::Map.word());
         return None;
     };
     let mut out = BTreeMap::new();
@@ -654,124 +649,8 @@ fn decode_project(de: &mut De, root: &mut Node, consume: bool) -> Option<Project
     de.f(m, &p, "secrets", &mut project.secrets);
     de.f(m, &p, "configs", &mut project.configs);
     de.f(m, &p, "models", &mut project.models);
-    project.extensions = de.extensions(m, &p);
+    de.f(m, &p, EXTENSIONS_KEY, &mut project.extensions);
     Some(project)
-}
-
-/// `value` as Go's `json.Marshal` writes it: compact, with Go's escapes
-/// (`<`, `>`, `&`, U+2028, U+2029) and float notation. This is the text
-/// Docker Compose hashes for its `com.docker.compose.config-hash` labels.
-///
-/// ```
-/// use compose_spec::model::to_go_json_compact;
-/// let v = serde_json::json!({"a": ["<b>", 1.5e-7]});
-/// assert_eq!(to_go_json_compact(&v), r#"{"a":["\u003cb\u003e",1.5e-7]}"#);
-/// ```
-pub fn to_go_json_compact<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut out = Vec::new();
-    let fmt = GoFormatter {
-        pretty: serde_json::ser::CompactFormatter,
-    };
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
-    if value.serialize(&mut ser).is_err() {
-        return String::new();
-    }
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// serde_json formatting as Go's `json.MarshalIndent(v, "", "  ")` (or, with
-/// a `CompactFormatter` inside, `json.Marshal`).
-#[derive(Default)]
-struct GoFormatter<F = serde_json::ser::PrettyFormatter<'static>> {
-    pretty: F,
-}
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for GoFormatter<F> {
-    fn write_f64<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: f64,
-    ) -> std::io::Result<()> {
-        let abs = value.abs();
-        if abs == 0.0 || (1e-6..1e21).contains(&abs) {
-            return write!(w, "{value}");
-        }
-        let s = format!("{value:e}");
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let (sign, digits) = match exp.strip_prefix('-') {
-            Some(d) => ('-', d),
-            None => ('+', exp),
-        };
-        if sign == '+' && digits.len() < 2 {
-            write!(w, "{mant}e+0{digits}")
-        } else {
-            write!(w, "{mant}e{sign}{digits}")
-        }
-    }
-    fn write_f32<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: f32,
-    ) -> std::io::Result<()> {
-        let wide: f64 = value.to_string().parse().unwrap_or(f64::from(value));
-        self.write_f64(w, wide)
-    }
-    fn write_string_fragment<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            let esc = match c {
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '&' => "\\u0026",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
-            };
-            w.write_all(&fragment.as_bytes()[start..i])?;
-            w.write_all(esc.as_bytes())?;
-            start = i + c.len_utf8();
-        }
-        w.write_all(&fragment.as_bytes()[start..])
-    }
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.begin_array(w)
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.pretty.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.begin_object(w)
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.pretty.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.pretty.end_object_value(w)
-    }
 }
 
 #[cfg(test)]
@@ -884,7 +763,7 @@ mod tests {
         ];
         for doc in docs {
             let mut diags = Diagnostics::new();
-            let original = crate::yaml::parse(doc, FileId(0), &mut diags).unwrap();
+            let original = crate::yaml::parse::parse(doc, FileId(0), &mut diags).unwrap();
             assert!(!diags.has_errors(), "{doc}");
             let expected = process_extensions(&original, &mut Vec::new());
             let mut tree = original.clone();

@@ -5,146 +5,123 @@
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-use super::values::ser::{is_false, is_zero_i64};
+use super::decode::{De, Decode, Path};
+use super::fields::model_struct;
+use super::to_yaml::ToYaml;
 use super::values::{Extensions, Labels, Mapping, Options};
+use crate::node::Node;
 
-/// A network (compose-go's `NetworkConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct NetworkConfig {
-    /// Engine-side name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// Driver.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub driver: String,
-    /// Driver options.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub driver_opts: Options,
-    /// IP address management (always printed, `{}` when empty).
-    pub ipam: IpamConfig,
-    /// Managed outside the project.
-    #[serde(skip_serializing_if = "is_false")]
-    pub external: bool,
-    /// No external connectivity.
-    #[serde(skip_serializing_if = "is_false")]
-    pub internal: bool,
-    /// Standalone containers may attach.
-    #[serde(skip_serializing_if = "is_false")]
-    pub attachable: bool,
-    /// Labels.
-    #[serde(skip_serializing_if = "Labels::is_empty")]
-    pub labels: Labels,
-    /// Labels added by the tool (never printed).
-    #[serde(skip)]
-    pub custom_labels: Labels,
-    /// Enable IPv4.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_ipv4: Option<bool>,
-    /// Enable IPv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_ipv6: Option<bool>,
-    /// `x-*` keys.
-    #[serde(skip)]
-    pub extensions: Extensions,
+model_struct! {
+    /// A network (compose-go's `NetworkConfig`).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct NetworkConfig {
+        /// Engine-side name.
+        pub name: String = "name",
+        /// Driver.
+        pub driver: String = "driver",
+        /// Driver options.
+        pub driver_opts: Options = "driver_opts" decode(De::options),
+        /// IP address management (always printed, `{}` when empty).
+        pub ipam: IpamConfig = "ipam",
+        /// Managed outside the project.
+        pub external: bool = "external",
+        /// No external connectivity.
+        pub internal: bool = "internal",
+        /// Standalone containers may attach.
+        pub attachable: bool = "attachable",
+        /// Labels.
+        pub labels: Labels = "labels" decode(De::labels),
+        /// Labels added by the tool (never printed).
+        pub custom_labels: Labels = _,
+        /// Enable IPv4.
+        pub enable_ipv4: Option<bool> = "enable_ipv4",
+        /// Enable IPv6.
+        pub enable_ipv6: Option<bool> = "enable_ipv6",
+        /// `x-*` keys.
+        pub extensions: Extensions = inline,
+    }
 }
 
-/// A network's IP address management (compose-go's `IPAMConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct IpamConfig {
-    /// IPAM driver.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub driver: String,
-    /// Address pools (`None`: written as null).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub config: Vec<Option<IpamPool>>,
-    /// `x-*` keys.
-    #[serde(skip)]
-    pub extensions: Extensions,
+model_struct! {
+    /// A network's IP address management (compose-go's `IPAMConfig`).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpamConfig {
+        /// IPAM driver.
+        pub driver: String = "driver",
+        /// Address pools (`None`: written as null).
+        pub config: Vec<Option<IpamPool>> = "config",
+        /// `x-*` keys.
+        pub extensions: Extensions = inline,
+    }
 }
 
-/// An address pool (compose-go's `IPAMPool`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct IpamPool {
-    /// Subnet.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub subnet: String,
-    /// Gateway.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub gateway: String,
-    /// Range to allocate from.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub ip_range: String,
-    /// Reserved addresses.
-    #[serde(rename = "aux_addresses", skip_serializing_if = "Mapping::is_empty")]
-    pub auxiliary_addresses: Mapping,
-    /// Extensions (compose-go reads them from a key named `extensions`, not
-    /// from `x-*` keys, which it drops here).
-    #[serde(skip)]
-    pub extensions: Extensions,
+model_struct! {
+    /// An address pool (compose-go's `IPAMPool`).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct IpamPool {
+        /// Subnet.
+        pub subnet: String = "subnet",
+        /// Gateway.
+        pub gateway: String = "gateway",
+        /// Range to allocate from.
+        pub ip_range: String = "ip_range",
+        /// Reserved addresses.
+        pub auxiliary_addresses: Mapping = "aux_addresses" decode(De::mapping),
+        /// Extensions (compose-go reads them from a key named `extensions`, not
+        /// from `x-*` keys, which it drops here).
+        pub extensions: Extensions = "Extensions" json(skip) yaml(inline),
+    }
 }
 
-/// A volume (compose-go's `VolumeConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct VolumeConfig {
-    /// Engine-side name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// Driver.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub driver: String,
-    /// Driver options.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub driver_opts: Options,
-    /// Managed outside the project.
-    #[serde(skip_serializing_if = "is_false")]
-    pub external: bool,
-    /// Labels.
-    #[serde(skip_serializing_if = "Labels::is_empty")]
-    pub labels: Labels,
-    /// Labels added by the tool (never printed).
-    #[serde(skip)]
-    pub custom_labels: Labels,
-    /// `x-*` keys.
-    #[serde(skip)]
-    pub extensions: Extensions,
+model_struct! {
+    /// A volume (compose-go's `VolumeConfig`).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct VolumeConfig {
+        /// Engine-side name.
+        pub name: String = "name",
+        /// Driver.
+        pub driver: String = "driver",
+        /// Driver options.
+        pub driver_opts: Options = "driver_opts" decode(De::options),
+        /// Managed outside the project.
+        pub external: bool = "external",
+        /// Labels.
+        pub labels: Labels = "labels" decode(De::labels),
+        /// Labels added by the tool (never printed).
+        pub custom_labels: Labels = _,
+        /// `x-*` keys.
+        pub extensions: Extensions = inline,
+    }
 }
 
-/// The common shape of secrets and configs (compose-go's `FileObjectConfig`).
-///
-/// Printed as is, with `content` when set; [`SecretConfig`] and
-/// [`ConfigObjConfig`] decide whether the content shows.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct FileObjectConfig {
-    /// Engine-side name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// File holding the value.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub file: String,
-    /// Environment variable holding the value.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub environment: String,
-    /// Inline value (or the value read from `environment`).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub content: String,
-    /// Managed outside the project.
-    #[serde(skip_serializing_if = "is_false")]
-    pub external: bool,
-    /// Labels.
-    #[serde(skip_serializing_if = "Labels::is_empty")]
-    pub labels: Labels,
-    /// Driver.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub driver: String,
-    /// Driver options.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub driver_opts: BTreeMap<String, String>,
-    /// Template driver.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub template_driver: String,
-    /// `x-*` keys.
-    #[serde(skip)]
-    pub extensions: Extensions,
+model_struct! {
+    /// The common shape of secrets and configs (compose-go's `FileObjectConfig`).
+    ///
+    /// Printed as is, with `content` when set; [`SecretConfig`] and
+    /// [`ConfigObjConfig`] decide whether the content shows.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct FileObjectConfig {
+        /// Engine-side name.
+        pub name: String = "name",
+        /// File holding the value.
+        pub file: String = "file",
+        /// Environment variable holding the value.
+        pub environment: String = "environment",
+        /// Inline value (or the value read from `environment`).
+        pub content: String = "content",
+        /// Managed outside the project.
+        pub external: bool = "external",
+        /// Labels.
+        pub labels: Labels = "labels" decode(De::labels),
+        /// Driver.
+        pub driver: String = "driver",
+        /// Driver options.
+        pub driver_opts: BTreeMap<String, String> = "driver_opts",
+        /// Template driver.
+        pub template_driver: String = "template_driver",
+        /// `x-*` keys.
+        pub extensions: Extensions = inline,
+    }
 }
 
 /// A secret (compose-go's `SecretConfig`). Its content is never printed.
@@ -204,22 +181,63 @@ impl Serialize for ConfigObjConfig {
     }
 }
 
-/// An AI model (compose-go's `ModelConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct ModelConfig {
-    /// Engine-side name.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    /// Model reference.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub model: String,
-    /// Context size.
-    #[serde(skip_serializing_if = "is_zero_i64")]
-    pub context_size: i64,
-    /// Runtime flags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub runtime_flags: Vec<String>,
-    /// `x-*` keys.
-    #[serde(skip)]
-    pub extensions: Extensions,
+impl Decode for SecretConfig {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
+        let mut v = FileObjectConfig::decode(de, n, p)?;
+        // The loader hands a secret's value read from the environment over
+        // as the extension `x-#value`.
+        if let Some(serde_json::Value::String(s)) = v.extensions.get(super::SECRET_VALUE_KEY) {
+            v.content = s.clone();
+            v.extensions.shift_remove(super::SECRET_VALUE_KEY);
+        }
+        Some(SecretConfig(v))
+    }
+}
+
+impl Decode for ConfigObjConfig {
+    fn decode(de: &mut De, n: &Node, p: &Path<'_>) -> Option<Self> {
+        FileObjectConfig::decode(de, n, p).map(ConfigObjConfig)
+    }
+}
+
+impl ToYaml for SecretConfig {
+    fn yaml(&self) -> serde_json::Value {
+        let mut shown = self.0.clone();
+        shown.content.clear();
+        shown.yaml()
+    }
+    fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl ToYaml for ConfigObjConfig {
+    fn yaml(&self) -> serde_json::Value {
+        if self.0.environment.is_empty() {
+            return self.0.yaml();
+        }
+        let mut shown = self.0.clone();
+        shown.content.clear();
+        shown.yaml()
+    }
+    fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+model_struct! {
+    /// An AI model (compose-go's `ModelConfig`).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct ModelConfig {
+        /// Engine-side name.
+        pub name: String = "name",
+        /// Model reference.
+        pub model: String = "model",
+        /// Context size.
+        pub context_size: i64 = "context_size",
+        /// Runtime flags.
+        pub runtime_flags: Vec<String> = "runtime_flags",
+        /// `x-*` keys.
+        pub extensions: Extensions = inline,
+    }
 }

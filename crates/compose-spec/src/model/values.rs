@@ -8,7 +8,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
-use super::gofmt;
+use crate::gocompat::{duration, units};
 
 /// `x-*` keys of a mapping, in document order, with their values as decoded
 /// from YAML (compose-go's `Extensions`, a `map[string]any`).
@@ -163,7 +163,9 @@ pub struct Duration(pub i64);
 impl Duration {
     /// Parses a Go duration string, also accepting `d` and `w` units.
     pub fn parse(s: &str) -> Result<Duration, String> {
-        gofmt::parse_duration(s).map(Duration)
+        duration::parse(s, duration::Dialect::Str2duration)
+            .map(Duration)
+            .map_err(|e| e.go_message(s))
     }
     /// The duration in nanoseconds.
     pub fn nanos(self) -> i64 {
@@ -181,7 +183,7 @@ impl Duration {
 
 impl std::fmt::Display for Duration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&gofmt::format_duration(self.0))
+        f.write_str(&duration::format(self.0))
     }
 }
 
@@ -206,7 +208,7 @@ pub struct UnitBytes(pub i64);
 impl UnitBytes {
     /// Parses a size with an optional binary unit suffix (`k`, `m`, `g`, `t`, `p`, optionally `b`/`ib`).
     pub fn parse(s: &str) -> Result<UnitBytes, String> {
-        gofmt::ram_in_bytes(s).map(UnitBytes)
+        units::ram_in_bytes(s).map(UnitBytes)
     }
     /// Whether it is zero (omitted from output).
     pub fn is_zero(&self) -> bool {
@@ -355,34 +357,6 @@ impl Serialize for UlimitsConfig {
             m.serialize_entry("hard", &self.hard)?;
         }
         m.end()
-    }
-}
-
-/// Serde helpers mirroring Go's `omitempty` and number encodings.
-pub(crate) mod ser {
-    use serde::Serializer;
-
-    pub(crate) fn is_false(b: &bool) -> bool {
-        !*b
-    }
-    pub(crate) fn is_zero_i64(v: &i64) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u64(v: &u64) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u32(v: &u32) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_u16(v: &u16) -> bool {
-        *v == 0
-    }
-    pub(crate) fn is_zero_f32(v: &f32) -> bool {
-        *v == 0.0
-    }
-    /// A Go float32 as Go's encoding/json writes it.
-    pub(crate) fn f32_go<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&super::gofmt::f32_json_number(*v), s)
     }
 }
 

@@ -14,53 +14,33 @@
 use super::duration::DURATION_HELP;
 use super::walk::doc;
 use crate::diag::{Code, Diagnostic};
-use crate::node::{KeyPath, Node, PathSeg, Resolved, Style, Value};
+use crate::node::{KeyPath, Kind, Node, PathSeg, Resolved, Style, Value};
 use crate::span::Span;
+use crate::suggest::{did_you_mean, ranked, Likeness};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use std::collections::HashSet;
 
-/// A set of JSON types (bit per [`Ty`]).
+/// A set of JSON types, as node kinds (a bit per [`Kind`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Types(u8);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ty {
-    String = 1,
-    Number = 2,
-    Integer = 4,
-    Boolean = 8,
-    List = 16,
-    Mapping = 32,
-    Null = 64,
-}
-
-const TY_ORDER: [Ty; 7] = [
-    Ty::String,
-    Ty::Number,
-    Ty::Integer,
-    Ty::Boolean,
-    Ty::List,
-    Ty::Mapping,
-    Ty::Null,
-];
-
 impl Types {
-    fn has(self, t: Ty) -> bool {
-        self.0 & t as u8 != 0
+    fn has(self, t: Kind) -> bool {
+        self.0 & (1 << t as u8) != 0
     }
-    fn add(&mut self, t: Ty) {
-        self.0 |= t as u8;
+    fn add(&mut self, t: Kind) {
+        self.0 |= 1 << t as u8;
     }
     fn add_json(&mut self, t: JsonType) {
         self.add(match t {
-            JsonType::Null => Ty::Null,
-            JsonType::Boolean => Ty::Boolean,
-            JsonType::Integer => Ty::Integer,
-            JsonType::Number => Ty::Number,
-            JsonType::String => Ty::String,
-            JsonType::Array => Ty::List,
-            JsonType::Object => Ty::Mapping,
+            JsonType::Null => Kind::Null,
+            JsonType::Boolean => Kind::Boolean,
+            JsonType::Integer => Kind::Integer,
+            JsonType::Number => Kind::Number,
+            JsonType::String => Kind::String,
+            JsonType::Array => Kind::Seq,
+            JsonType::Object => Kind::Map,
         });
     }
     fn from_kind(kind: &TypeKind) -> Types {
@@ -87,25 +67,13 @@ impl Types {
     }
     /// "a string, a list or null".
     fn describe(self) -> String {
-        let words: Vec<&str> = TY_ORDER
+        let words: Vec<&str> = Kind::ALL
             .iter()
             .filter(|t| self.has(**t))
-            .filter(|t| !(**t == Ty::Integer && self.has(Ty::Number)))
-            .map(|t| ty_word(*t))
+            .filter(|t| !(**t == Kind::Integer && self.has(Kind::Number)))
+            .map(|t| t.word())
             .collect();
         join_or(&words)
-    }
-}
-
-fn ty_word(t: Ty) -> &'static str {
-    match t {
-        Ty::String => "a string",
-        Ty::Number => "a number",
-        Ty::Integer => "an integer",
-        Ty::Boolean => "a boolean",
-        Ty::List => "a list",
-        Ty::Mapping => "a mapping",
-        Ty::Null => "null",
     }
 }
 
@@ -123,22 +91,6 @@ fn join_or(words: &[&str]) -> String {
 
 fn ticked(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| format!("`{s}`")).collect()
-}
-
-/// What a node is, in compose words: "an integer", "a mapping"...
-fn found_word(node: &Node) -> &'static str {
-    match &node.value {
-        Value::Map(_) => "a mapping",
-        Value::Seq(_) => "a list",
-        Value::Null => "null",
-        Value::Scalar(s) => match s.resolve() {
-            Resolved::Null => "null",
-            Resolved::Bool(_) => "a boolean",
-            Resolved::Int(_) => "an integer",
-            Resolved::Float(_) => "a number",
-            Resolved::Str(_) => "a string",
-        },
-    }
 }
 
 /// A short rendering of a value for messages.
@@ -351,40 +303,6 @@ fn branch_types(errs: &[ValidationError<'_>], pointer: &str, out: &mut Types) {
     }
 }
 
-/// The did-you-mean candidate for `word` among `candidates`, if one is close.
-pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let norm = |s: &str| s.to_lowercase().replace('-', "_");
-    let w = norm(word);
-    let mut best: Option<(usize, &str)> = None;
-    let wlen = w.chars().count();
-    for c in candidates {
-        let clen = c.chars().count();
-        let limit = (clen / 3).max(1);
-        // The edit distance is at least the difference in length.
-        if clen.abs_diff(wlen) > limit {
-            continue;
-        }
-        let d = strsim::damerau_levenshtein(&w, &norm(c));
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// Up to `n` candidates that look somewhat like `word`, the most similar first.
-fn closest<'c>(word: &str, candidates: &[&'c str], n: usize) -> Vec<&'c str> {
-    let w = word.to_lowercase();
-    let mut scored: Vec<(f64, usize, &str)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (strsim::jaro_winkler(&w, c), i, *c))
-        .filter(|(score, _, _)| *score >= 0.8)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(n).map(|(_, _, c)| c).collect()
-}
-
 impl<'a> Reporter<'a> {
     pub(crate) fn new(root: &'a Node) -> Self {
         Reporter {
@@ -586,7 +504,7 @@ impl<'a> Reporter<'a> {
         } else {
             format!("unknown key `{key}` in {}", subject(&loc.path))
         };
-        let help = if let Some(s) = did_you_mean(key, &allowed) {
+        let help = if let Some(s) = did_you_mean(key, &allowed, Likeness::Spelling) {
             format!("did you mean `{s}`?")
         } else if loc.path.0.is_empty() && d.allowed_keys(&["services", "_"]).contains(&key) {
             format!("`{key}` is a service attribute: put it under `services:` in a service, e.g. `services: {{ app: {{ {key}: ... }} }}`")
@@ -610,7 +528,8 @@ impl<'a> Reporter<'a> {
                     )
                 )
             } else {
-                let near = closest(key, &allowed, 5);
+                let mut near = ranked(key, &allowed, Likeness::Nearby);
+                near.truncate(5);
                 if near.is_empty() {
                     format!(
                         "remove it or fix its spelling ({} keys are valid here)",
@@ -637,7 +556,7 @@ impl<'a> Reporter<'a> {
 
     fn wrong_type(&mut self, loc: &Located<'_>, expected: Types) {
         let node = loc.node;
-        let found = found_word(node);
+        let found = node.kind_name();
         let exp = expected.describe();
         let scalar_non_string = matches!(
             node.resolve(),
@@ -645,17 +564,18 @@ impl<'a> Reporter<'a> {
         );
         let help = if node.is_null() {
             format!("give `{}` a value, or remove it", leaf(&loc.path))
-        } else if expected.has(Ty::String) && scalar_non_string {
+        } else if expected.has(Kind::String) && scalar_non_string {
             format!("quote the value to make it a string: `\"{}\"`", show(node))
-        } else if expected.has(Ty::List) && !expected.has(Ty::String) && node.as_str().is_some() {
+        } else if expected.has(Kind::Seq) && !expected.has(Kind::String) && node.as_str().is_some()
+        {
             format!("write a list, e.g. `[{}]`", as_written(node))
-        } else if expected.has(Ty::Mapping) && !expected.has(Ty::List) && node.as_seq().is_some() {
+        } else if expected.has(Kind::Map) && !expected.has(Kind::Seq) && node.as_seq().is_some() {
             "write `key: value` pairs instead of a list".to_string()
-        } else if expected.has(Ty::List) && !expected.has(Ty::Mapping) && node.as_map().is_some() {
+        } else if expected.has(Kind::Seq) && !expected.has(Kind::Map) && node.as_map().is_some() {
             "write a list of items (`- item`) instead of `key: value` pairs".to_string()
-        } else if expected.has(Ty::Mapping)
+        } else if expected.has(Kind::Map)
             && node.as_scalar().is_some()
-            && !expected.has(Ty::String)
+            && !expected.has(Kind::String)
         {
             "write a mapping of `key: value` pairs".to_string()
         } else {
@@ -675,7 +595,7 @@ impl<'a> Reporter<'a> {
         let opts: Vec<&str> = options.iter().map(String::as_str).collect();
         let value = show(loc.node);
         let list = join_or(&ticked(&opts).iter().map(String::as_str).collect::<Vec<_>>());
-        let help = match did_you_mean(&value, &opts) {
+        let help = match did_you_mean(&value, &opts, Likeness::Spelling) {
             Some(s) => format!("did you mean `{s}`? allowed values: {list}"),
             None => format!("use one of {list}"),
         };

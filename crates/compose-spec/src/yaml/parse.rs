@@ -36,9 +36,10 @@
 //! its last child. A map entry's `key_span` is the key's span.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::gocompat::fmt::sprint_float;
 use crate::node::{
-    resolve_plain, take_exact, KeyPath, Map, Node, PathSeg, Resolved, Scalar, Str, Style, Tag,
-    Value,
+    resolve_plain, take_exact, KeyPath, Kind, Map, Node, PathSeg, Resolved, Scalar, Str, Style,
+    Tag, Value,
 };
 use crate::span::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -89,7 +90,7 @@ impl Default for ParseOptions {
 /// use compose_spec::diag::Diagnostics;
 /// use compose_spec::span::FileId;
 /// let mut diags = Diagnostics::new();
-/// let root = compose_spec::yaml::parse("services:\n  web:\n    image: nginx\n", FileId(0), &mut diags).unwrap();
+/// let root = compose_spec::yaml::parse::parse("services:\n  web:\n    image: nginx\n", FileId(0), &mut diags).unwrap();
 /// assert_eq!(root.get("services").and_then(|s| s.get("web")).and_then(|w| w.get("image")).and_then(|i| i.as_str()), Some("nginx"));
 /// assert!(diags.is_empty());
 /// ```
@@ -502,13 +503,14 @@ struct MapFrame {
     merge_key: Option<Span>,
 }
 
-enum Kind {
+/// What an open collection holds so far.
+enum Contents {
     Seq(Vec<Node>),
     Map(MapFrame),
 }
 
 struct Frame {
-    kind: Kind,
+    contents: Contents,
     /// Byte offset of the first token of the content (after anchor and tag).
     start: usize,
     /// Whether it is a `[ ]` / `{ }` collection.
@@ -634,7 +636,7 @@ impl<'t> Builder<'t> {
                 Event::Alias(id) => self.alias(id, start, end),
                 Event::SequenceStart(anchor, tag) => {
                     let items = self.seq_pool.pop().unwrap_or_default();
-                    self.open(Kind::Seq(items), anchor, tag.as_deref(), start, end)
+                    self.open(Contents::Seq(items), anchor, tag.as_deref(), start, end)
                 }
                 Event::MappingStart(anchor, tag) => {
                     let frame = MapFrame {
@@ -643,7 +645,7 @@ impl<'t> Builder<'t> {
                         merges: Vec::new(),
                         merge_key: None,
                     };
-                    self.open(Kind::Map(frame), anchor, tag.as_deref(), start, end)
+                    self.open(Contents::Map(frame), anchor, tag.as_deref(), start, end)
                 }
                 Event::SequenceEnd | Event::MappingEnd => self.close(end),
             };
@@ -1027,7 +1029,7 @@ impl<'t> Builder<'t> {
 
     fn open(
         &mut self,
-        kind: Kind,
+        contents: Contents,
         anchor: usize,
         tag: Option<&saphyr_parser::Tag>,
         start: usize,
@@ -1052,7 +1054,7 @@ impl<'t> Builder<'t> {
         let bytes = self.text.as_bytes();
         let flow = matches!(bytes.get(content), Some(b'[' | b'{'));
         let mut content = content;
-        if matches!(kind, Kind::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
+        if matches!(contents, Contents::Seq(_)) && !flow && bytes.get(content) != Some(&b'-') {
             // saphyr starts a sequence that is not indented under its key
             // (`key:\n- a`) at its first item: start at the `-` instead.
             let before = self.text[..content].trim_end_matches(' ');
@@ -1068,7 +1070,7 @@ impl<'t> Builder<'t> {
             self.anchors[anchor] = None;
         }
         self.stack.push(Frame {
-            kind,
+            contents,
             start: content,
             flow,
             last_end: content,
@@ -1091,13 +1093,13 @@ impl<'t> Builder<'t> {
             self.flow.push((frame.start, close));
         }
         let span = self.span(frame.start, close.max(frame.start));
-        let value = match frame.kind {
-            Kind::Seq(mut items) => {
+        let value = match frame.contents {
+            Contents::Seq(mut items) => {
                 let exact = take_exact(&mut items);
                 self.seq_pool.push(items);
                 Value::Seq(exact)
             }
-            Kind::Map(m) => {
+            Contents::Map(m) => {
                 let (map, buffer) = apply_merges(m.map, m.merges).into_exact();
                 self.map_pool.push(buffer);
                 Value::Map(map)
@@ -1143,19 +1145,20 @@ impl<'t> Builder<'t> {
         frame.last_end = frame.last_end.max(done.node.span.end);
         frame.count = frame.count.saturating_add(done.count);
         frame.height = frame.height.max(done.height);
-        match &mut frame.kind {
-            Kind::Seq(items) => {
+        match &mut frame.contents {
+            Contents::Seq(items) => {
                 items.push(done.node);
                 Flow::Go
             }
-            Kind::Map(_) => self.map_item(done),
+            Contents::Map(_) => self.map_item(done),
         }
     }
 
     fn map_item(&mut self, done: Done) -> Flow {
         let pending = match self.stack.last_mut() {
             Some(Frame {
-                kind: Kind::Map(m), ..
+                contents: Contents::Map(m),
+                ..
             }) => std::mem::replace(&mut m.pending, Pending::Key),
             _ => return Flow::Go,
         };
@@ -1200,7 +1203,8 @@ impl<'t> Builder<'t> {
     fn map_frame(&mut self) -> Option<&mut MapFrame> {
         match self.stack.last_mut() {
             Some(Frame {
-                kind: Kind::Map(m), ..
+                contents: Contents::Map(m),
+                ..
             }) => Some(m),
             _ => None,
         }
@@ -1231,6 +1235,8 @@ impl<'t> Builder<'t> {
         // the scalar's own text.
         let (converted, non_string) = match &node.value {
             Value::Seq(_) | Value::Map(_) => {
+                // YAML's own words in a YAML syntax error (pinned by the
+                // diagnostics snapshots), not [`Kind::word`]'s.
                 let what = if matches!(node.value, Value::Seq(_)) {
                     "a sequence"
                 } else {
@@ -1243,7 +1249,7 @@ impl<'t> Builder<'t> {
                 self.diags.push(d);
                 return Pending::Skip;
             }
-            Value::Null => (Some("null".to_string()), Some("null")),
+            Value::Null => (Some("null".to_string()), Some(Kind::Null.word())),
             Value::Scalar(s) => {
                 if s.style == Style::Plain
                     && s.text == "<<"
@@ -1263,10 +1269,10 @@ impl<'t> Builder<'t> {
                 }
                 match s.resolve() {
                     Resolved::Str(_) => (None, None),
-                    Resolved::Null => (Some("null".to_string()), Some("null")),
-                    Resolved::Bool(b) => (Some(b.to_string()), Some("a boolean")),
-                    Resolved::Int(i) => (Some(i.to_string()), Some("an integer")),
-                    Resolved::Float(f) => (Some(go_float(f)), Some("a number")),
+                    Resolved::Null => (Some("null".to_string()), Some(Kind::Null.word())),
+                    Resolved::Bool(b) => (Some(b.to_string()), Some(Kind::Boolean.word())),
+                    Resolved::Int(i) => (Some(i.to_string()), Some(Kind::Integer.word())),
+                    Resolved::Float(f) => (Some(sprint_float(f)), Some(Kind::Number.word())),
                 }
             }
         };
@@ -1363,9 +1369,9 @@ impl<'t> Builder<'t> {
 fn path_through(frames: &[Frame]) -> KeyPath {
     let mut path = KeyPath::root();
     for frame in frames {
-        match &frame.kind {
-            Kind::Seq(items) => path.0.push(PathSeg::Index(items.len())),
-            Kind::Map(m) => match &m.pending {
+        match &frame.contents {
+            Contents::Seq(items) => path.0.push(PathSeg::Index(items.len())),
+            Contents::Map(m) => match &m.pending {
                 Pending::Value { key, .. } => path.0.push(PathSeg::Key(key.to_string())),
                 Pending::Merge { .. } => path.0.push(PathSeg::Key("<<".to_string())),
                 Pending::Key | Pending::Skip => {}
@@ -1437,48 +1443,6 @@ fn alias_name(text: &str, start: usize) -> &str {
         .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
         .unwrap_or(rest.len());
     &rest[..end]
-}
-
-/// Go's `fmt.Sprint` of a float64 (`%v`: shortest `%g`, exponent from 1e+06 up or below 1e-04).
-fn go_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_string();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return f.to_string();
-    }
-    let sign = if f < 0.0 { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}e{esign}{:02}", exp.abs());
-    }
-    let dp = exp + 1;
-    let n = digits.len() as i32;
-    let body = if dp <= 0 {
-        format!("0.{}{digits}", "0".repeat((-dp) as usize))
-    } else if dp >= n {
-        format!("{digits}{}", "0".repeat((dp - n) as usize))
-    } else {
-        let (a, b) = digits.split_at(dp as usize);
-        format!("{a}.{b}")
-    };
-    format!("{sign}{body}")
 }
 
 /// A scanner/parser message → (message, help).
@@ -1604,29 +1568,6 @@ fn describe_scan_error(info: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn go_float_formats_like_fmt_sprint() {
-        let cases = [
-            (1.5, "1.5"),
-            (1000.0, "1000"),
-            (100000.0, "100000"),
-            (1e6, "1e+06"),
-            (1234567.0, "1.234567e+06"),
-            (0.0001, "0.0001"),
-            (0.00001, "1e-05"),
-            (-2.5e-7, "-2.5e-07"),
-            (1e21, "1e+21"),
-            (0.0, "0"),
-            (-0.0, "-0"),
-            (f64::INFINITY, "+Inf"),
-            (f64::NEG_INFINITY, "-Inf"),
-            (f64::NAN, "NaN"),
-        ];
-        for (f, want) in cases {
-            assert_eq!(go_float(f), want, "{f}");
-        }
-    }
 
     #[test]
     fn offsets_convert_char_indices_to_bytes() {

@@ -25,6 +25,7 @@
 //! built with `preserve_order`); sorting them as go-yaml sorts Go maps is the
 //! caller's job.
 
+use crate::gocompat::strconv::{parse_int, parse_uint};
 use serde_json::{Number, Value};
 
 /// `SetIndent(2)`.
@@ -38,7 +39,7 @@ const MAX_SIMPLE_KEY_LEN: usize = 128;
 /// The output is one document without a `---` marker, ending with a newline.
 ///
 /// ```
-/// use compose_spec::emit::to_yaml;
+/// use compose_spec::yaml::emit::to_yaml;
 /// use serde_json::json;
 ///
 /// let project = json!({
@@ -784,7 +785,7 @@ fn resolves_to_non_string(s: &str) -> bool {
                 return true;
             }
             let plain = s.replace('_', "");
-            if go_parse_int(&plain, 0).is_some() || go_parse_uint(&plain, 0).is_some() {
+            if parse_int(&plain, 0).is_some() || parse_uint(&plain, 0).is_some() {
                 return true;
             }
             if is_yaml_style_float(&plain) && plain.parse::<f64>().is_ok_and(f64::is_finite) {
@@ -792,16 +793,16 @@ fn resolves_to_non_string(s: &str) -> bool {
             }
             let prefixed = |p: &str| plain.strip_prefix(p);
             if let Some(rest) = prefixed("0b") {
-                return go_parse_int(rest, 2).is_some() || go_parse_uint(rest, 2).is_some();
+                return parse_int(rest, 2).is_some() || parse_uint(rest, 2).is_some();
             }
             if let Some(rest) = prefixed("-0b") {
-                return go_parse_int(&format!("-{rest}"), 2).is_some();
+                return parse_int(&format!("-{rest}"), 2).is_some();
             }
             if let Some(rest) = prefixed("0o") {
-                return go_parse_int(rest, 8).is_some() || go_parse_uint(rest, 8).is_some();
+                return parse_int(rest, 8).is_some() || parse_uint(rest, 8).is_some();
             }
             if let Some(rest) = prefixed("-0o") {
-                return go_parse_int(&format!("-{rest}"), 8).is_some();
+                return parse_int(&format!("-{rest}"), 8).is_some();
             }
             false
         }
@@ -847,58 +848,6 @@ fn is_yaml_style_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// `strconv.ParseUint(s, base, 64)` succeeds (base 0: `0b`/`0o`/`0x`/`0`
-/// prefixes; underscores have already been removed by the caller or are
-/// invalid).
-fn go_parse_uint(s: &str, base: u32) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let b = s.as_bytes();
-    let (radix, digits) = if base == 0 {
-        if b[0] == b'0' {
-            match b.get(1).map(u8::to_ascii_lowercase) {
-                Some(b'b') if b.len() >= 3 => (2, &b[2..]),
-                Some(b'o') if b.len() >= 3 => (8, &b[2..]),
-                Some(b'x') if b.len() >= 3 => (16, &b[2..]),
-                _ => (8, &b[1..]),
-            }
-        } else {
-            (10, b)
-        }
-    } else {
-        (base, b)
-    };
-    let mut n: u64 = 0;
-    for &c in digits {
-        let d = char::from(c).to_digit(36)?;
-        if d >= radix {
-            return None;
-        }
-        n = n.checked_mul(u64::from(radix))?.checked_add(u64::from(d))?;
-    }
-    Some(n)
-}
-
-/// `strconv.ParseInt(s, base, 64)` succeeds.
-fn go_parse_int(s: &str, base: u32) -> Option<i64> {
-    let (neg, rest) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let un = go_parse_uint(rest, base)?;
-    const CUTOFF: u64 = 1 << 63;
-    if neg {
-        if un > CUTOFF {
-            return None;
-        }
-        Some(0i64.wrapping_sub_unsigned(un))
-    } else {
-        i64::try_from(un).ok()
-    }
 }
 
 /// `strconv.ParseFloat(s, 64)` succeeds for a string starting with `.`:
