@@ -155,9 +155,13 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
         if d.is_error() {
             let _ = write!(err, "{}", render(d, sources, color));
         } else {
-            let loc = location(d, sources)
-                .map(|l| format!(" ({l})"))
-                .unwrap_or_default();
+            let at = d.path.as_ref().map(|p| format!("at {p}"));
+            let loc = match (location(d, sources), at) {
+                (Some(l), Some(at)) => format!(" ({l}, {at})"),
+                (Some(l), None) => format!(" ({l})"),
+                (None, Some(at)) => format!(" ({at})"),
+                (None, None) => String::new(),
+            };
             let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
         }
     }

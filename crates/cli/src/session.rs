@@ -47,6 +47,8 @@ pub struct Session {
     pub name: String,
     /// The loaded project; `None` when working from labels.
     pub specs: Option<ProjectSpecs>,
+    /// The environment the project is read with: the process's, then `.env`'s.
+    environment: std::collections::BTreeMap<String, String>,
 }
 
 /// Whether the compose files must exist.
@@ -54,6 +56,10 @@ pub struct Session {
 pub enum Need {
     /// The command needs the model (`up`, `build`, ...).
     File,
+    /// The command needs the model and creates containers (`up`, `create`,
+    /// `scale`): values the engine would refuse ([`compose_spec::Code::EngineRejects`],
+    /// only warnings for `config`) are errors, found before anything is sent.
+    FileToCreate,
     /// The command can work from labels when the name is known (`-p` or
     /// `COMPOSE_PROJECT_NAME`) and no file is found (`down`, `ps`, `stop`, ...).
     FileOrName,
@@ -66,21 +72,38 @@ impl Session {
     pub fn load(global: &Global, services: &[String], need: Need) -> anyhow::Result<Session> {
         let mut opts = global.load_options()?;
         opts.services = services.to_vec();
-        let loaded = compose_spec::loader::load(&opts);
+        let mut loaded = compose_spec::loader::load(&opts);
+        if need == Need::FileToCreate {
+            for d in &mut loaded.diagnostics {
+                if d.code == compose_spec::Code::EngineRejects {
+                    d.severity = compose_spec::diag::Severity::Error;
+                }
+            }
+        }
+        let environment: std::collections::BTreeMap<String, String> = loaded
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let no_file = loaded
             .diagnostics
             .iter()
             .any(|d| d.code == compose_spec::Code::NoConfigFile);
-        if no_file && need == Need::FileOrName {
-            let name = global
-                .project_name
-                .clone()
-                .or_else(|| std::env::var("COMPOSE_PROJECT_NAME").ok());
+        if need == Need::FileOrName {
+            // As compose's `projectOrName`: `-p NAME` without `-f` works from
+            // the labels, whatever compose file is around; so does a missing
+            // file when the name is known from `COMPOSE_PROJECT_NAME`.
+            let name = match (&global.project_name, global.file.is_empty()) {
+                (Some(name), true) => Some(name.clone()),
+                _ if no_file => std::env::var("COMPOSE_PROJECT_NAME").ok(),
+                _ => None,
+            };
             if let Some(name) = name {
                 return Ok(Session {
                     global: global.clone(),
                     name: compose_spec::loader::normalize_project_name(&name),
                     specs: None,
+                    environment,
                 });
             }
         }
@@ -114,6 +137,7 @@ impl Session {
         Ok(Session {
             global: global.clone(),
             name: project.name.clone(),
+            environment,
             specs: Some(ProjectSpecs {
                 project,
                 meta,
@@ -131,6 +155,13 @@ impl Session {
     /// The loaded project, for commands that asked for [`Need::File`].
     pub fn require_project(&self) -> anyhow::Result<&Project> {
         self.project()
+            .context("this command needs the compose file, and none was found")
+    }
+
+    /// The project and what create bodies need, for commands that asked for a file.
+    pub fn require_specs(&self) -> anyhow::Result<ProjectSpecs> {
+        self.specs
+            .clone()
             .context("this command needs the compose file, and none was found")
     }
 
@@ -175,7 +206,7 @@ impl Session {
     pub fn env_switch(&self, key: &str) -> bool {
         let value = std::env::var(key)
             .ok()
-            .or_else(|| self.project().and_then(|p| p.environment.get(key).cloned()));
+            .or_else(|| self.environment.get(key).cloned());
         value.is_some_and(|v| go_bool(&v))
     }
 }

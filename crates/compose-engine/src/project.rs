@@ -190,19 +190,26 @@ pub async fn lifecycle<R: Runtime>(
     Ok(())
 }
 
-/// `kill`: sends `signal` to the running containers of `services`; returns
-/// how many there were.
+/// `kill`: sends `signal` to the running containers of `services` (one-off
+/// ones included); returns how many there were. With the compose file,
+/// containers of services it does not have (orphans) are spared unless
+/// `orphans` (compose's `kill --remove-orphans`).
 pub async fn kill<R: Runtime>(
     rt: &R,
     name: &str,
+    project: Option<&Project>,
     services: &[String],
     signal: &str,
+    orphans: bool,
     sink: &Sink,
 ) -> Result<usize> {
-    let cs = containers(rt, name, services, false).await?;
+    let cs = containers(rt, name, services, true).await?;
     let running: Vec<&Container> = cs
         .iter()
         .filter(|c| c.state == ContainerState::Running)
+        .filter(|c| {
+            orphans || project.is_none_or(|p| p.services.contains_key(c.label(labels::SERVICE)))
+        })
         .collect();
     each_container(&running, "Killing", "Killed", sink, |c| async move {
         rt.kill_container(&c.id, signal).await
@@ -295,16 +302,28 @@ pub async fn down<R: Runtime>(
     };
     let mut images = Vec::new();
     if let Some(rmi) = flags.rmi {
-        let Some(specs) = &specs else {
-            return Err(Error::Invalid(
-                "--rmi needs the compose file to know which images the project uses".into(),
-            ));
-        };
-        for s in specs.project.services.values() {
-            if rmi == Rmi::All || s.image.is_empty() {
-                images.push(crate::convert::image_name(&specs.project.name, s));
+        match &specs {
+            Some(specs) => {
+                for s in specs.project.services.values() {
+                    if rmi == Rmi::All || s.image.is_empty() {
+                        images.push(crate::convert::image_name(&specs.project.name, s));
+                    }
+                }
+            }
+            // From labels, as compose: the containers' images; `local` only
+            // those named as compose names built images (`<project>-<service>`).
+            None => {
+                for c in &observed.containers {
+                    let default = format!("{name}-{}", c.label(labels::SERVICE));
+                    let named = c.image.split(':').next() == Some(default.as_str());
+                    if rmi == Rmi::All || named {
+                        images.push(c.image.clone());
+                    }
+                }
             }
         }
+        images.sort();
+        images.dedup();
         let present = join_all(images.iter().map(|i| rt.inspect_image(i))).await;
         images = images
             .into_iter()

@@ -178,6 +178,40 @@ async fn prepare<O: Observe>(
     })
 }
 
+/// compose says ` Container x  Running` for each running container of the
+/// converged services that it leaves as it is.
+fn announce_running(prepared: &Prepared, sink: &Sink) {
+    let touched: BTreeSet<String> = prepared
+        .plan
+        .ops
+        .iter()
+        .filter_map(|op| match &op.action {
+            crate::plan::Action::CreateContainer {
+                replaces: Some(n), ..
+            } => Some(n.clone()),
+            crate::plan::Action::StartContainer { name, .. }
+            | crate::plan::Action::StopContainer { name, .. }
+            | crate::plan::Action::RemoveContainer { name, .. } => Some(name.clone()),
+            crate::plan::Action::RenameContainer { to, .. } => Some(to.clone()),
+            _ => None,
+        })
+        .collect();
+    for c in &prepared.observed.containers {
+        let service = c.label(crate::labels::SERVICE);
+        if c.state == crate::runtime::ContainerState::Running
+            && c.label(crate::labels::ONEOFF) != "True"
+            && prepared.desired.services.contains_key(service)
+            && !touched.contains(&c.name)
+        {
+            sink(crate::progress::Event::new(
+                format!("Container {}", c.name),
+                crate::progress::Status::Done,
+                "Running",
+            ));
+        }
+    }
+}
+
 /// What `up` would do, read-only: images are looked for but neither pulled
 /// nor built (a missing one is in [`Prepared::problems`]).
 pub async fn plan<O: Observe>(rt: &O, specs: ProjectSpecs, flags: &UpFlags) -> Result<Prepared> {
@@ -208,6 +242,7 @@ pub async fn up<R: Runtime>(
     };
     let prepared = prepare(rt, specs, flags, images).await?;
     crate::progress::warnings(sink, &prepared.plan.warnings);
+    announce_running(&prepared, sink);
     let opts = ApplyOptions {
         parallel: flags.parallel,
         timeout: flags.timeout,

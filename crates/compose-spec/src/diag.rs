@@ -128,6 +128,9 @@ codes! {
     Profile => "compose::profile",
     /// A name given on the command line is not a service.
     NoSuchService => "compose::no-such-service",
+    /// A value compose loads but the engine refuses (`restart: sometimes`): a
+    /// warning for `config`, an error for commands that create containers.
+    EngineRejects => "compose::engine-rejects",
 }
 
 impl std::fmt::Display for Code {

@@ -27,11 +27,14 @@ pub fn run(global: &Global, args: &KillArgs) -> anyhow::Result<ExitCode> {
     session.check_services(&args.services)?;
     block_on(async {
         let rt = session.engine()?;
+        let orphans = args.remove_orphans || session.env_switch("COMPOSE_REMOVE_ORPHANS");
         let n = compose_engine::project::kill(
             &rt,
             &session.name,
+            session.project(),
             &args.services,
             &args.signal,
+            orphans,
             &output::sink(),
         )
         .await?;

@@ -10,11 +10,11 @@ use crate::session::{block_on, Need, Session};
 
 /// Runs `plan`.
 pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
-    let session = Session::load(global, &args.services, Need::File)?;
+    let session = Session::load(global, &args.services, Need::FileToCreate)?;
     let flags = args.flags(&session)?;
     block_on(async {
         let rt = session.observer()?;
-        let specs = session.specs.clone().expect("Need::File loads the project");
+        let specs = session.require_specs()?;
         let prepared = compose_engine::up::plan(&rt, specs, &flags).await?;
         for e in &prepared.problems {
             output::stderr_line(&format!("warning: {e}"));

@@ -30,11 +30,11 @@ pub fn run(global: &Global, args: &ScaleArgs) -> anyhow::Result<ExitCode> {
         no_deps: args.no_deps,
         ..Default::default()
     };
-    let session = Session::load(global, &up.services, Need::File)?;
+    let session = Session::load(global, &up.services, Need::FileToCreate)?;
     let flags = up.flags(&session)?;
     block_on(async {
         let rt = session.engine()?;
-        let specs = session.specs.clone().expect("Need::File loads the project");
+        let specs = session.require_specs()?;
         compose_engine::up::up(&rt, specs, &flags, &output::sink(), None).await?;
         Ok(ExitCode::SUCCESS)
     })

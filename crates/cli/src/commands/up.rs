@@ -20,11 +20,11 @@ const DRY_RUN_ATTACH: &str =
 
 /// Runs `up`.
 pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
-    let session = Session::load(global, &args.services, Need::File)?;
+    let session = Session::load(global, &args.services, Need::FileToCreate)?;
     let flags = args.flags(&session)?;
     block_on(async {
         let rt = session.engine()?;
-        let specs = session.specs.clone().expect("Need::File loads the project");
+        let specs = session.require_specs()?;
         let width = specs
             .project
             .services

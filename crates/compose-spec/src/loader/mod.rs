@@ -522,6 +522,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     if opts.consistency {
         validate::check_consistency(&dict, &disabled, &mut ctx.diags);
     }
+    validate::check_engine_values(&dict, &mut ctx.diags);
     out.disabled_services = disabled.clone();
     if ctx.diags.has_errors() {
         out.tree = opts.keep_tree.then_some(dict);

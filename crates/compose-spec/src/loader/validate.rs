@@ -780,3 +780,56 @@ mod petgraph_lite {
         st.out
     }
 }
+
+/// Values the reference loads without complaint but the Docker engine
+/// refuses when a container is created: `restart` must be `no`, `always`,
+/// `unless-stopped` or `on-failure[:max-retries]`. Reported as warnings
+/// ([`Code::EngineRejects`]): `config` shows them and goes on, as compose
+/// does; commands that create containers refuse them before touching the
+/// engine.
+pub fn check_engine_values(root: &Node, diags: &mut Diagnostics) {
+    let Some(services) = root.get("services").and_then(Node::as_map) else {
+        return;
+    };
+    for (sname, s) in services.iter() {
+        let Some(node) = s.get("restart") else {
+            continue;
+        };
+        let Some(value) = node.as_text() else {
+            continue;
+        };
+        let (name, retries) = match value.split_once(':') {
+            Some((n, r)) => (n, Some(r)),
+            None => (value, None),
+        };
+        let problem = match (name, retries) {
+            ("" | "no" | "always" | "unless-stopped" | "on-failure", None) => None,
+            ("on-failure", Some(r)) if r.parse::<u32>().is_ok() => None,
+            ("on-failure", Some(r)) => Some(format!(
+                "invalid restart policy {value:?}: the maximum retry count {r:?} is not a number"
+            )),
+            ("no" | "always" | "unless-stopped", Some(_)) => Some(format!(
+                "invalid restart policy {value:?}: a maximum retry count can only be given with on-failure"
+            )),
+            _ => Some(format!(
+                "invalid restart policy {value:?}: the Docker engine refuses it"
+            )),
+        };
+        if let Some(message) = problem {
+            let mut d = Diagnostic::warning(Code::EngineRejects, message)
+                .with_path(format!("services.{sname}.restart"))
+                .with_span(node.span)
+                .with_help(
+                    "use one of: no, always, unless-stopped, on-failure, on-failure:<max-retries>",
+                );
+            let names = ["no", "always", "unless-stopped", "on-failure"];
+            let known = names.contains(&name);
+            if let Some(s) = did_you_mean(name, &names, Likeness::Spelling).filter(|_| !known) {
+                d = d.with_help(format!(
+                    "did you mean `{s}`? Valid values: no, always, unless-stopped, on-failure, on-failure:<max-retries>"
+                ));
+            }
+            diags.push(d);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The smaller differences from compose found with the data-safety tests:
+//! commands that work from labels alone (`-p NAME` without a file), the
+//! `COMPOSE_REMOVE_ORPHANS` / `COMPOSE_IGNORE_ORPHANS` switches (process
+//! environment and `.env`), and a restart policy the engine refuses, which
+//! `config` accepts but `up` refuses before touching the engine.
+
+use std::collections::BTreeMap;
+
+use crate::e2e_project;
+use crate::harness::{run, Project};
+
+/// `docker ps` state of each container, by name.
+fn states(p: &Project) -> BTreeMap<String, String> {
+    p.containers()
+        .into_iter()
+        .map(|c| (c.name, c.state))
+        .collect()
+}
+
+/// Runs `tool -p NAME ARGS` in an empty directory (no compose file).
+fn from_labels(p: &Project, hoist: bool, args: &[&str]) -> crate::harness::Out {
+    let empty = tempfile::tempdir().unwrap();
+    let mut a = vec!["-p", p.name.as_str()];
+    a.extend_from_slice(args);
+    if hoist {
+        run(crate::harness::hoist_bin(), &a, empty.path(), &p.env)
+    } else {
+        let mut c = vec!["compose"];
+        c.extend(a);
+        run("docker", &c, empty.path(), &p.env)
+    }
+}
+
+#[test]
+fn lifecycle_commands_work_from_labels() {
+    for hoist in [true, false] {
+        let Some(p) = e2e_project!(&format!("labels-life-{hoist}"), "cross") else {
+            return;
+        };
+        p.hoist(&["up", "-d"]).ok();
+        for (args, want) in [
+            (&["stop", "-t", "0"][..], "exited"),
+            (&["start"], "running"),
+            (&["pause"], "paused"),
+            (&["unpause"], "running"),
+            (&["restart", "-t", "0"], "running"),
+            (&["kill"], "exited"),
+        ] {
+            let out = from_labels(&p, hoist, args);
+            out.ok();
+            let s = states(&p);
+            assert!(
+                s.len() == 2 && s.values().all(|v| v == want),
+                "{args:?} (hoist: {hoist}) left {s:?}\n{}",
+                out.dump()
+            );
+        }
+    }
+}
+
+/// `b` leaves the file: its container is an orphan.
+fn make_orphan(p: &Project) {
+    p.hoist(&["up", "-d"]).ok();
+    p.write(
+        "compose.yaml",
+        "services:\n  a:\n    image: hoist-test/busybox:latest\n    init: true\n    command: [\"sleep\", \"3600\"]\n",
+    );
+}
+
+fn has_b(p: &Project) -> bool {
+    states(p).contains_key(&format!("{}-b-1", p.name))
+}
+
+#[test]
+fn remove_orphans_switch_from_environment_and_dotenv() {
+    for (case, in_dotenv, value) in [
+        ("orph-env", false, "1"),
+        ("orph-dotenv", true, "True"),
+        ("orph-y", false, "y"),
+    ] {
+        for hoist in [true, false] {
+            let Some(mut p) = e2e_project!(&format!("{case}-{hoist}"), "orphans") else {
+                return;
+            };
+            make_orphan(&p);
+            if in_dotenv {
+                p.write(".env", &format!("COMPOSE_REMOVE_ORPHANS={value}\n"));
+            } else {
+                p.set_env("COMPOSE_REMOVE_ORPHANS", value);
+            }
+            // -f: compose then reads the file (and .env) instead of the labels.
+            let args = ["-f", "compose.yaml", "up", "-d"];
+            let out = if hoist {
+                p.hoist(&args)
+            } else {
+                p.compose(&args)
+            };
+            out.ok();
+            assert!(
+                !has_b(&p),
+                "{case} (hoist: {hoist}): the orphan is still there\n{}",
+                out.dump()
+            );
+        }
+    }
+}
+
+#[test]
+fn remove_orphans_switch_off_and_ignore_orphans() {
+    for hoist in [true, false] {
+        let Some(mut p) = e2e_project!(&format!("orph-ign-{hoist}"), "orphans") else {
+            return;
+        };
+        make_orphan(&p);
+        p.set_env("COMPOSE_REMOVE_ORPHANS", "false");
+        let args = ["-f", "compose.yaml", "up", "-d"];
+        let out = if hoist {
+            p.hoist(&args)
+        } else {
+            p.compose(&args)
+        };
+        out.ok();
+        assert!(has_b(&p), "hoist: {hoist}\n{}", out.dump());
+        assert!(out.stderr.contains("orphan"), "{}", out.dump());
+        // Ignored: no warning, still there.
+        p.set_env("COMPOSE_IGNORE_ORPHANS", "true");
+        let out = if hoist {
+            p.hoist(&args)
+        } else {
+            p.compose(&args)
+        };
+        out.ok();
+        assert!(has_b(&p));
+        assert!(
+            !out.stderr.contains("orphan"),
+            "hoist: {hoist}\n{}",
+            out.dump()
+        );
+        // Ignoring and removing at once is refused.
+        let mut both = args.to_vec();
+        both.push("--remove-orphans");
+        let out = if hoist {
+            p.hoist(&both)
+        } else {
+            p.compose(&both)
+        };
+        out.failed();
+        assert!(out.all().contains("cannot combine"), "{}", out.dump());
+    }
+}
+
+#[test]
+fn down_and_kill_honour_remove_orphans_switch() {
+    for hoist in [true, false] {
+        let Some(mut p) = e2e_project!(&format!("orph-dk-{hoist}"), "orphans") else {
+            return;
+        };
+        make_orphan(&p);
+        p.set_env("COMPOSE_REMOVE_ORPHANS", "true");
+        let kill = ["-f", "compose.yaml", "kill"];
+        let out = if hoist {
+            p.hoist(&kill)
+        } else {
+            p.compose(&kill)
+        };
+        out.ok();
+        assert_eq!(
+            states(&p)[&format!("{}-b-1", p.name)],
+            "exited",
+            "hoist: {hoist}: kill spared the orphan\n{}",
+            out.dump()
+        );
+        let down = ["-f", "compose.yaml", "down", "-t", "0"];
+        let out = if hoist {
+            p.hoist(&down)
+        } else {
+            p.compose(&down)
+        };
+        out.ok();
+        assert!(p.containers().is_empty(), "hoist: {hoist}\n{}", out.dump());
+        assert!(p.networks().is_empty(), "hoist: {hoist}\n{}", out.dump());
+    }
+}
+
+#[test]
+fn restart_policy_the_engine_refuses() {
+    let Some(p) = e2e_project!("restart-policy", "restart-policy") else {
+        return;
+    };
+    // `config`: the same model as the reference, plus a located warning.
+    let ours = p.hoist(&["config"]);
+    ours.ok();
+    let theirs = p.compose(&["config"]);
+    theirs.ok();
+    assert_eq!(ours.stdout, theirs.stdout);
+    assert!(
+        ours.stderr.contains("compose.yaml:5:14") && ours.stderr.contains("services.web.restart"),
+        "{}",
+        ours.dump()
+    );
+    // `up` and `create` refuse it before touching the engine.
+    for cmd in [&["up", "-d"][..], &["create"]] {
+        let out = p.hoist(cmd);
+        out.failed();
+        crate::harness::assert_mentions(
+            &out,
+            &[
+                "compose.yaml:5:14",
+                "services.web.restart",
+                "on-failure",
+                "unless-stopped",
+            ],
+        );
+        assert!(p.networks().is_empty(), "{cmd:?} created a network");
+        assert!(p.containers().is_empty(), "{cmd:?} created a container");
+    }
+    // The reference fails too, but only once it has started creating things.
+    p.compose(&["up", "-d"]).failed();
+}
