@@ -93,13 +93,22 @@ pub struct Docker {
 struct Target {
     describe: String,
     hint: String,
+    /// Reached over TLS.
+    tls: bool,
+    /// Reached through ssh.
+    ssh: bool,
 }
 
 impl Target {
     fn of(ep: &Endpoint) -> Target {
+        let ssh = ep.host.starts_with("ssh://");
         Target {
             describe: ep.describe(),
             hint: ep.hint(),
+            tls: !ssh
+                && (ep.host.starts_with("https://")
+                    || (ep.tls.is_some() && !ep.host.starts_with("unix://"))),
+            ssh,
         }
     }
 }
@@ -353,7 +362,22 @@ fn map_error(target: &Target, e: BollardError) -> RuntimeError {
 }
 
 fn unreachable_at(target: &Target, why: &str) -> RuntimeError {
-    RuntimeError::Unreachable(format!("{}: {why}; {}", target.describe, target.hint))
+    let lower = why.to_lowercase();
+    let hint = if target.ssh && lower.contains("ssh") {
+        "check that this ssh command logs in without a prompt and that `docker` runs there"
+            .to_string()
+    } else if target.tls
+        && ["certificate", "alert", "handshake", "tls", "peer"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        "the TLS handshake failed: check that the CA signed the engine's certificate and that \
+         the client certificate and key are the ones the engine trusts"
+            .to_string()
+    } else {
+        target.hint.clone()
+    };
+    RuntimeError::Unreachable(format!("{}: {why}; {hint}", target.describe))
 }
 
 /// The innermost error's message (`Connection refused (os error 111)`).

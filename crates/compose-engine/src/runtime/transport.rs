@@ -264,8 +264,16 @@ impl tower_service::Service<Uri> for SshConnector {
                 let status = tokio::select! {
                     status = child.wait() => status.ok(),
                     _ = on_close => {
-                        let _ = child.kill().await;
-                        None
+                        // The connection is gone: its stdin is closed, so ssh
+                        // ends by itself (or just failed, and says why); a
+                        // child still there after a grace period is killed.
+                        match tokio::time::timeout(Duration::from_secs(2), child.wait()).await {
+                            Ok(status) => status.ok(),
+                            Err(_) => {
+                                let _ = child.kill().await;
+                                None
+                            }
+                        }
                     }
                 };
                 if let Some(status) = status.filter(|s| !s.success()) {
@@ -276,7 +284,7 @@ impl tower_service::Service<Uri> for SshConnector {
                         said
                     };
                     *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!(
-                        "`ssh {}` exited with {status}: {said}",
+                        "`ssh {}` ended with {status}: {said}",
                         args.join(" ")
                     ));
                 }
