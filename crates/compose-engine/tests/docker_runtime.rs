@@ -539,7 +539,8 @@ async fn tcp_host_nobody_listens_is_unreachable() {
 
 #[tokio::test]
 async fn unsupported_scheme_is_refused() {
-    let result = Docker::connect_with_host("ssh://somewhere");
+    // ssh:// is supported (crates/cli/tests/connect.rs); named pipes are not.
+    let result = Docker::connect_with_host("npipe:////./pipe/docker_engine");
     assert!(
         matches!(result, Err(RuntimeError::Unreachable(_))),
         "{result:?}"

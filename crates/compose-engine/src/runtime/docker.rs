@@ -4,8 +4,18 @@
 //! Engine API is spoken (**architecture invariant**: no other module names
 //! bollard). Everything engine-specific lives here:
 //!
-//! * **Connection.** [`Docker::connect`] honours `DOCKER_HOST` (`unix://` and
-//!   `tcp://`) like the docker CLI, defaulting to `/var/run/docker.sock`.
+//! * **Connection.** [`Docker::connect`] resolves the endpoint as the docker
+//!   CLI does ([`super::endpoint`]: `DOCKER_HOST`, `DOCKER_CONTEXT`, the
+//!   current context of `config.json`, the context store, `DOCKER_TLS_VERIFY`
+//!   and `DOCKER_CERT_PATH`) and reaches `unix://` and plain `tcp://` with
+//!   bollard's own transports, TLS and `ssh://` with [`super::transport`].
+//!   Every error about reaching the engine names the endpoint and where it
+//!   came from (`tcp://127.0.0.1:2376 (from context "remote" in ...)`).
+//! * **Registry credentials.** Pulls and pushes send `X-Registry-Auth`, builds
+//!   `X-Registry-Config`, with the credentials [`super::auth`] finds
+//!   (`auths`, `credsStore`, `credHelpers`), encoded as the docker CLI does
+//!   (URL-safe base64 of the JSON; bollard's own header uses the standard
+//!   alphabet, which the engine cannot always decode).
 //! * **Unversioned requests.** bollard 0.21 sends requests without an API
 //!   version in the path, so the engine answers in its own (newest) dialect;
 //!   [`Observe::version`] reports the engine's `ApiVersion` so callers can adapt
@@ -17,8 +27,8 @@
 //!   but `stop` and `restart` answer only once the container has stopped, so
 //!   those requests get a bound derived from the stop timeout.
 //! * **Errors.** Engine answers map onto [`RuntimeError`]: 404 → `NotFound`,
-//!   409 → `Conflict`, no connection → `Unreachable` with a hint to start
-//!   `dockerd` or set `DOCKER_HOST`.
+//!   409 → `Conflict`, no connection → `Unreachable` naming the endpoint, its
+//!   source and what to check.
 //! * **Bodies.** Create bodies arrive as Engine API JSON. They are checked by
 //!   deserializing into bollard's typed models, but the JSON itself is what is
 //!   sent: bollard's models follow the newest API and drop fields that older
@@ -26,6 +36,7 @@
 //!   on network create).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bollard::container::LogOutput;
@@ -43,6 +54,9 @@ use bollard::query_parameters::{
 };
 use futures_util::{stream, StreamExt};
 
+use super::auth::Credentials;
+use super::dockerconfig::{self, AuthConfig, ConfigFile};
+use super::endpoint::{self, ConnectOptions, Endpoint, SshSpec, Tls};
 use super::{
     build_failure, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress, Container,
     ContainerDetails, ContainerSpec, ContainerState, EngineVersion, Health, Image, Labels,
@@ -50,8 +64,8 @@ use super::{
     Volume,
 };
 
-/// Where the engine listens when `DOCKER_HOST` is unset.
-pub const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+/// Where the engine listens when nothing else is configured.
+pub const DEFAULT_HOST: &str = endpoint::DEFAULT_UNIX_HOST;
 
 /// bollard's per-request bound for calls that answer promptly.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -70,6 +84,33 @@ const NETWORK_RELEASE_DEADLINE: Duration = Duration::from_secs(30);
 pub struct Docker {
     client: bollard::Docker,
     host: String,
+    target: Arc<Target>,
+    credentials: Arc<Credentials>,
+}
+
+/// How errors name the engine: the endpoint with its source, and what to check.
+#[derive(Debug)]
+struct Target {
+    describe: String,
+    hint: String,
+    /// Reached over TLS.
+    tls: bool,
+    /// Reached through ssh.
+    ssh: bool,
+}
+
+impl Target {
+    fn of(ep: &Endpoint) -> Target {
+        let ssh = ep.host.starts_with("ssh://");
+        Target {
+            describe: ep.describe(),
+            hint: ep.hint(),
+            tls: !ssh
+                && (ep.host.starts_with("https://")
+                    || (ep.tls.is_some() && !ep.host.starts_with("unix://"))),
+            ssh,
+        }
+    }
 }
 
 impl Docker {
@@ -115,36 +156,121 @@ impl Docker {
         removed
     }
 
-    /// Connects like the docker CLI: to `DOCKER_HOST` when set and not empty,
-    /// otherwise to [`DEFAULT_HOST`].
+    /// Connects like the docker CLI, with the process environment and the
+    /// configuration directory (`DOCKER_CONFIG`, else `~/.docker`): see
+    /// [`super::endpoint`] for the order of `DOCKER_HOST`, `DOCKER_CONTEXT`
+    /// and the current context.
     ///
-    /// Fails with [`RuntimeError::Unreachable`] when the socket does not exist.
+    /// Fails with [`RuntimeError::Unreachable`], naming the endpoint and
+    /// where it came from, when the endpoint cannot be resolved or a unix
+    /// socket does not exist; other endpoints fail at the first request.
     pub fn connect() -> Result<Docker> {
-        let host = std::env::var("DOCKER_HOST")
-            .ok()
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| DEFAULT_HOST.to_string());
-        Docker::connect_with_host(&host)
+        Docker::connect_with(&ConnectOptions::default())
+    }
+
+    /// [`Docker::connect`] with a `--host` or `--context` chosen by the caller.
+    pub fn connect_with(opts: &ConnectOptions) -> Result<Docker> {
+        let env = &dockerconfig::process_env;
+        let dir = dockerconfig::config_dir(env);
+        let config = ConfigFile::load(&dir, env);
+        let ep = endpoint::resolve(opts, env, &config, &dir).map_err(|e| {
+            let warning = config
+                .warning
+                .as_ref()
+                .map(|w| format!(" (warning: {w})"))
+                .unwrap_or_default();
+            RuntimeError::Unreachable(format!("{e}{warning}"))
+        })?;
+        Docker::connect_endpoint(ep, Credentials::new(config, env))
     }
 
     /// Connects to an explicit host: `unix:///path/to/socket`, `tcp://host:port`
-    /// or `http://host:port` (plain HTTP; TLS is not supported).
+    /// or `http://host:port` (plain HTTP), `https://host:port` (TLS with the
+    /// system's roots) or `ssh://[user@]host[:port]`; registry credentials
+    /// still come from the docker configuration.
     pub fn connect_with_host(host: &str) -> Result<Docker> {
+        let env = &dockerconfig::process_env;
+        let config = ConfigFile::load(&dockerconfig::config_dir(env), env);
+        Docker::connect_endpoint(Endpoint::explicit(host), Credentials::new(config, env))
+    }
+
+    /// Connects to a resolved endpoint, with these registry credentials.
+    pub fn connect_endpoint(ep: Endpoint, credentials: Credentials) -> Result<Docker> {
+        let target = Arc::new(Target::of(&ep));
         let timeout = REQUEST_TIMEOUT.as_secs();
         let version = bollard::API_DEFAULT_VERSION;
+        let host = ep.host.as_str();
+        let cannot = |why: String| RuntimeError::Unreachable(format!("{}: {why}", target.describe));
         let client = if host.starts_with("unix://") {
             bollard::Docker::connect_with_unix(host, timeout, version)
-        } else if host.starts_with("tcp://") || host.starts_with("http://") {
-            bollard::Docker::connect_with_http(host, timeout, version)
+                .map_err(|e| map_error(&target, e))?
+        } else if host.starts_with("ssh://") {
+            let spec = SshSpec::parse(host).map_err(cannot)?;
+            super::transport::ssh_client(&spec, timeout).map_err(cannot)?
+        } else if host.starts_with("tcp://")
+            || host.starts_with("http://")
+            || host.starts_with("https://")
+        {
+            match (&ep.tls, host.starts_with("https://")) {
+                (Some(tls), _) => {
+                    super::transport::tls_client(host, tls, timeout).map_err(cannot)?
+                }
+                (None, true) => {
+                    super::transport::tls_client(host, &Tls::default(), timeout).map_err(cannot)?
+                }
+                (None, false) => bollard::Docker::connect_with_http(host, timeout, version)
+                    .map_err(|e| map_error(&target, e))?,
+            }
         } else {
-            return Err(RuntimeError::Unreachable(format!(
-                "DOCKER_HOST={host} is not supported (use unix:///path or tcp://host:port)"
-            )));
+            return Err(cannot(
+                "this kind of host is not supported (use unix:///path, tcp://host:port or ssh://[user@]host[:port])"
+                    .to_string(),
+            ));
         };
-        let client = client.map_err(|e| map_error(host, e))?;
         Ok(Docker {
             client,
-            host: host.to_string(),
+            host: ep.host,
+            target,
+            credentials: Arc::new(credentials),
+        })
+    }
+
+    /// The endpoint with its source, as errors name it.
+    pub fn describe(&self) -> &str {
+        &self.target.describe
+    }
+
+    /// Warnings about the docker configuration (a malformed `config.json`, a
+    /// bad `DOCKER_AUTH_CONFIG`), which the docker CLI prints and goes on.
+    pub fn warnings(&self) -> Vec<String> {
+        let config = self.credentials.config().warning.clone();
+        config
+            .into_iter()
+            .chain(self.credentials.warning.clone())
+            .collect()
+    }
+
+    /// `X-Registry-Auth` for `image`, encoded as the docker CLI does.
+    async fn registry_auth(&self, image: &str) -> Result<String> {
+        let auth = self
+            .credentials
+            .for_image(image)
+            .await
+            .map_err(RuntimeError::Other)?;
+        Ok(encode_header(&auth.to_engine_json()))
+    }
+
+    /// A client that sends `header: value` (replacing bollard's own).
+    fn with_header(
+        client: bollard::Docker,
+        header: &'static str,
+        value: String,
+    ) -> bollard::Docker {
+        client.with_request_modifier(move |mut req| {
+            if let Ok(v) = value.parse() {
+                req.headers_mut().insert(header, v);
+            }
+            req
         })
     }
 
@@ -154,7 +280,7 @@ impl Docker {
     }
 
     fn err(&self, e: BollardError) -> RuntimeError {
-        map_error(&self.host, e)
+        map_error(&self.target, e)
     }
 
     /// A client that sends `body` verbatim instead of bollard's re-serialization
@@ -195,9 +321,24 @@ impl Docker {
     }
 }
 
-/// Maps a bollard error onto [`RuntimeError`]; `host` names the engine in
+/// URL-safe base64 (with padding) of a JSON value, as Go's `base64.URLEncoding`.
+fn encode_header(value: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE.encode(value.to_string())
+}
+
+/// `X-Registry-Config` of a build: every registry key → its credentials.
+fn registry_config(all: &std::collections::BTreeMap<String, AuthConfig>) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = all
+        .iter()
+        .map(|(k, a)| (k.clone(), a.to_engine_json()))
+        .collect();
+    encode_header(&serde_json::Value::Object(map))
+}
+
+/// Maps a bollard error onto [`RuntimeError`]; `target` names the engine in
 /// messages about reaching it.
-fn map_error(host: &str, e: BollardError) -> RuntimeError {
+fn map_error(target: &Target, e: BollardError) -> RuntimeError {
     match e {
         BollardError::DockerResponseServerError {
             status_code: 404,
@@ -208,21 +349,35 @@ fn map_error(host: &str, e: BollardError) -> RuntimeError {
             message,
         } => RuntimeError::Conflict(message),
         BollardError::DockerResponseServerError { message, .. } => RuntimeError::Other(message),
-        BollardError::SocketNotFoundError(_) => unreachable_at(host, "no such socket"),
+        BollardError::SocketNotFoundError(_) => unreachable_at(target, "no such socket"),
         e @ (BollardError::HyperLegacyError { .. }
         | BollardError::HyperResponseError { .. }
-        | BollardError::IOError { .. }) => unreachable_at(host, &root_cause(&e)),
+        | BollardError::IOError { .. }) => unreachable_at(target, &root_cause(&e)),
         BollardError::RequestTimeoutError => RuntimeError::Other(format!(
-            "the Docker engine at {host} did not answer in time"
+            "the Docker engine at {} did not answer in time",
+            target.describe
         )),
         other => RuntimeError::Other(other.to_string()),
     }
 }
 
-fn unreachable_at(host: &str, why: &str) -> RuntimeError {
-    RuntimeError::Unreachable(format!(
-        "nothing answers at {host} ({why}); start the engine (`dockerd`) or set DOCKER_HOST"
-    ))
+fn unreachable_at(target: &Target, why: &str) -> RuntimeError {
+    let lower = why.to_lowercase();
+    let hint = if target.ssh && lower.contains("ssh") {
+        "check that this ssh command logs in without a prompt and that `docker` runs there"
+            .to_string()
+    } else if target.tls
+        && ["certificate", "alert", "handshake", "tls", "peer"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        "the TLS handshake failed: check that the CA signed the engine's certificate and that \
+         the client certificate and key are the ones the engine trusts"
+            .to_string()
+    } else {
+        target.hint.clone()
+    };
+    RuntimeError::Unreachable(format!("{}: {why}; {hint}", target.describe))
 }
 
 /// The innermost error's message (`Connection refused (os error 111)`).
@@ -548,7 +703,7 @@ impl Observe for Docker {
             timestamps: options.timestamps,
             tail: options.tail.clone().unwrap_or_else(|| "all".to_string()),
         };
-        let host = self.host.clone();
+        let target = Arc::clone(&self.target);
         Box::pin(
             self.client
                 .logs(id, Some(query))
@@ -559,7 +714,7 @@ impl Observe for Docker {
                         | LogOutput::Console { message }
                         | LogOutput::StdIn { message },
                     ) => Ok(LogChunk::Stdout(message.to_vec())),
-                    Err(e) => Err(map_error(&host, e)),
+                    Err(e) => Err(map_error(&target, e)),
                 }),
         )
     }
@@ -773,7 +928,9 @@ impl Runtime for Docker {
             .from_image(repo)
             .tag(tag)
             .build();
-        let mut stream = self.client.create_image(Some(options), None, None);
+        let auth = self.registry_auth(image).await?;
+        let client = Docker::with_header(self.client.clone(), "X-Registry-Auth", auth);
+        let mut stream = client.create_image(Some(options), None, None);
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.err(e))?;
             let line = progress_line(info.error_detail, info.status, info.progress_detail)?;
@@ -787,7 +944,9 @@ impl Runtime for Docker {
         let options = bollard::query_parameters::PushImageOptionsBuilder::default()
             .tag(tag)
             .build();
-        let mut stream = self.client.push_image(repo, Some(options), None);
+        let auth = self.registry_auth(image).await?;
+        let client = Docker::with_header(self.client.clone(), "X-Registry-Auth", auth);
+        let mut stream = client.push_image(repo, Some(options), None);
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.err(e))?;
             let line = progress_line(info.error_detail, info.status, info.progress_detail)?;
@@ -820,11 +979,22 @@ impl Runtime for Docker {
         for h in &options.extra_hosts {
             extra.push_str(&format!("&extrahosts={}", query_escape(h)));
         }
+        // Base images may come from registries that need a login: the engine
+        // gets every credential known, as `docker compose build` sends them.
+        let all = self
+            .credentials
+            .all()
+            .await
+            .map_err(|e| BuildError::Runtime(RuntimeError::Other(e)))?;
+        let registry_config = registry_config(&all);
         let client = self
             .client
             .clone()
             .with_timeout(BUILD_TIMEOUT)
             .with_request_modifier(move |mut req| {
+                if let Ok(v) = registry_config.parse() {
+                    req.headers_mut().insert("X-Registry-Config", v);
+                }
                 let uri = req.uri().to_string();
                 let uri = if uri.contains('?') {
                     format!("{uri}{extra}")
@@ -1221,12 +1391,67 @@ mod tests {
             status_code,
             message: "m".to_string(),
         };
-        assert_eq!(map_error("h", e(404)), RuntimeError::NotFound("m".into()));
-        assert_eq!(map_error("h", e(409)), RuntimeError::Conflict("m".into()));
-        assert_eq!(map_error("h", e(500)), RuntimeError::Other("m".into()));
+        let t = Target::of(&Endpoint::explicit("h"));
+        assert_eq!(map_error(&t, e(404)), RuntimeError::NotFound("m".into()));
+        assert_eq!(map_error(&t, e(409)), RuntimeError::Conflict("m".into()));
+        assert_eq!(map_error(&t, e(500)), RuntimeError::Other("m".into()));
+        let t = Target::of(&Endpoint::explicit("unix:///x"));
         assert!(matches!(
-            map_error("unix:///x", BollardError::SocketNotFoundError("/x".into())),
+            map_error(&t, BollardError::SocketNotFoundError("/x".into())),
             RuntimeError::Unreachable(m) if m.contains("unix:///x") && m.contains("dockerd")
         ));
+    }
+
+    #[test]
+    fn registry_headers_are_url_safe_base64_of_go_json() {
+        let auth = AuthConfig {
+            username: "u".into(),
+            password: dockerconfig::Secret::new("p>?~"),
+            server_address: "127.0.0.1:5000".into(),
+            ..AuthConfig::default()
+        };
+        let header = encode_header(&auth.to_engine_json());
+        assert!(!header.contains('+') && !header.contains('/'), "{header}");
+        use base64::Engine as _;
+        let json = base64::engine::general_purpose::URL_SAFE
+            .decode(&header)
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&json).unwrap(),
+            serde_json::json!({"username": "u", "password": "p>?~", "serveraddress": "127.0.0.1:5000"})
+        );
+        // No credentials: `{}`, as compose sends.
+        assert_eq!(
+            encode_header(&AuthConfig::default().to_engine_json()),
+            "e30="
+        );
+        let all = std::collections::BTreeMap::from([("r".to_string(), auth)]);
+        let json = base64::engine::general_purpose::URL_SAFE
+            .decode(registry_config(&all))
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(v["r"]["username"], "u");
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"auths": {"r.example": {"auth": "dTpzM2NyZXQ="}}}"#,
+        )
+        .unwrap();
+        let env = |_: &str| None;
+        let config = ConfigFile::load(dir.path(), &env);
+        let docker = Docker::connect_endpoint(
+            Endpoint::explicit("tcp://127.0.0.1:9"),
+            Credentials::new(config, &env),
+        )
+        .unwrap();
+        let debug = format!("{docker:?}");
+        assert!(
+            !debug.contains("s3cret") && debug.contains("<redacted>"),
+            "{debug}"
+        );
     }
 }

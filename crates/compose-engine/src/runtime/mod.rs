@@ -11,9 +11,13 @@
 //! read, [`Runtime`] can also write. `hoist plan` is handed an observer, so it
 //! cannot change anything by construction.
 
+pub mod auth;
 pub mod docker;
+pub mod dockerconfig;
 pub mod dryrun;
+pub mod endpoint;
 pub mod fake;
+mod transport;
 
 use std::collections::BTreeMap;
 use std::future::Future;
