@@ -79,21 +79,42 @@ fn sigkill_during_up_then_up_converges() {
     assert_canonical(&p);
 }
 
-#[test]
-fn sigint_during_up_exits_promptly_then_up_converges() {
-    let Some(p) = e2e_project!("sigint", "many") else {
+/// `signal` during `up -d`: hoist handles it (the operations in flight
+/// finish, exit 130, or 0 when it had finished already) instead of dying of
+/// it, and the next `up` converges.
+fn signal_during_up(case: &str, signal: &str) {
+    let Some(p) = e2e_project!(case, "many") else {
         return;
     };
     let mut child = p.spawn_hoist(&["up", "-d"]);
     wait_for_work(&p, &mut child);
     let pid = child.id().to_string();
     let _ = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([&format!("-{signal}"), &pid])
         .status();
-    // `finish` bounds the wait: an `up` that ignores SIGINT fails the test.
-    let out = finish(child, "hoist up -d (interrupted)".into());
+    // `finish` bounds the wait: an `up` that ignores the signal fails the test.
+    let out = finish(child, format!("hoist up -d (SIG{signal})"));
     assert!(!out.all().contains("panicked"), "{}", out.dump());
+    assert!(
+        out.code == 130 || out.code == 0,
+        "SIG{signal} was not handled (exit {}):\n{}",
+        out.code,
+        out.dump()
+    );
+    if out.code == 130 {
+        assert!(out.stderr.contains("interrupted"), "{}", out.dump());
+    }
     assert_canonical(&p);
+}
+
+#[test]
+fn sigint_during_up_exits_promptly_then_up_converges() {
+    signal_during_up("sigint", "INT");
+}
+
+#[test]
+fn sigterm_during_up_is_handled_like_ctrl_c() {
+    signal_during_up("sigterm", "TERM");
 }
 
 #[test]

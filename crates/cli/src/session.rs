@@ -217,8 +217,14 @@ pub fn go_bool(s: &str) -> bool {
     matches!(s.trim().to_lowercase().as_str(), "y" | "1" | "t" | "true")
 }
 
+/// The engine, as the docker CLI finds it (`DOCKER_HOST`, contexts, TLS,
+/// ssh); a broken docker config is said once, as a warning.
 fn connect() -> anyhow::Result<Docker> {
-    Ok(Docker::connect()?)
+    let docker = Docker::connect()?;
+    for w in docker.warnings() {
+        output::stderr_line(&format!("WARN[0000] {w}"));
+    }
+    Ok(docker)
 }
 
 /// Runs a command's async body on a runtime of its own.
