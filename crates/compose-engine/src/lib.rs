@@ -17,6 +17,8 @@
 //! Only [`runtime::docker`] talks to Docker (through bollard); [`runtime::fake`] is an
 //! in-memory engine for tests.
 
+#![warn(missing_docs)]
+
 pub mod apply;
 pub mod build;
 pub mod convert;

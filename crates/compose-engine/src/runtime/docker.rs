@@ -8,7 +8,7 @@
 //!   CLI does ([`super::endpoint`]: `DOCKER_HOST`, `DOCKER_CONTEXT`, the
 //!   current context of `config.json`, the context store, `DOCKER_TLS_VERIFY`
 //!   and `DOCKER_CERT_PATH`) and reaches `unix://` and plain `tcp://` with
-//!   bollard's own transports, TLS and `ssh://` with [`super::transport`].
+//!   bollard's own transports, TLS and `ssh://` with the private `transport` module.
 //!   Every error about reaching the engine names the endpoint and where it
 //!   came from (`tcp://127.0.0.1:2376 (from context "remote" in ...)`).
 //! * **Registry credentials.** Pulls and pushes send `X-Registry-Auth`, builds

@@ -1,6 +1,6 @@
 //! `--dry-run`: a runtime that reads from the engine and writes nothing.
 //!
-//! [`DryRun`] wraps an observer — in the CLI a [`ReadOnly`](super::ReadOnly)
+//! [`DryRun`] wraps an observer — in the CLI a [`ReadOnly`]
 //! engine, which has no write methods at all — so every write it is asked for
 //! *cannot* reach the engine: it is recorded, answered as the engine would
 //! answer a success, and remembered, so that what comes after (starting the
