@@ -146,30 +146,3 @@ impl From<Rmi> for compose_engine::project::Rmi {
         }
     }
 }
-
-/// `--ansi`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Ansi {
-    /// Never print ANSI control characters.
-    Never,
-    /// Always print them.
-    Always,
-    /// Print them when writing to a terminal.
-    #[default]
-    Auto,
-}
-
-/// `--progress`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Progress {
-    /// `tty` on a terminal, else `plain`.
-    Auto,
-    /// A live display.
-    Tty,
-    /// One line per event.
-    Plain,
-    /// One JSON object per event.
-    Json,
-    /// Nothing.
-    Quiet,
-}

@@ -1,12 +1,9 @@
-//! The command line: compose's global flags ([`Global`]) and the parsed
-//! command ([`Cli`]); the commands themselves are in [`crate::commands`].
+//! compose's global flags ([`Global`]), shared by every command, and the
+//! values they take.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser};
-
-use crate::args::{Ansi, Progress};
-use crate::commands::Command;
+use clap::{Args, ValueEnum};
 
 /// Global flags, shared by every command.
 #[derive(Debug, Clone, Args)]
@@ -46,16 +43,6 @@ pub struct Global {
     pub all_resources: bool,
 }
 
-/// hoist: define and run multi-container applications, compatible with Docker Compose.
-#[derive(Debug, Parser)]
-#[command(name = "hoist", version, about)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: Global,
-    #[command(subcommand)]
-    pub command: Command,
-}
-
 impl Global {
     /// Load options from the flags and the process environment.
     pub fn load_options(&self) -> anyhow::Result<compose_spec::loader::LoadOptions> {
@@ -77,4 +64,31 @@ impl Global {
         }
         Ok(o)
     }
+}
+
+/// `--ansi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Ansi {
+    /// Never print ANSI control characters.
+    Never,
+    /// Always print them.
+    Always,
+    /// Print them when writing to a terminal.
+    #[default]
+    Auto,
+}
+
+/// `--progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Progress {
+    /// `tty` on a terminal, else `plain`.
+    Auto,
+    /// A live display.
+    Tty,
+    /// One line per event.
+    Plain,
+    /// One JSON object per event.
+    Json,
+    /// Nothing.
+    Quiet,
 }

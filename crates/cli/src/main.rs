@@ -81,7 +81,7 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse_from(local_short_flags(std::env::args().collect()));
+    let args = commands::Cli::parse_from(local_short_flags(std::env::args().collect()));
     match commands::run(args) {
         Ok(code) => code,
         Err(e) => match e.downcast_ref::<session::Reported>() {

@@ -4,9 +4,9 @@
 
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use clap::{Parser, Subcommand};
 
-use crate::cli::Cli;
+use crate::cli::Global;
 
 pub mod build;
 pub mod config;
@@ -23,6 +23,16 @@ pub mod rm;
 pub mod scale;
 pub mod up;
 pub mod version;
+
+/// hoist: define and run multi-container applications, compatible with Docker Compose.
+#[derive(Debug, Parser)]
+#[command(name = "hoist", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
 
 /// The commands.
 #[derive(Debug, Subcommand)]
