@@ -510,11 +510,7 @@ pub async fn apply<R: Runtime, S: Specs>(
     }
     let mut ready: std::collections::VecDeque<usize> =
         (0..n).filter(|&i| waiting[i] == 0).collect();
-    let limit = if opts.parallel == 0 {
-        usize::MAX
-    } else {
-        opts.parallel
-    };
+    let limit = crate::images::limit(opts.parallel);
     // Operations that change the engine run to completion even when the run
     // is cancelled (so nothing is left half-done behind hoist's back); waits
     // are only observation and are dropped at once.

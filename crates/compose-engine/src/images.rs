@@ -31,7 +31,8 @@ pub struct ImagePolicy {
     pub quiet_pull: bool,
 }
 
-/// `--parallel`: at most this many at a time, where 0 (or less) means no limit.
+/// `--parallel`: at most this many at a time, where 0 means no limit (the
+/// CLI maps compose's -1 to 0); the one place that rule is written.
 pub fn limit(parallel: usize) -> usize {
     if parallel == 0 {
         usize::MAX

@@ -28,8 +28,11 @@ fn main() {
         println!("project {}: services {}", p.name, names.join(", "));
     }
     // An editor checks an unsaved buffer without touching the disk:
-    let (sources, diagnostics) =
-        validate_str("buffer.yaml", "services:\n  web:\n    imagee: nginx\n", None);
+    let (sources, diagnostics) = validate_str(
+        "buffer.yaml",
+        "services:\n  web:\n    imagee: nginx\n",
+        None,
+    );
     for d in &diagnostics {
         println!("unsaved buffer: {}", d.one_line(&sources));
     }
