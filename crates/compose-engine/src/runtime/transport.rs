@@ -41,7 +41,13 @@ pub(super) fn tls_client(host: &str, tls: &Tls, timeout: u64) -> Result<bollard:
         .or_else(|| host.strip_prefix("http://"))
         .unwrap_or(host);
     let authority = authority.split('/').next().unwrap_or_default();
-    let config = rustls_config(tls)?;
+    let mut config = rustls_config(tls)?;
+    // No session resumption: every connection makes a full handshake. Some
+    // TLS terminators in front of engines (socat, OpenSSL servers that ask
+    // for a client certificate without a session id context) reject a
+    // resumed session with an internal error; Go's TLS, which the docker CLI
+    // uses, resumes nothing here either unless asked.
+    config.resumption = rustls::client::Resumption::disabled();
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_keepalive(Some(Duration::from_secs(30)));
