@@ -279,6 +279,28 @@ impl Docker {
         &self.host
     }
 
+    /// An attached stream's output as engine-neutral chunks.
+    fn chunks(
+        &self,
+        output: std::pin::Pin<
+            Box<
+                dyn futures_util::Stream<Item = std::result::Result<LogOutput, BollardError>>
+                    + Send,
+            >,
+        >,
+    ) -> BoxStream<Result<LogChunk>> {
+        let target = Arc::clone(&self.target);
+        Box::pin(output.map(move |item| match item {
+            Ok(LogOutput::StdErr { message }) => Ok(LogChunk::Stderr(message.to_vec())),
+            Ok(
+                LogOutput::StdOut { message }
+                | LogOutput::Console { message }
+                | LogOutput::StdIn { message },
+            ) => Ok(LogChunk::Stdout(message.to_vec())),
+            Err(e) => Err(map_error(&target, e)),
+        }))
+    }
+
     fn err(&self, e: BollardError) -> RuntimeError {
         map_error(&self.target, e)
     }
@@ -734,6 +756,72 @@ impl Observe for Docker {
             ))),
         }
     }
+
+    async fn inspect_exec(&self, id: &str) -> Result<super::ExecState> {
+        let i = self
+            .client
+            .inspect_exec(id)
+            .await
+            .map_err(|e| self.err(e))?;
+        let running = i.running.unwrap_or(false);
+        Ok(super::ExecState {
+            running,
+            exit_code: if running { None } else { i.exit_code },
+        })
+    }
+
+    async fn top(&self, id: &str, ps_args: &str) -> Result<super::Processes> {
+        let options = (!ps_args.is_empty()).then(|| {
+            bollard::query_parameters::TopOptionsBuilder::default()
+                .ps_args(ps_args)
+                .build()
+        });
+        let t = self
+            .client
+            .top_processes(id, options)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(super::Processes {
+            titles: t.titles.unwrap_or_default(),
+            rows: t.processes.unwrap_or_default(),
+        })
+    }
+
+    async fn stat_path(&self, id: &str, path: &str) -> Result<Option<super::PathStat>> {
+        let options = bollard::query_parameters::ContainerArchiveInfoOptionsBuilder::default()
+            .path(path)
+            .build();
+        match self
+            .client
+            .get_container_archive_info(id, Some(options))
+            .await
+        {
+            Ok(s) => Ok(Some(super::PathStat {
+                name: s.name,
+                size: s.size,
+                mode: s.file_mode,
+                mtime: s.modification_time.unwrap_or_default(),
+                link_target: s.link_target,
+            })),
+            Err(e) => match self.err(e) {
+                RuntimeError::NotFound(m) if !m.contains("container") => Ok(None),
+                RuntimeError::NotFound(m) if m.contains("path") || m.contains("file") => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
+        let options = bollard::query_parameters::DownloadFromContainerOptionsBuilder::default()
+            .path(path)
+            .build();
+        let target = Arc::clone(&self.target);
+        Box::pin(
+            self.client
+                .download_from_container(id, Some(options))
+                .map(move |item| item.map(|b| b.to_vec()).map_err(|e| map_error(&target, e))),
+        )
+    }
 }
 
 impl Runtime for Docker {
@@ -1063,6 +1151,132 @@ impl Runtime for Docker {
         };
         self.client
             .tag_image(source, Some(options))
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn create_exec(&self, container: &str, spec: &super::ExecSpec) -> Result<String> {
+        let config = bollard::models::ExecConfig {
+            attach_stdin: Some(spec.stdin),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            detach_keys: (!spec.detach_keys.is_empty()).then(|| spec.detach_keys.clone()),
+            tty: Some(spec.tty),
+            env: (!spec.env.is_empty()).then(|| spec.env.clone()),
+            cmd: Some(spec.cmd.clone()),
+            privileged: Some(spec.privileged),
+            user: (!spec.user.is_empty()).then(|| spec.user.clone()),
+            working_dir: (!spec.working_dir.is_empty()).then(|| spec.working_dir.clone()),
+            ..Default::default()
+        };
+        let created = self
+            .client
+            .create_exec(container, config)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(created.id)
+    }
+
+    async fn start_exec(&self, id: &str, tty: bool) -> Result<super::Attached> {
+        let options = bollard::exec::StartExecOptions {
+            detach: false,
+            tty,
+            output_capacity: None,
+        };
+        match self
+            .client
+            .start_exec(id, Some(options))
+            .await
+            .map_err(|e| self.err(e))?
+        {
+            bollard::exec::StartExecResults::Attached { output, input } => Ok(super::Attached {
+                output: self.chunks(output),
+                input,
+            }),
+            bollard::exec::StartExecResults::Detached => Err(RuntimeError::Other(
+                "the engine started the exec detached".into(),
+            )),
+        }
+    }
+
+    async fn start_exec_detached(&self, id: &str) -> Result<()> {
+        let options = bollard::exec::StartExecOptions {
+            detach: true,
+            tty: false,
+            output_capacity: None,
+        };
+        self.client
+            .start_exec(id, Some(options))
+            .await
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    async fn resize_exec(&self, id: &str, rows: u16, cols: u16) -> Result<()> {
+        let options = bollard::query_parameters::ResizeExecOptionsBuilder::default()
+            .h(i32::from(rows))
+            .w(i32::from(cols))
+            .build();
+        self.client
+            .resize_exec(id, options)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn attach_container(
+        &self,
+        id: &str,
+        options: &super::AttachOptions,
+    ) -> Result<super::Attached> {
+        let mut b = bollard::query_parameters::AttachContainerOptionsBuilder::default()
+            .stdin(options.stdin)
+            .stdout(true)
+            .stderr(true)
+            .stream(true)
+            .logs(options.logs);
+        if !options.detach_keys.is_empty() {
+            b = b.detach_keys(&options.detach_keys);
+        }
+        let r = self
+            .client
+            .attach_container(id, Some(b.build()))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(super::Attached {
+            output: self.chunks(r.output),
+            input: r.input,
+        })
+    }
+
+    async fn resize_container(&self, id: &str, rows: u16, cols: u16) -> Result<()> {
+        let options = bollard::query_parameters::ResizeContainerTTYOptionsBuilder::default()
+            .h(i32::from(rows))
+            .w(i32::from(cols))
+            .build();
+        self.client
+            .resize_container_tty(id, options)
+            .await
+            .map_err(|e| self.err(e))
+    }
+
+    async fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        tar: super::ByteStream,
+        options: super::ExtractOptions,
+    ) -> Result<()> {
+        let mut b =
+            bollard::query_parameters::UploadToContainerOptionsBuilder::default().path(path);
+        if options.no_overwrite_dir_non_dir {
+            b = b.no_overwrite_dir_non_dir("true");
+        }
+        if options.copy_uid_gid {
+            b = b.copy_uidgid("true");
+        }
+        let body = tar.map(|chunk| chunk.map(hyper::body::Bytes::from));
+        self.client
+            .upload_to_container(id, Some(b.build()), bollard::body_try_stream(body))
             .await
             .map_err(|e| self.err(e))
     }

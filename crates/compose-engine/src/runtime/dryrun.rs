@@ -18,9 +18,10 @@ use std::sync::Mutex;
 use futures_util::stream;
 
 use super::{
-    BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress, Container, ContainerDetails,
-    ContainerSpec, ContainerState, EngineVersion, Health, Image, LayerProgress, LogChunk,
-    LogOptions, Network, Observe, ReadOnly, Result, Runtime, Volume,
+    AttachOptions, Attached, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress,
+    ByteStream, Container, ContainerDetails, ContainerSpec, ContainerState, EngineVersion,
+    ExecSpec, ExecState, ExtractOptions, Health, Image, LayerProgress, LogChunk, LogOptions,
+    Network, Observe, PathStat, Processes, ReadOnly, Result, Runtime, RuntimeError, Volume,
 };
 
 /// The id the dry run gives images it pretends to build or pull (compose's word).
@@ -34,7 +35,12 @@ struct Record {
     networks: BTreeSet<String>,
     volumes: BTreeSet<String>,
     images: BTreeSet<String>,
+    /// Execs "created" in this run.
+    execs: usize,
 }
+
+/// The prefix of the ids the dry run gives execs.
+const DRY_RUN_EXEC: &str = "dryRunExec-";
 
 /// Reads pass through to `O`; writes are recorded and never sent.
 #[derive(Debug)]
@@ -176,6 +182,34 @@ impl<O: Observe> Observe for DryRun<O> {
             return Ok(0);
         }
         self.inner.wait_container(id).await
+    }
+
+    async fn inspect_exec(&self, id: &str) -> Result<ExecState> {
+        if id.starts_with(DRY_RUN_EXEC) {
+            return Ok(ExecState {
+                running: false,
+                exit_code: Some(0),
+            });
+        }
+        self.inner.inspect_exec(id).await
+    }
+
+    async fn top(&self, id: &str, ps_args: &str) -> Result<Processes> {
+        if self.created(id).is_some() {
+            return Ok(Processes::default());
+        }
+        self.inner.top(id, ps_args).await
+    }
+
+    async fn stat_path(&self, id: &str, path: &str) -> Result<Option<PathStat>> {
+        if self.created(id).is_some() {
+            return Ok(None);
+        }
+        self.inner.stat_path(id, path).await
+    }
+
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
+        self.inner.get_archive(id, path)
     }
 }
 
@@ -323,6 +357,58 @@ impl<O: Observe> Runtime for DryRun<O> {
         r.images.insert(image_key(target));
         Ok(())
     }
+
+    async fn create_exec(&self, container: &str, spec: &ExecSpec) -> Result<String> {
+        let mut r = self.lock();
+        r.execs += 1;
+        r.calls.push(format!(
+            "exec in container {container}: {}",
+            spec.cmd.join(" ")
+        ));
+        Ok(format!("{DRY_RUN_EXEC}{}", r.execs))
+    }
+
+    async fn start_exec(&self, _id: &str, _tty: bool) -> Result<Attached> {
+        Err(RuntimeError::Other(
+            "interactive exec is not supported in dry-run mode".into(),
+        ))
+    }
+
+    async fn start_exec_detached(&self, id: &str) -> Result<()> {
+        self.note(format!("start exec {id}"));
+        Ok(())
+    }
+
+    async fn resize_exec(&self, _id: &str, _rows: u16, _cols: u16) -> Result<()> {
+        Ok(())
+    }
+
+    async fn attach_container(&self, _id: &str, _options: &AttachOptions) -> Result<Attached> {
+        Err(RuntimeError::Other(
+            "interactive run is not supported in dry-run mode".into(),
+        ))
+    }
+
+    async fn resize_container(&self, _id: &str, _rows: u16, _cols: u16) -> Result<()> {
+        Ok(())
+    }
+
+    async fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        _tar: ByteStream,
+        _options: ExtractOptions,
+    ) -> Result<()> {
+        // As compose's dry-run client: the destination must exist.
+        if self.created(id).is_none() && self.inner.stat_path(id, path).await?.is_none() {
+            return Err(RuntimeError::NotFound(format!(
+                "Could not find the file {path} in container {id}"
+            )));
+        }
+        self.note(format!("copy into container {id} at {path}"));
+        Ok(())
+    }
 }
 
 /// The runtime a command holds: the live engine, or a dry run of it whose
@@ -406,6 +492,21 @@ impl<R: Runtime> Observe for Connection<R> {
     async fn wait_container(&self, id: &str) -> Result<i64> {
         either!(self, rt => rt.wait_container(id))
     }
+    async fn inspect_exec(&self, id: &str) -> Result<ExecState> {
+        either!(self, rt => rt.inspect_exec(id))
+    }
+    async fn top(&self, id: &str, ps_args: &str) -> Result<Processes> {
+        either!(self, rt => rt.top(id, ps_args))
+    }
+    async fn stat_path(&self, id: &str, path: &str) -> Result<Option<PathStat>> {
+        either!(self, rt => rt.stat_path(id, path))
+    }
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
+        match self {
+            Connection::Live(rt) => rt.get_archive(id, path),
+            Connection::DryRun(rt) => rt.get_archive(id, path),
+        }
+    }
 }
 
 impl<R: Runtime> Runtime for Connection<R> {
@@ -471,13 +572,39 @@ impl<R: Runtime> Runtime for Connection<R> {
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
         either!(self, rt => rt.tag_image(source, target))
     }
+    async fn create_exec(&self, container: &str, spec: &ExecSpec) -> Result<String> {
+        either!(self, rt => rt.create_exec(container, spec))
+    }
+    async fn start_exec(&self, id: &str, tty: bool) -> Result<Attached> {
+        either!(self, rt => rt.start_exec(id, tty))
+    }
+    async fn start_exec_detached(&self, id: &str) -> Result<()> {
+        either!(self, rt => rt.start_exec_detached(id))
+    }
+    async fn resize_exec(&self, id: &str, rows: u16, cols: u16) -> Result<()> {
+        either!(self, rt => rt.resize_exec(id, rows, cols))
+    }
+    async fn attach_container(&self, id: &str, options: &AttachOptions) -> Result<Attached> {
+        either!(self, rt => rt.attach_container(id, options))
+    }
+    async fn resize_container(&self, id: &str, rows: u16, cols: u16) -> Result<()> {
+        either!(self, rt => rt.resize_container(id, rows, cols))
+    }
+    async fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        tar: ByteStream,
+        options: ExtractOptions,
+    ) -> Result<()> {
+        either!(self, rt => rt.put_archive(id, path, tar, options))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::runtime::fake::Fake;
-    use crate::runtime::RuntimeError;
 
     fn block<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()

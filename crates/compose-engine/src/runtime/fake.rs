@@ -38,6 +38,8 @@ struct State {
     builds: Vec<(super::BuildOptions, Vec<u8>)>,
     build_failures: BTreeMap<String, String>,
     unreachable_registry: bool,
+    /// Execs: container id and command.
+    execs: Vec<(String, Vec<String>)>,
 }
 
 /// The in-memory engine.
@@ -274,9 +276,126 @@ impl Observe for Fake {
         let id = Fake::find(&s, id)?;
         Ok(s.containers[&id].exit_code)
     }
+
+    async fn inspect_exec(&self, id: &str) -> Result<super::ExecState> {
+        let s = self.lock();
+        let known = id
+            .strip_prefix("exec-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| n < s.execs.len());
+        if !known {
+            return Err(RuntimeError::NotFound(format!(
+                "No such exec instance: {id}"
+            )));
+        }
+        Ok(super::ExecState {
+            running: false,
+            exit_code: Some(0),
+        })
+    }
+
+    async fn top(&self, id: &str, _ps_args: &str) -> Result<super::Processes> {
+        let s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let c = &s.containers[&id];
+        if c.c.state != ContainerState::Running {
+            return Err(RuntimeError::Conflict(format!(
+                "Container {id} is not running"
+            )));
+        }
+        Ok(super::Processes {
+            titles: vec!["UID".into(), "PID".into(), "CMD".into()],
+            rows: vec![vec!["root".into(), "1".into(), c.c.command.clone()]],
+        })
+    }
+
+    async fn stat_path(&self, id: &str, _path: &str) -> Result<Option<super::PathStat>> {
+        let s = self.lock();
+        Fake::find(&s, id)?;
+        Ok(None)
+    }
+
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
+        let e = RuntimeError::NotFound(format!("Could not find the file {path} in container {id}"));
+        Box::pin(stream::iter(vec![Err(e)]))
+    }
 }
 
 impl Runtime for Fake {
+    async fn create_exec(&self, container: &str, spec: &super::ExecSpec) -> Result<String> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, container)?;
+        if s.containers[&id].c.state != ContainerState::Running {
+            return Err(RuntimeError::Conflict(format!(
+                "Container {id} is not running"
+            )));
+        }
+        let name = Fake::name_of(&s, &id);
+        s.execs.push((id, spec.cmd.clone()));
+        let n = s.execs.len() - 1;
+        Fake::record(
+            &mut s,
+            format!("exec container {name} {}", spec.cmd.join(" ")),
+        );
+        Ok(format!("exec-{n}"))
+    }
+
+    async fn start_exec(&self, id: &str, _tty: bool) -> Result<super::Attached> {
+        let s = self.lock();
+        let n: usize = id
+            .strip_prefix("exec-")
+            .and_then(|n| n.parse().ok())
+            .filter(|n| *n < s.execs.len())
+            .ok_or_else(|| RuntimeError::NotFound(format!("No such exec instance: {id}")))?;
+        let line = format!("{}\n", s.execs[n].1.join(" "));
+        Ok(super::Attached {
+            output: Box::pin(stream::iter(vec![Ok(LogChunk::Stdout(line.into_bytes()))])),
+            input: Box::pin(tokio::io::sink()),
+        })
+    }
+
+    async fn start_exec_detached(&self, id: &str) -> Result<()> {
+        let mut s = self.lock();
+        Fake::record(&mut s, format!("start exec {id}"));
+        Ok(())
+    }
+
+    async fn resize_exec(&self, _id: &str, _rows: u16, _cols: u16) -> Result<()> {
+        Ok(())
+    }
+
+    async fn attach_container(
+        &self,
+        id: &str,
+        _options: &super::AttachOptions,
+    ) -> Result<super::Attached> {
+        let s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let line = format!("hello from {}\n", s.containers[&id].c.name);
+        Ok(super::Attached {
+            output: Box::pin(stream::iter(vec![Ok(LogChunk::Stdout(line.into_bytes()))])),
+            input: Box::pin(tokio::io::sink()),
+        })
+    }
+
+    async fn resize_container(&self, _id: &str, _rows: u16, _cols: u16) -> Result<()> {
+        Ok(())
+    }
+
+    async fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        _tar: super::ByteStream,
+        _options: super::ExtractOptions,
+    ) -> Result<()> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let name = Fake::name_of(&s, &id);
+        Fake::record(&mut s, format!("copy to container {name} {path}"));
+        Ok(())
+    }
+
     async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
         let mut s = self.lock();
         let name = body["Name"].as_str().unwrap_or_default().to_string();

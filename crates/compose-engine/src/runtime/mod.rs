@@ -304,6 +304,110 @@ pub enum LogChunk {
     Stderr(Vec<u8>),
 }
 
+/// A process's standard streams once attached (an exec, or a container's
+/// main process): what it writes, and a writer to its stdin (shut it down
+/// to send end-of-file).
+pub struct Attached {
+    /// Its output: stdout and stderr, or the raw terminal with a TTY.
+    pub output: BoxStream<Result<LogChunk>>,
+    /// Its stdin.
+    pub input: Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+}
+
+impl std::fmt::Debug for Attached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Attached")
+    }
+}
+
+/// A command to run in a running container (`exec`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ExecSpec {
+    /// The command and its arguments.
+    pub cmd: Vec<String>,
+    /// `KEY=VALUE` variables added to the container's.
+    pub env: Vec<String>,
+    /// User (`name`, `uid`, `uid:gid`); empty: the container's.
+    pub user: String,
+    /// Working directory; empty: the container's.
+    pub working_dir: String,
+    /// Extended privileges.
+    pub privileged: bool,
+    /// Allocate a pseudo-TTY.
+    pub tty: bool,
+    /// Attach stdin.
+    pub stdin: bool,
+    /// Keys that detach (`ctrl-p,ctrl-q`); empty: the engine's default.
+    pub detach_keys: String,
+}
+
+/// An exec's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ExecState {
+    /// Still running.
+    pub running: bool,
+    /// Exit code, once it has exited.
+    pub exit_code: Option<i64>,
+}
+
+/// How to attach to a container's main process.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AttachOptions {
+    /// Forward stdin.
+    pub stdin: bool,
+    /// Replay what it already wrote first.
+    pub logs: bool,
+    /// Keys that detach (`ctrl-p,ctrl-q`); empty: the engine's default.
+    pub detach_keys: String,
+}
+
+/// A container's processes (`docker top`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Processes {
+    /// Column titles (`UID`, `PID`, ...).
+    pub titles: Vec<String>,
+    /// One row per process.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A path in a container (`HEAD /containers/{id}/archive`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PathStat {
+    /// Base name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Go `os.FileMode` bits (directory: bit 31, symlink: bit 27).
+    pub mode: u32,
+    /// Modification time, RFC 3339.
+    pub mtime: String,
+    /// The target when it is a symbolic link.
+    pub link_target: String,
+}
+
+impl PathStat {
+    /// Whether it is a directory (Go's `os.ModeDir`).
+    pub fn is_dir(&self) -> bool {
+        self.mode & (1 << 31) != 0
+    }
+    /// Whether it is a symbolic link (Go's `os.ModeSymlink`).
+    pub fn is_symlink(&self) -> bool {
+        self.mode & (1 << 27) != 0
+    }
+}
+
+/// How an archive is extracted into a container (`PUT /containers/{id}/archive`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ExtractOptions {
+    /// Fail instead of replacing a directory by a non-directory or the reverse.
+    pub no_overwrite_dir_non_dir: bool,
+    /// Keep the archive's owners (`cp -a`).
+    pub copy_uid_gid: bool,
+}
+
+/// A stream of bytes (an archive, in chunks).
+pub type ByteStream = BoxStream<std::io::Result<Vec<u8>>>;
+
 /// Read-only access to the runtime.
 pub trait Observe: Send + Sync {
     /// The engine's version.
@@ -343,6 +447,18 @@ pub trait Observe: Send + Sync {
     fn logs(&self, id: &str, options: &LogOptions) -> BoxStream<Result<LogChunk>>;
     /// Waits until the container is not running and returns its exit code.
     fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send;
+    /// An exec's state.
+    fn inspect_exec(&self, id: &str) -> impl Future<Output = Result<ExecState>> + Send;
+    /// A running container's processes; `ps_args` as for `ps` (empty: the engine's default).
+    fn top(&self, id: &str, ps_args: &str) -> impl Future<Output = Result<Processes>> + Send;
+    /// What is at `path` in the container, `None` when nothing is.
+    fn stat_path(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<Option<PathStat>>> + Send;
+    /// `path` in the container as a tar archive, streamed.
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>>;
 }
 
 /// Read and write access to the runtime.
@@ -423,6 +539,44 @@ pub trait Runtime: Observe {
     ) -> impl Future<Output = Result<()>> + Send;
     /// Adds the name `target` (`repo[:tag]`) to the image `source`.
     fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Creates an exec instance in a running container; returns its id.
+    fn create_exec(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+    ) -> impl Future<Output = Result<String>> + Send;
+    /// Starts an exec and attaches to its streams.
+    fn start_exec(&self, id: &str, tty: bool) -> impl Future<Output = Result<Attached>> + Send;
+    /// Starts an exec in the background.
+    fn start_exec_detached(&self, id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Sets an exec's terminal size.
+    fn resize_exec(
+        &self,
+        id: &str,
+        rows: u16,
+        cols: u16,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Attaches to a container's main process (before or after it starts).
+    fn attach_container(
+        &self,
+        id: &str,
+        options: &AttachOptions,
+    ) -> impl Future<Output = Result<Attached>> + Send;
+    /// Sets a container's terminal size.
+    fn resize_container(
+        &self,
+        id: &str,
+        rows: u16,
+        cols: u16,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Extracts a tar archive, streamed, into the container's directory `path`.
+    fn put_archive(
+        &self,
+        id: &str,
+        path: &str,
+        tar: ByteStream,
+        options: ExtractOptions,
+    ) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],
@@ -476,6 +630,22 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send {
         self.0.wait_container(id)
+    }
+    fn inspect_exec(&self, id: &str) -> impl Future<Output = Result<ExecState>> + Send {
+        self.0.inspect_exec(id)
+    }
+    fn top(&self, id: &str, ps_args: &str) -> impl Future<Output = Result<Processes>> + Send {
+        self.0.top(id, ps_args)
+    }
+    fn stat_path(
+        &self,
+        id: &str,
+        path: &str,
+    ) -> impl Future<Output = Result<Option<PathStat>>> + Send {
+        self.0.stat_path(id, path)
+    }
+    fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
+        self.0.get_archive(id, path)
     }
 }
 
