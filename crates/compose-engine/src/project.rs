@@ -58,6 +58,41 @@ pub async fn containers<O: Observe>(
     Ok(cs)
 }
 
+/// The container of `service` a command like `exec`, `cp`, `port` or
+/// `attach` acts on (compose's `getSpecifiedContainer`): replica `index`
+/// when given (> 0), else the lowest-numbered, services' own containers
+/// before one-off ones (these count only with `oneoff`); running ones only
+/// unless `all`. The error says which is not running, as compose does.
+pub async fn container_at<O: Observe>(
+    rt: &O,
+    project: &str,
+    service: &str,
+    index: Option<u32>,
+    oneoff: bool,
+    all: bool,
+) -> Result<Container> {
+    let mut filters = project_filter(project);
+    filters.push(format!("{}={service}", labels::SERVICE));
+    if let Some(i) = index.filter(|i| *i > 0) {
+        filters.push(format!("{}={i}", labels::CONTAINER_NUMBER));
+    }
+    let mut cs = rt.list_containers(&filters, all).await?;
+    cs.retain(|c| oneoff || c.label(labels::ONEOFF) != "True");
+    let number = |c: &Container| {
+        c.label(labels::CONTAINER_NUMBER)
+            .parse::<u32>()
+            .unwrap_or(0)
+    };
+    cs.sort_by_key(|c| (c.label(labels::ONEOFF) == "True", number(c), c.name.clone()));
+    match cs.into_iter().next() {
+        Some(c) => Ok(c),
+        None => Err(Error::Invalid(match index.filter(|i| *i > 0) {
+            Some(i) => format!("service {service:?} is not running container #{i}"),
+            None => format!("service {service:?} is not running"),
+        })),
+    }
+}
+
 /// Runs `action` on every container concurrently, with compose's progress
 /// events (`working` … `done`); the first failure is returned, naming the
 /// container.
