@@ -10,6 +10,7 @@ mod commands;
 mod follow;
 mod output;
 mod session;
+mod term;
 
 use clap::Parser;
 
@@ -35,47 +36,92 @@ const GLOBAL_WITH_VALUE: &[&str] = &[
     "--parallel",
 ];
 
-/// compose's `-f` means `--file` before the command but `--follow` after
-/// `logs` and `--force` after `rm` (cobra lets a command's flag shadow a
-/// persistent one; clap cannot). Rewrite those before parsing.
+/// Short flags a command gives another meaning than the global one (cobra
+/// lets a command's flag shadow a persistent one; clap cannot): `-f` is
+/// `--file` before the command but `--follow` after `logs` and `--force`
+/// after `rm`; `-p` is `--project-name` before it and `--publish` after
+/// `run`. And whether the command's flags may follow its positional
+/// arguments (`run`, `exec` stop at the service: the rest is the command).
+fn local_flags(command: &str) -> (&'static [(char, &'static str)], bool) {
+    match command {
+        "logs" => (&[('f', "--follow")], true),
+        "rm" => (&[('f', "--force")], true),
+        "run" => (&[('p', "--publish")], false),
+        "exec" => (&[], false),
+        _ => (&[], true),
+    }
+}
+
+/// The flags of the non-interspersed commands that take a value (the value
+/// is not the first positional argument).
+const LOCAL_WITH_VALUE: &[&str] = &[
+    "-p",
+    "--publish",
+    "-e",
+    "--env",
+    "-l",
+    "--label",
+    "-v",
+    "--volume",
+    "-w",
+    "--workdir",
+    "-u",
+    "--user",
+    "--name",
+    "--entrypoint",
+    "--env-from-file",
+    "--pull",
+    "--cap-add",
+    "--cap-drop",
+    "--index",
+];
+
+/// Rewrites the shadowed short flags of [`local_flags`] before parsing.
 fn local_short_flags(args: Vec<String>) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
-    let mut command: Option<&'static str> = None;
+    let mut command: Option<(&'static [(char, &'static str)], bool)> = None;
     let mut skip_value = false;
+    let mut done = false;
     for (i, a) in args.into_iter().enumerate() {
-        if i == 0 || skip_value {
+        if i == 0 || skip_value || done {
             skip_value = false;
             out.push(a);
             continue;
         }
-        match command {
-            None => {
-                if GLOBAL_WITH_VALUE.contains(&a.as_str()) {
-                    skip_value = true;
-                } else if !a.starts_with('-') {
-                    command = Some(match a.as_str() {
-                        "logs" => "--follow",
-                        "rm" => "--force",
-                        _ => "",
-                    });
-                }
-                out.push(a);
+        let Some((rewrites, interspersed)) = command else {
+            if GLOBAL_WITH_VALUE.contains(&a.as_str()) {
+                skip_value = true;
+            } else if !a.starts_with('-') {
+                command = Some(local_flags(&a));
             }
-            Some(long)
-                if !long.is_empty()
-                    && a.starts_with('-')
-                    && !a.starts_with("--")
-                    && a.contains('f') =>
-            {
-                // `-f`, or a cluster like `-ft`: take `f` out.
-                let rest: String = a[1..].chars().filter(|&c| c != 'f').collect();
-                out.push(long.to_string());
-                if !rest.is_empty() {
-                    out.push(format!("-{rest}"));
-                }
-            }
-            Some(_) => out.push(a),
+            out.push(a);
+            continue;
+        };
+        if a == "--" || (!a.starts_with('-') && !interspersed) {
+            done = true;
+            out.push(a);
+            continue;
         }
+        if !interspersed && LOCAL_WITH_VALUE.contains(&a.as_str()) {
+            skip_value = true;
+        }
+        if a.starts_with('-') && !a.starts_with("--") {
+            // `-f`, or a cluster like `-ft`: take the shadowed letters out.
+            let mut rest = String::new();
+            let mut longs = Vec::new();
+            for c in a[1..].chars() {
+                match rewrites.iter().find(|(s, _)| *s == c) {
+                    Some((_, long)) => longs.push(long.to_string()),
+                    None => rest.push(c),
+                }
+            }
+            out.extend(longs);
+            if !rest.is_empty() {
+                out.push(format!("-{rest}"));
+            }
+            continue;
+        }
+        out.push(a);
     }
     out
 }
@@ -91,5 +137,41 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_short_flags;
+    use clap::CommandFactory;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn every_command_line_definition_is_consistent() {
+        crate::commands::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shadowed_short_flags() {
+        for (given, want) in [
+            (
+                "hoist -f a.yaml logs -f web",
+                "hoist -f a.yaml logs --follow web",
+            ),
+            ("hoist logs -ft web", "hoist logs --follow -t web"),
+            ("hoist rm -fs", "hoist rm --force -s"),
+            (
+                "hoist -p x run -p 80:80 web cmd -p y",
+                "hoist -p x run --publish 80:80 web cmd -p y",
+            ),
+            ("hoist run web -p", "hoist run web -p"),
+            ("hoist exec web tail -f x", "hoist exec web tail -f x"),
+            ("hoist -p proj up -d", "hoist -p proj up -d"),
+        ] {
+            assert_eq!(local_short_flags(args(given)), args(want), "{given}");
+        }
     }
 }

@@ -200,6 +200,12 @@ impl Session {
         usize::try_from(self.global.parallel).unwrap_or(0)
     }
 
+    /// A variable of the project's environment (the process's, then `.env`'s),
+    /// for `-e KEY` without a value.
+    pub fn lookup_env(&self, key: &str) -> Option<String> {
+        self.environment.get(key).cloned()
+    }
+
     /// A `COMPOSE_*` switch as compose reads it: from the process environment,
     /// else from `.env` (compose copies `.env`'s `COMPOSE_*` variables into its
     /// environment), with Go's boolean parsing plus `y`.

@@ -103,9 +103,27 @@ pub struct Resolved {
     pub replaced_mounts: Vec<MountPoint>,
     /// The paths the service's image declares as volumes (`VOLUME`).
     pub image_volumes: Vec<String>,
+    /// Set for a one-off container (`run`).
+    pub one_off: Option<OneOff>,
     /// Id of the service's image (`sha256:...`) when present locally: the
     /// `com.docker.compose.image` label.
     pub image_digest: Option<String>,
+}
+
+/// How a one-off container (`run`) differs from a service's replicas, as
+/// compose creates it: no replica number, `oneoff=True` and a slug label,
+/// only its own name as network alias unless `--use-aliases`, removed by the
+/// engine when it exits with `--rm`, stdin attached with `-i`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OneOff {
+    /// `com.docker.compose.slug`: 64 random hex digits.
+    pub slug: String,
+    /// `--use-aliases`: the service's network aliases too.
+    pub use_aliases: bool,
+    /// `--rm`: `HostConfig.AutoRemove`.
+    pub auto_remove: bool,
+    /// `-i`: `AttachStdin` (and `StdinOnce`), as compose sets them even with `-d`.
+    pub attach_stdin: bool,
 }
 
 impl Resolved {
@@ -318,13 +336,20 @@ pub fn container_spec(
     resolved: &Resolved,
 ) -> ContainerSpec {
     let mut service = resolve_references(service, resolved).unwrap_or_else(|_| service.clone());
-    let labels = container_labels(
+    let mut labels = container_labels(
         meta,
         project,
         &service,
         number,
         resolved.image_digest.as_deref(),
     );
+    let one_off = resolved.one_off.as_ref();
+    if let Some(o) = one_off {
+        labels.remove(labels::CONTAINER_NUMBER);
+        labels.insert(labels::ONEOFF.into(), "True".into());
+        labels.insert(labels::SLUG.into(), o.slug.clone());
+    }
+    let use_aliases = one_off.is_none_or(|o| o.use_aliases);
     let ge_144 = api >= (1, 44);
     let links = links(&meta.name, &service, number, resolved);
 
@@ -352,6 +377,9 @@ pub fn container_spec(
     c.str("Hostname", &service.hostname);
     c.str("Domainname", &service.domainname);
     c.str("User", &service.user);
+    let attach_stdin = one_off.is_some_and(|o| o.attach_stdin);
+    c.bool("AttachStdin", attach_stdin);
+    c.bool("StdinOnce", attach_stdin && service.stdin_open);
     c.set("AttachStdout", json!(true));
     c.set("AttachStderr", json!(true));
     c.map("ExposedPorts", exposed_ports(&service));
@@ -458,14 +486,14 @@ pub fn container_spec(
         let mut endpoints = Map::new();
         let others = by_priority.iter().skip(1);
         for key in others {
-            let ep = endpoint_settings(meta, &service, number, key, &links);
+            let ep = endpoint_settings(meta, &service, number, key, &links, use_aliases);
             if ge_144 {
                 endpoints.insert(moby(key), ep);
             } else {
                 extra_networks.push((moby(key), ep));
             }
         }
-        let mut ep = endpoint_settings(meta, &service, number, &primary, &links);
+        let mut ep = endpoint_settings(meta, &service, number, &primary, &links, use_aliases);
         if ge_144 && ep.get("MacAddress").is_none() && !service.mac_address.is_empty() {
             ep["MacAddress"] = json!(service.mac_address);
         }
@@ -476,6 +504,7 @@ pub fn container_spec(
             json!({ "EndpointsConfig": Value::Object(endpoints) }),
         );
     }
+    h.bool("AutoRemove", one_off.is_some_and(|o| o.auto_remove));
     c.set("HostConfig", Value::Object(h.0));
 
     ContainerSpec {
@@ -623,15 +652,18 @@ fn endpoint_settings(
     number: u32,
     key: &str,
     links: &[String],
+    use_aliases: bool,
 ) -> Value {
     let cfg: Option<&ServiceNetworkConfig> = service.networks.get(key).and_then(|c| c.as_deref());
-    let mut aliases = vec![
-        container_name(&meta.name, service, number),
-        service.name.clone(),
-    ];
+    let mut aliases = vec![container_name(&meta.name, service, number)];
+    if use_aliases {
+        aliases.push(service.name.clone());
+    }
     let mut e = Obj::default();
     if let Some(cfg) = cfg {
-        aliases.extend(cfg.aliases.iter().cloned());
+        if use_aliases {
+            aliases.extend(cfg.aliases.iter().cloned());
+        }
         let mut ipam = Obj::default();
         ipam.str("IPv4Address", &cfg.ipv4_address);
         ipam.str("IPv6Address", &cfg.ipv6_address);

@@ -33,6 +33,7 @@ pub mod plan;
 pub mod progress;
 pub mod project;
 pub mod reconcile;
+pub mod run;
 pub mod runtime;
 pub mod up;
 

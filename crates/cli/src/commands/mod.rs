@@ -8,10 +8,12 @@ use clap::{Parser, Subcommand};
 
 use crate::cli::Global;
 
+pub mod attach;
 pub mod build;
 pub mod config;
 pub mod create;
 pub mod down;
+pub mod exec;
 pub mod kill;
 pub mod lifecycle;
 pub mod logs;
@@ -20,6 +22,7 @@ pub mod ps;
 pub mod pull;
 pub mod push;
 pub mod rm;
+pub mod run;
 pub mod scale;
 pub mod up;
 pub mod version;
@@ -37,6 +40,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Attach local standard input, output, and error streams to a service's running container
+    Attach(attach::AttachArgs),
     /// Parse, resolve and render compose file in canonical format
     Config(config::ConfigArgs),
     /// Create and start containers
@@ -61,10 +66,14 @@ pub enum Command {
     Pause(lifecycle::ServicesArgs),
     /// Unpause services
     Unpause(lifecycle::ServicesArgs),
+    /// Execute a command in a running container
+    Exec(exec::ExecArgs),
     /// Force stop service containers
     Kill(kill::KillArgs),
     /// Removes stopped service containers
     Rm(rm::RmArgs),
+    /// Run a one-off command on a service
+    Run(Box<run::RunArgs>),
     /// Scale services
     Scale(scale::ScaleArgs),
     /// Build or rebuild services
@@ -83,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
     crate::output::set_dry_run(g.dry_run);
     match cli.command {
+        Command::Attach(args) => attach::run(g, &args),
         Command::Config(args) => config::run(g, &args),
         Command::Up(args) => up::run(g, &args),
         Command::Plan(args) => plan::run(g, &args),
@@ -95,8 +105,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restart(args) => lifecycle::run(g, &args, Lifecycle::Restart),
         Command::Pause(args) => lifecycle::run(g, &args, Lifecycle::Pause),
         Command::Unpause(args) => lifecycle::run(g, &args, Lifecycle::Unpause),
+        Command::Exec(args) => exec::run(g, &args),
         Command::Kill(args) => kill::run(g, &args),
         Command::Rm(args) => rm::run(g, &args),
+        Command::Run(args) => run::run(g, &args),
         Command::Scale(args) => scale::run(g, &args),
         Command::Build(args) => build::run(g, &args),
         Command::Pull(args) => pull::run(g, &args),

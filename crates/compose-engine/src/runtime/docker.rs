@@ -279,6 +279,23 @@ impl Docker {
         &self.host
     }
 
+    /// `POST /containers/{id}/wait?condition=...`: the exit code.
+    async fn wait_for(&self, id: &str, condition: &str) -> Result<i64> {
+        let options = WaitContainerOptions {
+            condition: condition.to_string(),
+        };
+        let mut waits = self.client.wait_container(id, Some(options));
+        match waits.next().await {
+            Some(Ok(r)) => Ok(r.status_code),
+            // bollard turns a non-zero exit code into an error.
+            Some(Err(BollardError::DockerContainerWaitError { code, .. })) => Ok(code),
+            Some(Err(e)) => Err(self.err(e)),
+            None => Err(RuntimeError::Other(format!(
+                "the engine ended the wait for {id} without an exit code"
+            ))),
+        }
+    }
+
     /// An attached stream's output as engine-neutral chunks.
     fn chunks(
         &self,
@@ -742,19 +759,12 @@ impl Observe for Docker {
     }
 
     async fn wait_container(&self, id: &str) -> Result<i64> {
-        let options = WaitContainerOptions {
-            condition: "not-running".to_string(),
-        };
-        let mut waits = self.client.wait_container(id, Some(options));
-        match waits.next().await {
-            Some(Ok(r)) => Ok(r.status_code),
-            // bollard turns a non-zero exit code into an error.
-            Some(Err(BollardError::DockerContainerWaitError { code, .. })) => Ok(code),
-            Some(Err(e)) => Err(self.err(e)),
-            None => Err(RuntimeError::Other(format!(
-                "the engine ended the wait for {id} without an exit code"
-            ))),
-        }
+        self.wait_for(id, "not-running").await
+    }
+
+    async fn wait_container_exit(&self, id: &str, removed: bool) -> Result<i64> {
+        self.wait_for(id, if removed { "removed" } else { "next-exit" })
+            .await
     }
 
     async fn inspect_exec(&self, id: &str) -> Result<super::ExecState> {

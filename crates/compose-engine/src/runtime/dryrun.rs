@@ -184,6 +184,13 @@ impl<O: Observe> Observe for DryRun<O> {
         self.inner.wait_container(id).await
     }
 
+    async fn wait_container_exit(&self, id: &str, removed: bool) -> Result<i64> {
+        if self.created(id).is_some() {
+            return Ok(0);
+        }
+        self.inner.wait_container_exit(id, removed).await
+    }
+
     async fn inspect_exec(&self, id: &str) -> Result<ExecState> {
         if id.starts_with(DRY_RUN_EXEC) {
             return Ok(ExecState {
@@ -491,6 +498,9 @@ impl<R: Runtime> Observe for Connection<R> {
     }
     async fn wait_container(&self, id: &str) -> Result<i64> {
         either!(self, rt => rt.wait_container(id))
+    }
+    async fn wait_container_exit(&self, id: &str, removed: bool) -> Result<i64> {
+        either!(self, rt => rt.wait_container_exit(id, removed))
     }
     async fn inspect_exec(&self, id: &str) -> Result<ExecState> {
         either!(self, rt => rt.inspect_exec(id))

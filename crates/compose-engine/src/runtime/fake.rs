@@ -277,6 +277,10 @@ impl Observe for Fake {
         Ok(s.containers[&id].exit_code)
     }
 
+    async fn wait_container_exit(&self, id: &str, _removed: bool) -> Result<i64> {
+        self.wait_container(id).await
+    }
+
     async fn inspect_exec(&self, id: &str) -> Result<super::ExecState> {
         let s = self.lock();
         let known = id

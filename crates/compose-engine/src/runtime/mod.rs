@@ -447,6 +447,14 @@ pub trait Observe: Send + Sync {
     fn logs(&self, id: &str, options: &LogOptions) -> BoxStream<Result<LogChunk>>;
     /// Waits until the container is not running and returns its exit code.
     fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send;
+    /// Waits for the container's next exit — or, for a container the engine
+    /// removes when it exits (`--rm`), its removal — and returns its exit
+    /// code; asked before the container starts, it misses nothing.
+    fn wait_container_exit(
+        &self,
+        id: &str,
+        removed: bool,
+    ) -> impl Future<Output = Result<i64>> + Send;
     /// An exec's state.
     fn inspect_exec(&self, id: &str) -> impl Future<Output = Result<ExecState>> + Send;
     /// A running container's processes; `ps_args` as for `ps` (empty: the engine's default).
@@ -630,6 +638,13 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn wait_container(&self, id: &str) -> impl Future<Output = Result<i64>> + Send {
         self.0.wait_container(id)
+    }
+    fn wait_container_exit(
+        &self,
+        id: &str,
+        removed: bool,
+    ) -> impl Future<Output = Result<i64>> + Send {
+        self.0.wait_container_exit(id, removed)
     }
     fn inspect_exec(&self, id: &str) -> impl Future<Output = Result<ExecState>> + Send {
         self.0.inspect_exec(id)

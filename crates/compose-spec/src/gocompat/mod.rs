@@ -16,6 +16,6 @@ pub mod duration;
 pub(crate) mod fmt;
 pub mod json;
 pub mod path;
-pub(crate) mod shellwords;
+pub mod shellwords;
 pub mod strconv;
 pub(crate) mod units;

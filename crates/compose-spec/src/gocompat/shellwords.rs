@@ -4,7 +4,7 @@
 /// go-shellwords `Parse` with its defaults (no env expansion, no backticks):
 /// splits on blanks, honours quotes and backslashes, stops at an unquoted
 /// `;`, `&`, `|`, `<` or `>`.
-pub(crate) fn split(line: &str) -> Result<Vec<String>, String> {
+pub fn split(line: &str) -> Result<Vec<String>, String> {
     const INVALID: &str = "invalid command line string";
     #[derive(PartialEq)]
     enum Got {

@@ -938,3 +938,74 @@ mod tests {
         assert!(parse_volume("ab:cd:ef:gh").is_err());
     }
 }
+
+/// The ports of a short-syntax spec (`8080:80`, `127.0.0.1:5000-5001:5000-5001/udp`)
+/// as the model holds them, for command lines that take one (`run -p`).
+pub fn port_configs(spec: &str) -> Result<Vec<crate::model::ServicePortConfig>, String> {
+    let span = Span::synthetic();
+    let nodes: Vec<Node> = parse_port_config(spec)?
+        .iter()
+        .map(|p| p.to_node(span))
+        .collect();
+    let service = one_service("ports", Node::seq(nodes, span));
+    Ok(service.map(|s| s.ports).unwrap_or_default())
+}
+
+/// A short-syntax mount (`./data:/data:ro`, `cache:/cache`, `/tmp`) as the
+/// model holds it, for command lines that take one (`run -v`).
+pub fn volume_config(spec: &str) -> Result<crate::model::ServiceVolumeConfig, String> {
+    let span = Span::synthetic();
+    let node = parse_volume(spec)?.to_node(span);
+    one_service("volumes", Node::seq(vec![node], span))
+        .and_then(|s| s.volumes.into_iter().next())
+        .ok_or_else(|| format!("invalid volume spec {spec:?}"))
+}
+
+/// Decodes a service holding only `key: value`.
+fn one_service(key: &str, value: Node) -> Option<crate::model::ServiceConfig> {
+    let span = Span::synthetic();
+    let mut service = Map::new();
+    service.insert("image", span, Node::string("x", span));
+    service.insert(key, span, value);
+    let mut services = Map::new();
+    services.insert("x", span, Node::map(service, span));
+    let mut root = Map::new();
+    root.insert("services", span, Node::map(services, span));
+    let p = crate::model::Project::from_node(&Node::map(root, span)).ok()?;
+    p.services.into_values().next().map(|s| *s)
+}
+
+#[cfg(test)]
+mod run_flag_tests {
+    use super::*;
+
+    #[test]
+    fn ports_and_volumes_from_command_line_specs() {
+        let p = port_configs("127.0.0.1:8080:80/udp").unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (
+                p[0].host_ip.as_str(),
+                p[0].published.as_str(),
+                p[0].target,
+                p[0].protocol.as_str()
+            ),
+            ("127.0.0.1", "8080", 80, "udp")
+        );
+        assert_eq!(port_configs("5000-5001:6000-6001").unwrap().len(), 2);
+        assert!(port_configs("x:y").is_err());
+        let v = volume_config("./data:/data:ro").unwrap();
+        assert_eq!(
+            (
+                v.r#type.as_str(),
+                v.source.as_str(),
+                v.target.as_str(),
+                v.read_only
+            ),
+            ("bind", "./data", "/data", true)
+        );
+        let v = volume_config("cache:/cache").unwrap();
+        assert_eq!(v.r#type, "volume");
+        assert!(volume_config("").is_err());
+    }
+}
