@@ -17,6 +17,7 @@ mod depends;
 mod down;
 mod dryrun;
 mod faults;
+mod interactive;
 mod interrupt;
 mod lifecycle;
 mod plan;

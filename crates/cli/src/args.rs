@@ -88,6 +88,7 @@ impl UpArgs {
         Ok(UpFlags {
             services: self.services.clone(),
             no_deps: self.no_deps,
+            resources_only: false,
             scale: parse_scale(&self.scale)?,
             force_recreate: self.force_recreate,
             no_recreate: self.no_recreate,

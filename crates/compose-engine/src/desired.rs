@@ -24,6 +24,9 @@ pub struct UpRequest {
     pub services: Vec<String>,
     /// Do not include the named services' dependencies.
     pub no_deps: bool,
+    /// Converge no service at all, only the networks and volumes (what `run
+    /// --no-deps` needs before it creates its one-off container).
+    pub resources_only: bool,
     /// `--scale SERVICE=N` overrides.
     pub scale: BTreeMap<String, u32>,
     /// Recreate policy for the named services (all when none are named).
@@ -138,7 +141,11 @@ impl ProjectSpecs {
     pub fn desired(&self, request: &UpRequest, observed: &Observed) -> Result<Desired, Cycle> {
         let graph = Graph::new(&self.project)?;
         let named: BTreeSet<String> = request.services.iter().cloned().collect();
-        let selected = select(&self.project, &graph, &request.services, request.no_deps);
+        let selected = if request.resources_only {
+            BTreeSet::new()
+        } else {
+            select(&self.project, &graph, &request.services, request.no_deps)
+        };
         let known = known_from(observed);
         let mut services = BTreeMap::new();
         for name in &selected {

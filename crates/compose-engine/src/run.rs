@@ -186,14 +186,15 @@ pub async fn prepare<R: Runtime>(
     let graph = Graph::new(&specs.project)?;
     let mut deps: BTreeSet<String> = graph.with_dependencies(std::slice::from_ref(&flags.service));
     deps.remove(&flags.service);
-    if !flags.no_deps && !deps.is_empty() {
-        let up_flags = UpFlags {
-            services: deps.iter().cloned().collect(),
-            no_deps: true,
-            ..flags.up.clone()
-        };
-        up::up(rt, specs.clone(), &up_flags, sink, None).await?;
-    }
+    // As compose's startDependencies: the networks and volumes always, the
+    // dependencies unless --no-deps.
+    let up_flags = UpFlags {
+        services: deps.iter().cloned().collect(),
+        no_deps: true,
+        resources_only: flags.no_deps || deps.is_empty(),
+        ..flags.up.clone()
+    };
+    up::up(rt, specs.clone(), &up_flags, sink, None).await?;
     let selected = BTreeSet::from([flags.service.clone()]);
     let have = images::ensure(
         rt,

@@ -30,6 +30,8 @@ pub struct UpFlags {
     pub services: Vec<String>,
     /// `--no-deps`.
     pub no_deps: bool,
+    /// No service, only networks and volumes (see [`UpRequest::resources_only`]).
+    pub resources_only: bool,
     /// `--scale SERVICE=NUM`.
     pub scale: BTreeMap<String, u32>,
     /// `--force-recreate`.
@@ -90,6 +92,7 @@ impl UpFlags {
         UpRequest {
             services: self.services.clone(),
             no_deps: self.no_deps,
+            resources_only: self.resources_only,
             scale: self.scale.clone(),
             recreate: never_or(self.force_recreate),
             recreate_deps: never_or(self.always_recreate_deps),
@@ -128,7 +131,11 @@ pub fn validate(project: &crate::model::Project, flags: &UpFlags) -> Result<BTre
         }
     }
     let graph = Graph::new(project)?;
-    let selected = select(project, &graph, &flags.services, flags.no_deps);
+    let selected = if flags.resources_only {
+        BTreeSet::new()
+    } else {
+        select(project, &graph, &flags.services, flags.no_deps)
+    };
     for (name, s) in &project.services {
         let n = flags
             .scale
