@@ -105,6 +105,7 @@ impl UpArgs {
                 no_build: self.no_build,
                 pull: self.pull.clone(),
                 quiet_pull: self.quiet_pull,
+                quiet_build: false,
             },
             parallel: session.parallel(),
         })

@@ -14,6 +14,15 @@ use compose_engine::runtime::{Attached, LogChunk};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
+/// The detach keys the docker CLI uses: `--detach-keys`, else `detachKeys` of
+/// the docker config, else (empty) the engine's ctrl-p,ctrl-q.
+pub fn detach_keys(flag: Option<&str>) -> String {
+    match flag {
+        Some(k) => k.to_string(),
+        None => compose_engine::runtime::dockerconfig::user_config().detach_keys,
+    }
+}
+
 /// Whether stdin and stdout are both terminals (a TTY is then allocated unless `-T`).
 pub fn interactive_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()

@@ -29,6 +29,8 @@ pub struct ImagePolicy {
     pub pull: Option<String>,
     /// `--quiet-pull`: no pull progress.
     pub quiet_pull: bool,
+    /// `--quiet-build`: no builder output.
+    pub quiet_build: bool,
 }
 
 /// `--parallel`: at most this many at a time, where 0 means no limit (the
@@ -262,7 +264,7 @@ pub async fn ensure<R: Runtime>(
         return Ok(have);
     }
     let graph = Graph::new(project)?;
-    build_layers(rt, &graph, builds, parallel, false, sink).await?;
+    build_layers(rt, &graph, builds, parallel, o.quiet_build, sink).await?;
     Ok(resolve(rt, project, selected, false).await?.0)
 }
 

@@ -58,7 +58,7 @@ pub fn run(global: &Global, args: &AttachArgs) -> anyhow::Result<ExitCode> {
                 &AttachOptions {
                     stdin,
                     logs: false,
-                    detach_keys: args.detach_keys.clone().unwrap_or_default(),
+                    detach_keys: term::detach_keys(args.detach_keys.as_deref()),
                 },
             )
             .await?;

@@ -86,7 +86,7 @@ pub fn run(global: &Global, args: &ExecArgs) -> anyhow::Result<ExitCode> {
             privileged: args.privileged,
             tty,
             stdin: args.interactive && !args.detach,
-            detach_keys: String::new(),
+            detach_keys: term::detach_keys(None),
         };
         let id = rt.create_exec(&c.id, &spec).await?;
         if args.detach {

@@ -188,6 +188,7 @@ impl RunArgs {
                     build: self.build,
                     pull: self.pull.clone(),
                     quiet_pull: self.quiet_pull,
+                    quiet_build: self.quiet_build,
                     ..Default::default()
                 },
                 parallel: session.parallel(),
@@ -244,7 +245,7 @@ async fn attached_run<R: Runtime>(
     let attach = AttachOptions {
         stdin: flags.interactive,
         logs: false,
-        detach_keys: String::new(),
+        detach_keys: term::detach_keys(None),
     };
     let attached = match rt.attach_container(&c.id, &attach).await {
         Ok(a) => a,

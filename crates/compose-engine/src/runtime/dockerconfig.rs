@@ -117,8 +117,17 @@ pub struct ConfigFile {
     pub cred_helpers: BTreeMap<String, String>,
     /// `currentContext`.
     pub current_context: String,
+    /// `detachKeys`: the keys that detach from an attached container (empty:
+    /// the engine's ctrl-p,ctrl-q).
+    pub detach_keys: String,
     /// Why the file was ignored, when it was.
     pub warning: Option<String>,
+}
+
+/// The user's `config.json`, read with the process environment.
+pub fn user_config() -> ConfigFile {
+    let env = |k: &str| std::env::var(k).ok();
+    ConfigFile::load(&config_dir(&env), &env)
 }
 
 /// The configuration directory: `DOCKER_CONFIG`, else `$HOME/.docker`.
@@ -262,6 +271,7 @@ fn parse(bytes: &[u8]) -> Result<ConfigFile, String> {
         creds_store: string_field(&obj, "credsStore")?,
         cred_helpers: string_map(&obj, "credHelpers")?,
         current_context: string_field(&obj, "currentContext")?,
+        detach_keys: string_field(&obj, "detachKeys")?,
         ..ConfigFile::default()
     };
     match field(&obj, "auths") {
