@@ -374,7 +374,10 @@ fn one_off_containers_are_named_labelled_and_removed_as_compose() {
     // From the labels alone hoist removes them too, and the network after them.
     p.compose(&args).ok();
     p.hoist(&["down", "-t", "0"]).ok();
-    assert!(one_offs(&p).is_empty(), "hoist (from labels) left a one-off");
+    assert!(
+        one_offs(&p).is_empty(),
+        "hoist (from labels) left a one-off"
+    );
     assert!(p.networks().is_empty(), "{:?}", p.networks());
 }
 

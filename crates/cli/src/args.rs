@@ -12,6 +12,7 @@ use crate::session::Session;
 #[derive(Debug, Clone, Args, Default)]
 pub struct UpArgs {
     /// Services to start (and their dependencies)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Detached mode: run containers in the background
     #[arg(short = 'd', long)]

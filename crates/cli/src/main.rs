@@ -7,12 +7,13 @@
 mod args;
 mod cli;
 mod commands;
+mod complete;
 mod follow;
 mod output;
 mod session;
 mod term;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 // Loading allocates many small strings and maps; mimalloc is markedly faster
 // than glibc's allocator for that pattern. Its v2 line keeps less memory
@@ -127,6 +128,8 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
+    // `COMPLETE=<shell> hoist ...`: answer the shell's completion request and exit.
+    clap_complete::CompleteEnv::with_factory(commands::Cli::command).complete();
     let args = commands::Cli::parse_from(local_short_flags(std::env::args().collect()));
     match commands::run(args) {
         Ok(code) => code,

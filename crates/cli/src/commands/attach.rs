@@ -16,6 +16,7 @@ use crate::term::{self, RawMode, SessionOptions};
 #[derive(Debug, Clone, Args)]
 pub struct AttachArgs {
     /// Service
+    #[arg(add = crate::complete::service_names())]
     pub service: String,
     /// Override the key sequence for detaching from a container.
     #[arg(long)]

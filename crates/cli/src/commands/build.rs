@@ -22,6 +22,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args, Default)]
 pub struct BuildArgs {
     /// Services to build (default: all with a `build` section)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Do not use cache when building the image
     #[arg(long)]

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
     /// Services to render (and their dependencies)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Format the output. Values: [yaml | json]
     #[arg(long, value_enum)]

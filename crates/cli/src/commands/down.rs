@@ -15,6 +15,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct DownArgs {
     /// Services to stop and remove (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Remove named volumes declared in the "volumes" section and anonymous volumes attached to containers
     #[arg(short = 'v', long)]

@@ -17,6 +17,7 @@ use crate::term::{self, RawMode, SessionOptions};
 #[derive(Debug, Clone, Args)]
 pub struct ExecArgs {
     /// Service
+    #[arg(add = crate::complete::service_names())]
     pub service: String,
     /// Command and arguments
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]

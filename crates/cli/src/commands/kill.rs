@@ -12,6 +12,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct KillArgs {
     /// Services (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// SIGNAL to send to the container
     #[arg(short = 's', long, default_value = "SIGKILL")]

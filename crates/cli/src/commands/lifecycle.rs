@@ -14,6 +14,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct ServicesArgs {
     /// Services (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Specify a shutdown timeout in seconds (stop, restart)
     #[arg(short = 't', long = "timeout")]

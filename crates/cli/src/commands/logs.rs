@@ -16,6 +16,7 @@ use crate::session::{block_on, interrupted, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct LogsArgs {
     /// Services to show
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Follow log output (`-f` after `logs`; see `main::local_short_flags`)
     #[arg(long)]

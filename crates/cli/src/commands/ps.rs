@@ -17,6 +17,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct PsArgs {
     /// Services to list
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Show all stopped containers
     #[arg(short = 'a', long)]

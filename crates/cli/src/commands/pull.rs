@@ -13,6 +13,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct PullArgs {
     /// Services to pull (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Ignore images that can be built
     #[arg(long)]

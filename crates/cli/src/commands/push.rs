@@ -13,6 +13,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct PushArgs {
     /// Services to push (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Push what it can and ignores images with push failures
     #[arg(long)]

@@ -14,6 +14,7 @@ use crate::session::{block_on, Need, Session};
 #[derive(Debug, Clone, Args)]
 pub struct RmArgs {
     /// Services (default: all)
+    #[arg(add = crate::complete::service_names())]
     pub services: Vec<String>,
     /// Don't ask to confirm removal (`-f` after `rm`; see `main::local_short_flags`)
     #[arg(long)]

@@ -25,6 +25,7 @@ use crate::term::{self, RawMode, SessionOptions};
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Service
+    #[arg(add = crate::complete::service_names())]
     pub service: String,
     /// Command and arguments (default: the service's)
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
