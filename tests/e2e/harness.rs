@@ -203,32 +203,20 @@ impl Project {
     }
 
     pub fn networks(&self) -> Vec<String> {
-        lines(
-            &docker(&[
-                "network",
-                "ls",
-                "--filter",
-                &self.label_filter(),
-                "--format",
-                "{{.Name}}",
-            ])
-            .ok()
-            .stdout,
-        )
+        self.names("network")
     }
 
     pub fn volumes(&self) -> Vec<String> {
+        self.names("volume")
+    }
+
+    /// The names `docker <kind> ls` lists with the project's label.
+    fn names(&self, kind: &str) -> Vec<String> {
+        let filter = self.label_filter();
         lines(
-            &docker(&[
-                "volume",
-                "ls",
-                "--filter",
-                &self.label_filter(),
-                "--format",
-                "{{.Name}}",
-            ])
-            .ok()
-            .stdout,
+            &docker(&[kind, "ls", "--filter", &filter, "--format", "{{.Name}}"])
+                .ok()
+                .stdout,
         )
     }
 
