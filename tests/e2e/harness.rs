@@ -1,16 +1,16 @@
-//! Shared setup for the end-to-end tests: the test image, one isolated compose
-//! project per test (a temp copy of `fixtures/e2e/<case>/`), command runners
-//! for `hoist` and the oracle (`docker compose`), and a drop guard that removes
-//! everything the test created, by label.
+//! Shared setup for the end-to-end tests: one isolated compose project per
+//! test (a temp copy of `fixtures/e2e/<case>/`), command runners for `hoist`
+//! and the oracle (`docker compose`), and a drop guard that removes everything
+//! the test created, by label. The test image, the skip-or-fail rule and
+//! [`Out`] come from `test_support`.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub use crate::test_image::IMAGE;
+pub use test_support::{repo_root, Out, IMAGE};
 /// Upper bound for any one command: a hung command fails the test instead of
 /// hanging the suite.
 const COMMAND_LIMIT: Duration = Duration::from_secs(120);
@@ -19,78 +19,9 @@ pub fn hoist_bin() -> &'static str {
     env!("CARGO_BIN_EXE_hoist")
 }
 
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// One finished command.
-#[derive(Debug, Clone)]
-pub struct Out {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub what: String,
-}
-
-impl Out {
-    pub fn ok(&self) -> &Self {
-        assert_eq!(self.code, 0, "`{}` failed:\n{}", self.what, self.dump());
-        self
-    }
-    pub fn failed(&self) -> &Self {
-        assert_ne!(
-            self.code,
-            0,
-            "`{}` should have failed:\n{}",
-            self.what,
-            self.dump()
-        );
-        self
-    }
-    pub fn dump(&self) -> String {
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-    /// stdout + stderr, for message checks.
-    pub fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
 /// Waits for `child` with [`COMMAND_LIMIT`], collecting its output.
-pub fn finish(mut child: Child, what: String) -> Out {
-    let mut so = child.stdout.take().expect("piped stdout");
-    let mut se = child.stderr.take().expect("piped stderr");
-    let t1 = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = so.read_to_end(&mut s);
-        s
-    });
-    let t2 = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = se.read_to_end(&mut s);
-        s
-    });
-    let deadline = Instant::now() + COMMAND_LIMIT;
-    let status = loop {
-        if let Some(st) = child.try_wait().expect("try_wait") {
-            break st;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`{what}` did not finish within {COMMAND_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Out {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&t1.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&t2.join().unwrap()).into_owned(),
-        what,
-    }
+pub fn finish(child: Child, what: String) -> Out {
+    test_support::wait_for(child, what, Some(COMMAND_LIMIT)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn run(program: &str, args: &[&str], dir: &Path, env: &BTreeMap<String, String>) -> Out {
@@ -127,7 +58,7 @@ pub fn docker(args: &[&str]) -> Out {
 /// True when the engine answers and the test image exists; otherwise prints a
 /// skip message (or panics under `HOIST_REQUIRE_DOCKER=1`).
 pub fn available(case: &str) -> bool {
-    crate::test_image::engine_ready(&format!("e2e {case}"))
+    test_support::engine_ready(&format!("e2e {case}"))
 }
 
 /// One container of a project, as `docker ps -a` sees it.
@@ -272,32 +203,20 @@ impl Project {
     }
 
     pub fn networks(&self) -> Vec<String> {
-        lines(
-            &docker(&[
-                "network",
-                "ls",
-                "--filter",
-                &self.label_filter(),
-                "--format",
-                "{{.Name}}",
-            ])
-            .ok()
-            .stdout,
-        )
+        self.names("network")
     }
 
     pub fn volumes(&self) -> Vec<String> {
+        self.names("volume")
+    }
+
+    /// The names `docker <kind> ls` lists with the project's label.
+    fn names(&self, kind: &str) -> Vec<String> {
+        let filter = self.label_filter();
         lines(
-            &docker(&[
-                "volume",
-                "ls",
-                "--filter",
-                &self.label_filter(),
-                "--format",
-                "{{.Name}}",
-            ])
-            .ok()
-            .stdout,
+            &docker(&[kind, "ls", "--filter", &filter, "--format", "{{.Name}}"])
+                .ok()
+                .stdout,
         )
     }
 

@@ -8,8 +8,6 @@
 //! busybox; nothing is ever pulled.
 
 mod harness;
-#[path = "../support/test_image.rs"]
-mod test_image;
 
 mod compat;
 mod cross;

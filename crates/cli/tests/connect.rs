@@ -20,16 +20,15 @@
 //! projects and images. Without an engine or a needed tool a test prints why and passes, unless
 //! `HOIST_REQUIRE_DOCKER=1` (CI) makes that a failure.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use test_support::{free_port, repo_root, run, skip_or_fail, which, Out, Registry};
+
 const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
 
 /// Variables that choose an endpoint or credentials: never inherited by the commands run here.
 const CONNECTION_VARS: &[&str] = &[
@@ -44,13 +43,6 @@ const CONNECTION_VARS: &[&str] = &[
     "COMPOSE_PROJECT_NAME",
 ];
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
-
 fn fixture(name: &str) -> PathBuf {
     repo_root()
         .join("fixtures/connect")
@@ -58,40 +50,18 @@ fn fixture(name: &str) -> PathBuf {
         .join("compose.yaml")
 }
 
-static UNIQUE: AtomicUsize = AtomicUsize::new(0);
-
 fn unique(what: &str) -> String {
-    format!(
-        "hoist-conn-{}-{}-{what}",
-        std::process::id(),
-        UNIQUE.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
-        .chain(["/usr/sbin".into(), "/sbin".into()])
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
+    test_support::unique("hoist-conn", what)
 }
 
 /// Whether a test needing `tools` can run (engine, test image, each tool); see the module doc.
 fn ready(test: &str, tools: &[&str]) -> bool {
     for t in tools {
         if which(t).is_none() {
-            return test_image::skip_or_fail(test, &format!("`{t}` is not installed"));
+            return skip_or_fail(test, &format!("`{t}` is not installed"));
         }
     }
-    test_image::engine_ready(test)
+    test_support::engine_ready(test)
 }
 
 /// The engine's own socket, where the TLS proxy forwards to.
@@ -100,56 +70,6 @@ fn engine_socket() -> String {
         Ok(h) if h.starts_with("unix://") => h.trim_start_matches("unix://").to_string(),
         _ => "/var/run/docker.sock".to_string(),
     }
-}
-
-/// A finished command.
-struct Run {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(&self) -> bool {
-        self.code == Some(0)
-    }
-
-    fn show(&self) -> String {
-        format!(
-            "{}: exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.what, self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn expect_ok(self) -> Self {
-        assert!(self.ok(), "{}", self.show());
-        self
-    }
-
-    fn expect_code(self, code: i32) -> Self {
-        assert_eq!(self.code, Some(code), "{}", self.show());
-        self
-    }
-
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-fn run(mut cmd: Command, what: String) -> Run {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let r = Run {
-        what,
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    eprintln!("{}: exit {:?}", r.what, r.code);
-    r
 }
 
 /// A daemon this test started; killed (by its own pid) on drop.
@@ -267,7 +187,7 @@ impl Case {
     }
 
     /// `hoist -f fixtures/connect/<fixture>/compose.yaml -p <project> <args>`.
-    fn hoist(&self, fixture_name: &str, project: &str, args: &[&str]) -> Run {
+    fn hoist(&self, fixture_name: &str, project: &str, args: &[&str]) -> Out {
         let mut cmd = self.command(HOIST);
         cmd.arg("-f")
             .arg(fixture(fixture_name))
@@ -284,7 +204,7 @@ impl Case {
     }
 
     /// The same with the reference `docker compose`.
-    fn compose(&self, fixture_name: &str, project: &str, args: &[&str]) -> Run {
+    fn compose(&self, fixture_name: &str, project: &str, args: &[&str]) -> Out {
         let mut cmd = self.command("docker");
         cmd.arg("compose")
             .arg("-f")
@@ -304,7 +224,7 @@ impl Case {
     }
 
     /// `docker <args>` with this case's configuration and environment.
-    fn docker(&self, args: &[&str]) -> Run {
+    fn docker(&self, args: &[&str]) -> Out {
         let mut cmd = self.command("docker");
         cmd.args(args);
         run(cmd, format!("docker {} {:?}", args.join(" "), self.env))
@@ -328,7 +248,7 @@ impl Case {
 
     /// Skips (or fails) the comparison with the reference when it cannot run here.
     fn compose_ready(&self, test: &str) -> bool {
-        self.compose || test_image::skip_or_fail(test, "the docker compose plugin was not found")
+        self.compose || skip_or_fail(test, "the docker compose plugin was not found")
     }
 }
 
@@ -336,19 +256,7 @@ impl Drop for Case {
     fn drop(&mut self) {
         // With the engine's own socket and the user's configuration (the plugin's home).
         for p in &self.projects {
-            let _ = Command::new("docker")
-                .args([
-                    "compose",
-                    "-p",
-                    p,
-                    "down",
-                    "-v",
-                    "-t",
-                    "0",
-                    "--remove-orphans",
-                ])
-                .current_dir(self.dir.path())
-                .output();
+            test_support::compose_down(p, self.dir.path());
         }
         for image in &self.images {
             let _ = Command::new("docker")
@@ -586,7 +494,7 @@ fn tls_through_a_context() {
     if case.compose_ready(test) {
         let c = case.compose("simple", &p, &["ps"]);
         assert!(
-            !c.ok(),
+            !c.success(),
             "the reference refuses the wrong CA too: {}",
             c.show()
         );
@@ -628,7 +536,7 @@ fn tls_through_docker_host_and_cert_path() {
         r.show()
     );
     if case.compose_ready(test) {
-        assert!(!case.compose("simple", &p, &["ps"]).ok());
+        assert!(!case.compose("simple", &p, &["ps"]).success());
     }
 
     // Without DOCKER_TLS_VERIFY it is plain HTTP to a TLS port: refused, naming DOCKER_HOST.
@@ -779,7 +687,7 @@ fn ssh_dial_stdio() {
         r.show()
     );
     if case.compose_ready(test) {
-        assert!(!case.compose("simple", &p, &["ps"]).ok());
+        assert!(!case.compose("simple", &p, &["ps"]).success());
     }
 }
 
@@ -825,7 +733,7 @@ fn unreachable_endpoints_name_themselves_and_their_source() {
         assert!(!r.all().contains("panicked"), "{}", r.show());
     }
     if case.compose_ready(test) {
-        assert!(!case.compose("simple", &p, &["ps"]).ok());
+        assert!(!case.compose("simple", &p, &["ps"]).success());
     }
 
     // DOCKER_CONTEXT naming a context that does not exist.
@@ -859,8 +767,7 @@ static REGISTRY_TESTS: Mutex<()> = Mutex::new(());
 
 /// A loopback registry requiring `user`/`password`, stopped on drop.
 struct AuthRegistry {
-    port: u16,
-    dir: PathBuf,
+    registry: Registry,
     user: String,
     password: String,
 }
@@ -871,56 +778,30 @@ impl AuthRegistry {
         std::fs::create_dir_all(&dir).unwrap();
         let user = format!("hoist{}", std::process::id());
         // Characters that standard base64 of the auth JSON would turn into '+' and '/'.
-        let password = format!("pw-{}>?~+/=", UNIQUE.fetch_add(1, Ordering::SeqCst));
+        let password = format!("pw-{}>?~+/=", test_support::serial());
         let mut cmd = Command::new("htpasswd");
         cmd.args(["-Bbn", &user, &password]);
         let entry = run(cmd, "htpasswd -Bbn".to_string()).expect_ok();
         std::fs::write(dir.join("htpasswd"), entry.stdout).unwrap();
-        let mut last = None;
-        for _ in 0..5 {
-            let port = free_port();
-            let mut cmd = Command::new("bash");
-            cmd.arg(repo_root().join("tests/registry.sh"))
-                .args(["start", &port.to_string()])
-                .arg(&dir)
-                .arg(dir.join("htpasswd"));
-            let r = run(cmd, format!("tests/registry.sh start {port} (htpasswd)"));
-            if r.ok() {
-                return AuthRegistry {
-                    port,
-                    dir,
-                    user,
-                    password,
-                };
-            }
-            last = Some(r);
+        AuthRegistry {
+            registry: Registry::start(&dir, Some(&dir.join("htpasswd"))),
+            user,
+            password,
         }
-        panic!("no registry: {}", last.unwrap().show());
     }
 
     fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        self.registry.host()
     }
 
-    /// The tags the registry holds for `hoist-auth/<repo>` (asked with the login).
+    /// The tags the registry holds for `hoist-auth/<repo>` (asked with the login; none when
+    /// the answer is not JSON).
     fn tags(&self, repo: &str) -> Vec<String> {
-        let url = format!("http://{}/v2/hoist-auth/{repo}/tags/list", self.host());
-        let mut cmd = Command::new("curl");
-        cmd.args([
-            "-s",
-            "-u",
-            &format!("{}:{}", self.user, self.password),
-            &url,
-        ]);
-        let r = run(cmd, format!("curl {url}")).expect_ok();
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
-        v["tags"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| t.as_str().map(String::from))
-                    .collect()
-            })
+        self.registry
+            .tags(
+                &format!("hoist-auth/{repo}"),
+                Some((&self.user, &self.password)),
+            )
             .unwrap_or_default()
     }
 
@@ -951,22 +832,12 @@ impl AuthRegistry {
     }
 
     /// Panics when the password shows anywhere in `r`'s output.
-    fn assert_hidden(&self, r: &Run) {
+    fn assert_hidden(&self, r: &Out) {
         assert!(
             !r.all().contains(&self.password),
             "the password shows in the output of {}",
             r.what
         );
-    }
-}
-
-impl Drop for AuthRegistry {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(repo_root().join("tests/registry.sh"))
-            .args(["stop", &self.port.to_string()])
-            .arg(&self.dir)
-            .output();
     }
 }
 
@@ -1056,7 +927,7 @@ fn registry_login_in_the_config_file() {
     let p = case.project("anon");
     case.hoist("registry", &p, &["build"]).expect_ok();
     let r = case.hoist("registry", &p, &["push"]);
-    assert!(!r.ok(), "push without a login: {}", r.show());
+    assert!(!r.success(), "push without a login: {}", r.show());
     assert!(reg.tags(&repo).is_empty());
     // Put it there with the docker CLI, then pulls without a login fail.
     reg.login(&case);
@@ -1064,7 +935,7 @@ fn registry_login_in_the_config_file() {
     std::fs::remove_file(case.config.join("config.json")).unwrap();
     remove_image(&image);
     let r = case.hoist("registry", &p, &["pull"]);
-    assert!(!r.ok(), "pull without a login: {}", r.show());
+    assert!(!r.success(), "pull without a login: {}", r.show());
     assert!(
         r.all().contains("no basic auth credentials") || r.all().contains("unauthorized"),
         "{}",
@@ -1072,7 +943,7 @@ fn registry_login_in_the_config_file() {
     );
     if case.compose_ready(test) {
         assert!(
-            !case.compose("registry", &p, &["pull"]).ok(),
+            !case.compose("registry", &p, &["pull"]).success(),
             "the reference is refused too"
         );
     }

@@ -8,64 +8,28 @@
 //! project gets a name and a host port unique to this run and is removed by a drop guard
 //! (`docker compose down -v -t 0`), also when an assertion fails.
 
-// The demo builds its own images: only the engine check is used here.
-#[allow(dead_code)]
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
+// The demo builds its own images: only the engine check is used, not the test image.
+use test_support::{docker_stdout as docker, free_port, repo_root, run, Out};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
 
 fn compose_file() -> PathBuf {
     repo_root().join("fixtures/demo/compose.yaml")
 }
 
-fn docker(args: &[&str]) -> Option<String> {
-    let out = Command::new("docker").args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn show(what: &str, out: &Output) -> String {
-    format!(
-        "{what}: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 /// The base image (debootstrapped once); the demo images themselves are built by
 /// `hoist up --build` in the test, as a user's first `up` would.
 fn ensure_images() {
-    let out = Command::new("bash")
-        .arg(repo_root().join("demo/base-image.sh"))
-        .output()
-        .expect("run demo/base-image.sh");
-    assert!(out.status.success(), "{}", show("demo/base-image.sh", &out));
-}
-
-/// A host port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join("demo/base-image.sh"));
+    run(cmd, "demo/base-image.sh").ok();
 }
 
 /// One demo project: its name, port, and the guard that removes it.
@@ -85,7 +49,7 @@ impl Demo {
 
     /// Runs `hoist -f fixtures/demo/compose.yaml -p <project> <args>` with `env` added; panics with
     /// its output when it fails.
-    fn hoist(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    fn hoist(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
         let file = compose_file();
         let mut cmd = Command::new(HOIST);
         cmd.arg("-f")
@@ -98,14 +62,9 @@ impl Demo {
             cmd.env(k, v);
         }
         let started = Instant::now();
-        let out = cmd.output().expect("run hoist");
-        let what = format!(
-            "hoist {} (env {env:?}, {:.1?})",
-            args.join(" "),
-            started.elapsed()
-        );
-        assert!(out.status.success(), "{}", show(&what, &out));
-        eprintln!("{what}: ok");
+        let out = run(cmd, format!("hoist {} (env {env:?})", args.join(" ")));
+        out.ok();
+        eprintln!("{}: ok in {:.1?}", out.what, started.elapsed());
         out
     }
 
@@ -253,8 +212,8 @@ fn ids_of(all: &BTreeMap<String, String>, project: &str, service: &str) -> BTree
 
 #[test]
 fn demo_end_to_end() {
-    if !test_image::docker_up()
-        && !test_image::skip_or_fail("the demo", "`docker info` fails, no Docker engine")
+    if !test_support::docker_up()
+        && !test_support::skip_or_fail("the demo", "`docker info` fails, no Docker engine")
     {
         return;
     }

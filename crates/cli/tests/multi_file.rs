@@ -26,10 +26,9 @@
 //! the reference implementation is not needed.
 
 use serde_json::Value;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 const CASE_TOKEN: &str = "${CASE_DIR}";
@@ -132,31 +131,9 @@ fn run_hoist(dir: &Path, inv: &Invocation) -> Result<(ExitStatus, String, String
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
 
-    let mut child = cmd.spawn().map_err(|e| format!("spawn hoist: {e}"))?;
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().expect("piped stdout")));
-    let err = drain(Box::new(child.stderr.take().expect("piped stderr")));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("timed out after {}s", TIMEOUT.as_secs()));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let stdout = out.join().map_err(|_| "stdout reader panicked")?;
-    let stderr = err.join().map_err(|_| "stderr reader panicked")?;
-    Ok((status, stdout, stderr))
+    let child = cmd.spawn().map_err(|e| format!("spawn hoist: {e}"))?;
+    let out = test_support::wait_for(child, "hoist".into(), Some(TIMEOUT))?;
+    Ok((out.status, out.stdout, out.stderr))
 }
 
 /// The tokenization of run.sh: the case directory (as given and physical)

@@ -13,21 +13,13 @@
 //! and pass, unless `HOIST_REQUIRE_DOCKER=1` makes that a failure (CI).
 
 use std::cell::RefCell;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
+use test_support::{repo_root, run, Out, Registry};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
 
 /// `fixtures/registry/<name>/compose.yaml`.
 fn fixture(name: &str) -> PathBuf {
@@ -37,83 +29,22 @@ fn fixture(name: &str) -> PathBuf {
         .join("compose.yaml")
 }
 
-/// A finished command.
-struct Run {
-    what: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn ok(&self) -> bool {
-        self.code == Some(0)
-    }
-
-    fn show(&self) -> String {
-        format!(
-            "{}: exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.what, self.code, self.stdout, self.stderr
-        )
-    }
-
-    /// Panics with the output unless the command succeeded.
-    fn expect_ok(self) -> Self {
-        assert!(self.ok(), "{}", self.show());
-        self
-    }
-
-    /// Panics with the output unless the command failed.
-    fn expect_failure(self) -> Self {
-        assert!(!self.ok(), "expected a failure\n{}", self.show());
-        self
-    }
-}
-
-fn run(mut cmd: Command, what: String) -> Run {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let r = Run {
-        what,
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    eprintln!("{}: exit {:?}", r.what, r.code);
-    r
-}
-
-fn docker(args: &[&str]) -> Run {
+fn docker(args: &[&str]) -> Out {
     let mut cmd = Command::new("docker");
     cmd.args(args);
     run(cmd, format!("docker {}", args.join(" ")))
 }
 
-fn have_command(name: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()))
-}
-
 /// `true` when there is an engine and a registry binary to test with; panics when they are
 /// required and missing.
 fn available() -> bool {
-    if !have_command("docker-registry") {
-        return test_image::skip_or_fail(
+    if test_support::which("docker-registry").is_none() {
+        return test_support::skip_or_fail(
             "the registry tests",
             "`docker-registry` is not installed (apt-get install docker-registry)",
         );
     }
-    test_image::engine_ready("the registry tests")
-}
-
-/// A host port nobody listens on right now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    test_support::engine_ready("the registry tests")
 }
 
 /// Which program drives a project.
@@ -136,7 +67,8 @@ impl Tool {
 struct Case {
     /// Unique to this run and test: the repository (under `hoist-e2e/`) and the project prefix.
     name: String,
-    port: u16,
+    /// Stopped (on drop) before `dir`, where it keeps its storage, is removed.
+    registry: Registry,
     dir: tempfile::TempDir,
     projects: RefCell<Vec<String>>,
     /// Image references and ids to remove at the end.
@@ -158,32 +90,19 @@ impl Case {
         let n = CASES.fetch_add(1, Ordering::SeqCst);
         let name = format!("hoist-reg-{}-{n}-{test}", std::process::id());
         let dir = tempfile::tempdir().unwrap();
-        let mut last = None;
-        // A port found free may be taken before the registry binds it: try a few.
-        for _ in 0..5 {
-            let port = free_port();
-            let mut cmd = Command::new("bash");
-            cmd.arg(repo_root().join("tests/registry.sh"))
-                .args(["start", &port.to_string()])
-                .arg(dir.path());
-            let r = run(cmd, format!("tests/registry.sh start {port}"));
-            if r.ok() {
-                RUNNING.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
-                return Case {
-                    name,
-                    port,
-                    dir,
-                    projects: RefCell::new(Vec::new()),
-                    images: RefCell::new(Vec::new()),
-                };
-            }
-            last = Some(r);
+        let registry = Registry::start(dir.path(), None);
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
+        Case {
+            name,
+            registry,
+            dir,
+            projects: RefCell::new(Vec::new()),
+            images: RefCell::new(Vec::new()),
         }
-        panic!("no registry: {}", last.unwrap().show());
     }
 
     fn registry(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        self.registry.host()
     }
 
     /// A repository name under `hoist-e2e/` for this case.
@@ -215,7 +134,7 @@ impl Case {
         repo: &str,
         args: &[&str],
         env: &[(&str, &str)],
-    ) -> Run {
+    ) -> Out {
         let mut cmd = match tool {
             Tool::Hoist => Command::new(HOIST),
             Tool::Compose => {
@@ -259,26 +178,15 @@ impl Case {
         repo: &str,
         args: &[&str],
         env: &[(&str, &str)],
-    ) -> Run {
+    ) -> Out {
         self.tool(Tool::Hoist, fixture_name, project, repo, args, env)
     }
 
     /// The tags the registry lists for `hoist-e2e/<repo>`.
     fn registry_tags(&self, repo: &str) -> Vec<String> {
-        let url = format!("http://{}/v2/hoist-e2e/{repo}/tags/list", self.registry());
-        let mut cmd = Command::new("curl");
-        cmd.args(["-s", &url]);
-        let r = run(cmd, format!("curl {url}")).expect_ok();
-        let v: serde_json::Value = serde_json::from_str(&r.stdout)
-            .unwrap_or_else(|e| panic!("{url} answered {:?}: {e}", r.stdout));
-        v["tags"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| t.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.registry
+            .tags(&format!("hoist-e2e/{repo}"), None)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// Builds fixtures/registry/app as `image` with `VERSION=version` with the docker CLI (not the
@@ -305,26 +213,9 @@ impl Case {
 impl Drop for Case {
     fn drop(&mut self) {
         for p in self.projects.borrow().iter() {
-            let mut cmd = Command::new("docker");
-            cmd.args([
-                "compose",
-                "-p",
-                p,
-                "down",
-                "-v",
-                "-t",
-                "0",
-                "--remove-orphans",
-            ])
-            .current_dir(self.dir.path());
-            let _ = cmd.output();
+            test_support::compose_down(p, self.dir.path());
         }
-        let _ = Command::new("bash")
-            .arg(repo_root().join("tests/registry.sh"))
-            .args(["stop", &self.port.to_string()])
-            .arg(self.dir.path())
-            .output();
-        // References first (ids of images the test built follow), then the ids,
+        // The registry stops when the fields drop, after this. References first (ids of images the test built follow), then the ids,
         // by the last test out (see RUNNING).
         let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
         running.0 -= 1;
@@ -342,7 +233,7 @@ impl Drop for Case {
 /// The image id of `image`, `None` when it is not here.
 fn image_id(image: &str) -> Option<String> {
     let r = docker(&["image", "inspect", "--format", "{{.Id}}", image]);
-    r.ok().then(|| r.stdout.trim().to_string())
+    r.success().then(|| r.stdout.trim().to_string())
 }
 
 /// The one container of `service` in `project`: (container id, image id).
@@ -527,7 +418,7 @@ fn always_scenario(case: &Case, tool: Tool) -> Always {
         case.tool(tool, "pull", &p, &repo, &["up", "-d", "app"], &env)
             .expect_ok()
     };
-    let pulled = |r: &Run| r.stderr.contains("Pulled");
+    let pulled = |r: &Out| r.stderr.contains("Pulled");
 
     let r1 = up();
     let (c1, i1) = container(&p, "app");

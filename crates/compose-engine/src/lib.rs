@@ -14,8 +14,9 @@
 //! kill, rm, down, from the file or from labels), all reporting through a
 //! [`progress::Sink`]; [`runtime::dryrun`] turns any of them into a dry run.
 //!
-//! Only [`runtime::docker`] talks to Docker (through bollard); [`runtime::fake`] is an
-//! in-memory engine for tests.
+//! Only [`runtime::docker`] talks to Docker (through bollard); `runtime::fake` is an
+//! in-memory engine for tests, compiled only for this crate's unit tests and with the
+//! `fake` cargo feature (off by default; the test crates enable it as a dev-dependency).
 
 #![warn(missing_docs)]
 

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use compose_engine::build::{self, Overrides};
@@ -18,28 +17,14 @@ use compose_engine::model::Project;
 use compose_engine::runtime::docker::Docker;
 use compose_engine::runtime::{BuildError, Observe, Runtime};
 
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
-use test_image::IMAGE as BASE;
+use test_support::{docker_stdout, IMAGE as BASE};
 
 fn unique(what: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "hoist-build-{what}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn docker_cli(args: &[&str]) -> Option<String> {
-    let out = Command::new("docker").args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    test_support::unique("hoist-build", what)
 }
 
 fn engine() -> Option<Docker> {
-    if !test_image::engine_ready("the build tests") {
+    if !test_support::engine_ready("the build tests") {
         return None;
     }
     Some(Docker::connect().expect("connect to the engine `docker info` reached"))
@@ -52,7 +37,7 @@ struct Cleanup(Vec<String>);
 impl Drop for Cleanup {
     fn drop(&mut self) {
         for i in &self.0 {
-            let _ = docker_cli(&["rmi", "-f", i]);
+            let _ = docker_stdout(&["rmi", "-f", i]);
         }
     }
 }
@@ -98,7 +83,7 @@ async fn hoist_build(
 }
 
 fn run_in(image: &str, script: &str) -> String {
-    docker_cli(&["run", "--rm", "--entrypoint", "sh", image, "-c", script])
+    docker_stdout(&["run", "--rm", "--entrypoint", "sh", image, "-c", script])
         .unwrap_or_else(|| panic!("running {script:?} in {image} failed"))
 }
 

@@ -13,8 +13,6 @@
 //!   networks/volumes must carry the same labels. Without Docker the test
 //!   prints why and passes, unless `HOIST_REQUIRE_DOCKER=1`.
 
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -413,10 +411,10 @@ impl Drop for Down {
 
 #[test]
 fn oracle() {
-    if !test_image::engine_ready("the oracle comparison") {
+    if !test_support::engine_ready("the oracle comparison") {
         return;
     }
-    test_image::ensure();
+    test_support::ensure_image();
     let only = std::env::var("HOIST_CONVERT_CASE").ok();
     let mut diffs = Vec::new();
     for (case, dir) in cases() {

@@ -8,7 +8,6 @@
 //! engine a failure (CI). Every object gets a name unique to this run and is
 //! removed by a drop guard, also when an assertion fails.
 
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -19,31 +18,17 @@ use compose_engine::runtime::{
 use futures_util::StreamExt;
 use serde_json::json;
 
-#[path = "../../../tests/support/test_image.rs"]
-mod test_image;
-use test_image::IMAGE;
+use test_support::{docker_stdout, IMAGE};
 const LABEL: &str = "dev.hoist.test";
 
 /// A name unique to this process and call.
 fn unique(what: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "hoist-rt-{what}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-fn docker_cli(args: &[&str]) -> Option<String> {
-    let out = Command::new("docker").args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    test_support::unique("hoist-rt", what)
 }
 
 /// The engine, or `None` (skip) when there is none and none is required.
 fn engine() -> Option<Docker> {
-    if !test_image::engine_ready("the runtime tests") {
+    if !test_support::engine_ready("the runtime tests") {
         return None;
     }
     Some(Docker::connect().expect("connect to the engine `docker info` reached"))
@@ -60,13 +45,13 @@ struct Cleanup {
 impl Drop for Cleanup {
     fn drop(&mut self) {
         for c in &self.containers {
-            let _ = docker_cli(&["rm", "-f", "-v", c]);
+            let _ = docker_stdout(&["rm", "-f", "-v", c]);
         }
         for n in &self.networks {
-            let _ = docker_cli(&["network", "rm", n]);
+            let _ = docker_stdout(&["network", "rm", n]);
         }
         for v in &self.volumes {
-            let _ = docker_cli(&["volume", "rm", "-f", v]);
+            let _ = docker_stdout(&["volume", "rm", "-f", v]);
         }
     }
 }
@@ -105,7 +90,7 @@ async fn version_reports_engine_and_api() {
     let Some(docker) = engine() else { return };
     let v = docker.version().await.unwrap();
     assert!(!v.version.is_empty());
-    let cli_api = docker_cli(&["version", "--format", "{{.Server.APIVersion}}"]).unwrap();
+    let cli_api = docker_stdout(&["version", "--format", "{{.Server.APIVersion}}"]).unwrap();
     assert_eq!(format!("{}.{}", v.api.0, v.api.1), cli_api.trim());
 }
 
@@ -622,7 +607,7 @@ async fn create_body_reaches_engine_verbatim() {
         extra_networks: vec![],
     };
     docker.create_container(&spec).await.unwrap();
-    let mac = docker_cli(&["inspect", "--format", "{{.Config.MacAddress}}", &name]).unwrap();
+    let mac = docker_stdout(&["inspect", "--format", "{{.Config.MacAddress}}", &name]).unwrap();
     let v = docker.version().await.unwrap();
     if v.api < (1, 44) {
         assert_eq!(mac.trim(), "02:42:ac:11:00:99");

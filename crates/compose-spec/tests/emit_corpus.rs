@@ -9,8 +9,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
 use std::path::PathBuf;
 
-#[path = "support/corpus.rs"]
-mod corpus;
+use test_support::corpus;
 
 /// Builds a value from saphyr events; an error when the text holds something
 /// a JSON value cannot (anchors, tags, non-finite floats, several documents).

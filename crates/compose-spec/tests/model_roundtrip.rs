@@ -1,10 +1,9 @@
 //! Round trip over the conformance corpus: every `expected.json` (the
 //! reference's `config --format json`) must decode into the model and print
 //! back identically.
-//! (`support/corpus.rs` says where the corpus is.)
+//! (`test_support::corpus` says where the corpus is.)
 
-#[path = "support/corpus.rs"]
-mod corpus;
+use test_support::corpus;
 
 use std::path::PathBuf;
 
@@ -104,18 +103,5 @@ fn corpus_round_trips_through_the_model() {
             }
         }
     }
-    for f in &failures {
-        eprintln!("FAIL {f}");
-    }
-    eprintln!(
-        "{} passed, {} failed",
-        files.len() - failures.len(),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed to round-trip",
-        failures.len(),
-        files.len()
-    );
+    corpus::assert_no_failures(&failures, files.len(), "failed to round-trip");
 }

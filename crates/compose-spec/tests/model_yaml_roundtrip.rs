@@ -5,8 +5,7 @@
 //! quoting are checked elsewhere). Nested `x-*` keys and `models`, which the
 //! JSON form does not print, are not expected back.
 
-#[path = "support/corpus.rs"]
-mod corpus;
+use test_support::corpus;
 
 use std::path::PathBuf;
 
@@ -155,18 +154,5 @@ fn corpus_yaml_trees_match() {
             failures.push(format!("{name}: {d}"));
         }
     }
-    for f in &failures {
-        eprintln!("FAIL {f}");
-    }
-    eprintln!(
-        "{} passed, {} failed",
-        cases.len() - failures.len(),
-        failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ",
-        failures.len(),
-        cases.len()
-    );
+    corpus::assert_no_failures(&failures, cases.len(), "differ");
 }

@@ -3,6 +3,10 @@
 //! map, answers like the Docker engine where tests depend on it (404/409,
 //! names unique, states), and records every write call in order so tests can
 //! assert on what was done.
+//!
+//! Behind the `fake` cargo feature (off by default) or `cfg(test)`: the
+//! shipped library does not contain it. Test crates enable the feature through
+//! their dev-dependencies (`compose-engine = { path = ..., features = ["fake"] }`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;

@@ -1,10 +1,9 @@
 //! What every Docker-backed test needs: whether to run at all ([`engine_ready`],
 //! [`skip_or_fail`]: without an engine a test says why and passes, unless
-//! `HOIST_REQUIRE_DOCKER=1`, as in CI, makes that a failure), and the image
+//! `HOIST_REQUIRE_DOCKER=1`, as in CI, makes that a failure), the image
 //! the tests run, `hoist-test/busybox:latest`, built `FROM scratch` from the
-//! host's static busybox (no registry is reachable).
+//! host's static busybox (no registry is reachable), and small `docker` calls.
 //!
-//! Shared by the test crates with `#[path = ".../tests/support/test_image.rs"] mod test_image;`.
 //! Test binaries run concurrently (and from several checkouts), so the build
 //! happens under a lock file in the temporary directory, and the image is
 //! looked for again once the lock is held.
@@ -44,7 +43,7 @@ pub fn engine_ready(what: &str) -> bool {
     if !docker_up() {
         return skip_or_fail(what, "`docker info` fails, no Docker engine");
     }
-    ensure();
+    ensure_image();
     true
 }
 
@@ -85,7 +84,7 @@ impl Drop for FileLock {
 }
 
 /// Builds [`IMAGE`] unless it is present; panics when it cannot.
-pub fn ensure() {
+pub fn ensure_image() {
     static BUILT: Mutex<bool> = Mutex::new(false);
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if *built || present() {
@@ -116,4 +115,40 @@ pub fn ensure() {
         assert!(status.success(), "building {IMAGE} failed");
     }
     *built = true;
+}
+
+/// `docker ARGS`: its stdout when it succeeds, else `None` (also when there is no `docker`).
+pub fn docker_stdout(args: &[&str]) -> Option<String> {
+    let out = Command::new("docker").args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// `docker compose -p PROJECT down -v -t 0 --remove-orphans` in `dir`, for drop guards: the
+/// outcome is ignored.
+pub fn compose_down(project: &str, dir: &Path) {
+    let _ = Command::new("docker")
+        .args([
+            "compose",
+            "-p",
+            project,
+            "down",
+            "-v",
+            "-t",
+            "0",
+            "--remove-orphans",
+        ])
+        .current_dir(dir)
+        .output();
+}
+
+/// Where the program `name` is: on `PATH`, else in `/usr/sbin` or `/sbin` (daemons such as
+/// `sshd`, often not on a user's `PATH`).
+pub fn which(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }

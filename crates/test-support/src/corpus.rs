@@ -1,9 +1,10 @@
 //! Where the conformance corpus is, for the tests that run over it
-//! (included with `#[path]` by each of them).
+//! (`compose-spec`'s `model_roundtrip`, `model_yaml_roundtrip`, `emit_corpus`).
 //!
 //! The corpus lives at `$HOIST_CONFORMANCE_DIR`, or by default at
-//! `../../../shared/conformance/cases` from this crate, else at the nearest
-//! ancestor's `shared/conformance/cases` (a git worktree nested deeper).
+//! `../../../shared/conformance/cases` from this crate (`crates/test-support`),
+//! else at the nearest ancestor's `shared/conformance/cases` (a git worktree
+//! nested deeper).
 //! Without it the tests only say so.
 
 use std::path::{Path, PathBuf};
@@ -43,4 +44,23 @@ pub fn cases(dir: &Path, files: &[&str]) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Prints each failure (`FAIL …`) and the counts, then panics unless there is none:
+/// "`<n>` of `<cases>` cases `<what>`".
+#[track_caller]
+pub fn assert_no_failures(failures: &[String], cases: usize, what: &str) {
+    for f in failures {
+        eprintln!("FAIL {f}");
+    }
+    eprintln!(
+        "{} passed, {} failed",
+        cases - failures.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases {what}",
+        failures.len()
+    );
 }
