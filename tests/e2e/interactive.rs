@@ -18,12 +18,8 @@ struct Pane {
 impl Pane {
     /// A 100x30 pane running bash in `dir` with the project's environment.
     fn new(p: &Project, tag: &str) -> Option<Pane> {
-        if !std::process::Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            crate::test_image::skip_or_fail("interactive e2e tests", "tmux is not installed");
+        if test_support::which("tmux").is_none() {
+            test_support::skip_or_fail("interactive e2e tests", "tmux is not installed");
             return None;
         }
         let pane = Pane {

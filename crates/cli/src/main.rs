@@ -10,6 +10,7 @@ mod commands;
 mod complete;
 mod follow;
 mod output;
+mod plugin;
 mod session;
 mod term;
 
@@ -130,7 +131,35 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
 fn main() -> ExitCode {
     // `COMPLETE=<shell> hoist ...`: answer the shell's completion request and exit.
     clap_complete::CompleteEnv::with_factory(commands::Cli::command).complete();
-    let args = commands::Cli::parse_from(local_short_flags(std::env::args().collect()));
+    let argv = match plugin::invocation(std::env::args().collect()) {
+        plugin::Invocation::Metadata => {
+            output::stdout(&plugin::metadata());
+            return ExitCode::SUCCESS;
+        }
+        plugin::Invocation::Run { args, env } => {
+            for (k, v) in env {
+                // Before any thread exists, so nothing reads the environment meanwhile.
+                std::env::set_var(k, v);
+            }
+            args
+        }
+    };
+    // Usage errors exit 1 as compose's do; help and version exit 0, also
+    // for a bare `hoist`.
+    let args = match commands::Cli::try_parse_from(local_short_flags(argv)) {
+        Ok(a) => a,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let ok = matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            let _ = e.print();
+            return ExitCode::from(if ok { 0 } else { 1 });
+        }
+    };
     match commands::run(args) {
         Ok(code) => code,
         Err(e) => match e.downcast_ref::<session::Reported>() {

@@ -10,6 +10,7 @@ use crate::cli::Global;
 
 pub mod attach;
 pub mod build;
+pub mod completion;
 pub mod config;
 pub mod create;
 pub mod down;
@@ -17,6 +18,7 @@ pub mod exec;
 pub mod kill;
 pub mod lifecycle;
 pub mod logs;
+pub mod man;
 pub mod plan;
 pub mod ps;
 pub mod pull;
@@ -29,7 +31,7 @@ pub mod version;
 
 /// hoist: define and run multi-container applications, compatible with Docker Compose.
 #[derive(Debug, Parser)]
-#[command(name = "hoist", version, about)]
+#[command(name = "hoist", version, about, arg_required_else_help = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -84,6 +86,11 @@ pub enum Command {
     Push(push::PushArgs),
     /// Show the hoist version information
     Version,
+    /// Print the shell code that completes hoist command lines (bash, zsh, fish, ...)
+    Completion(completion::CompletionArgs),
+    /// Write hoist's manual pages
+    #[command(hide = true)]
+    Man(man::ManArgs),
 }
 
 /// Runs a parsed command line.
@@ -114,5 +121,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pull(args) => pull::run(g, &args),
         Command::Push(args) => push::run(g, &args),
         Command::Version => version::run(),
+        Command::Completion(args) => completion::run(&args),
+        Command::Man(args) => man::run(&args),
     }
 }
