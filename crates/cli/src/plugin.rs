@@ -79,7 +79,9 @@ pub fn invocation(argv: Vec<String>) -> Invocation {
             return Invocation::Run { args, env };
         }
         let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            Some((f, v)) if f.starts_with("--") || (f.len() == 2 && f.starts_with('-')) => {
+                (f.to_string(), Some(v.to_string()))
+            }
             _ => (a.clone(), None),
         };
         if let Some((_, var)) = DOCKER_FLAGS_WITH_VALUE.iter().find(|(f, _)| *f == flag) {
