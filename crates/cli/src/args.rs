@@ -74,6 +74,77 @@ pub struct UpArgs {
     /// Recreate anonymous volumes instead of retrieving data from the previous containers
     #[arg(short = 'V', long)]
     pub renew_anon_volumes: bool,
+    /// Restrict attaching to the specified services. Incompatible with --attach-dependencies.
+    #[arg(long, value_name = "SERVICE", add = crate::complete::service_names())]
+    pub attach: Vec<String>,
+    /// Do not attach (stream logs) to the specified services
+    #[arg(long, value_name = "SERVICE", add = crate::complete::service_names())]
+    pub no_attach: Vec<String>,
+    /// Automatically attach to log output of dependent services
+    #[arg(long)]
+    pub attach_dependencies: bool,
+    /// Stops all containers if any container was stopped. Incompatible with -d
+    #[arg(long)]
+    pub abort_on_container_exit: bool,
+    /// Stops all containers if any container exited with failure. Incompatible with -d
+    #[arg(long)]
+    pub abort_on_container_failure: bool,
+    /// Return the exit code of the selected service container. Implies --abort-on-container-exit
+    #[arg(long, value_name = "SERVICE", add = crate::complete::service_names())]
+    pub exit_code_from: Option<String>,
+    /// Suppress the build output
+    #[arg(long)]
+    pub quiet_build: bool,
+    /// Watch source code and rebuild/refresh containers when files are updated.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// Enable interactive shortcuts when running attached. Incompatible with --detach. Can also be enable/disable by setting COMPOSE_MENU environment var.
+    #[arg(long)]
+    pub menu: bool,
+    /// Assume "yes" as answer to all prompts and run non-interactively
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}
+
+impl UpArgs {
+    /// compose's `validateFlags`: the combinations it refuses, and what some
+    /// flags imply (`--exit-code-from` → `--abort-on-container-exit`,
+    /// `--wait` → detached).
+    pub fn validate(&mut self) -> anyhow::Result<()> {
+        if self.exit_code_from.is_some() && !self.abort_on_container_failure {
+            self.abort_on_container_exit = true;
+        }
+        if self.abort_on_container_exit && self.abort_on_container_failure {
+            anyhow::bail!("--abort-on-container-failure cannot be combined with --abort-on-container-exit");
+        }
+        if self.wait {
+            if self.attach_dependencies || self.abort_on_container_exit || !self.attach.is_empty() {
+                anyhow::bail!("--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies");
+            }
+            self.detach = true;
+        }
+        if self.detach
+            && (self.attach_dependencies
+                || self.abort_on_container_exit
+                || self.abort_on_container_failure
+                || !self.attach.is_empty()
+                || self.watch)
+        {
+            anyhow::bail!("--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, --attach, --attach-dependencies or --watch");
+        }
+        if self.renew_anon_volumes && self.no_recreate {
+            anyhow::bail!("--no-recreate and --renew-anon-volumes are incompatible");
+        }
+        if self.always_recreate_deps && self.no_recreate {
+            anyhow::bail!("--always-recreate-deps and --no-recreate are incompatible");
+        }
+        if self.no_build && self.watch {
+            anyhow::bail!("--no-build and --watch are incompatible");
+        }
+        Ok(())
+    }
+
+
 }
 
 impl UpArgs {
@@ -106,7 +177,7 @@ impl UpArgs {
                 no_build: self.no_build,
                 pull: self.pull.clone(),
                 quiet_pull: self.quiet_pull,
-                quiet_build: false,
+                quiet_build: self.quiet_build,
             },
             parallel: session.parallel(),
         })

@@ -80,13 +80,14 @@ pub fn now_secs() -> i64 {
 /// Streams one container's output, line by line after `prefix`. With
 /// `opts.follow`, re-attaches when the container restarts; with
 /// `announce_exit`, says when it exits (`web-1 exited with code 0`).
+/// Returns the exit code when the container exited (and `follow` was on).
 pub async fn follow<O: Observe>(
     rt: &O,
     c: &Container,
     prefix: String,
     mut opts: LogOptions,
     announce_exit: bool,
-) {
+) -> Option<i64> {
     let name = log_name(c);
     loop {
         let mut stream = rt.logs(&c.id, &opts);
@@ -111,7 +112,7 @@ pub async fn follow<O: Observe>(
             output::stdout_bytes(&out);
         }
         if !opts.follow {
-            return;
+            return None;
         }
         // The stream ends when the container stops: follow a restart, if any.
         let mut restarted = false;
@@ -126,14 +127,14 @@ pub async fn follow<O: Observe>(
                     if announce_exit {
                         output::stdout(&format!("{name} exited with code {}\n", d.exit_code));
                     }
-                    return;
+                    return Some(d.exit_code);
                 }
-                Err(_) => return,
+                Err(_) => return None,
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         if !restarted {
-            return;
+            return None;
         }
         opts.since = Some(now_secs().to_string());
         opts.tail = None;

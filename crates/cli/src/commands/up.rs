@@ -6,7 +6,11 @@ use std::process::ExitCode;
 
 use compose_engine::progress::{Event, Status};
 use compose_engine::runtime::{LogOptions, Runtime};
+use std::collections::BTreeSet;
+
+use compose_engine::labels;
 use futures_util::future::join_all;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use crate::args::UpArgs;
 use crate::cli::Global;
@@ -20,6 +24,12 @@ const DRY_RUN_ATTACH: &str =
 
 /// Runs `up`.
 pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
+    let mut args = args.clone();
+    args.validate()?;
+    let args = &args;
+    if args.watch {
+        anyhow::bail!("--watch is not supported yet: run `hoist watch` beside `hoist up`");
+    }
     let session = Session::load(global, &args.services, Need::FileToCreate)?;
     let flags = args.flags(&session)?;
     block_on(async {
@@ -69,21 +79,74 @@ pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
             output::stdout(&format!("{DRY_RUN_ATTACH}\n"));
             return Ok(ExitCode::SUCCESS);
         }
-        let services: Vec<String> = prepared.desired.services.keys().cloned().collect();
-        attach(&session, &rt, &services, args, started_at).await
+        let attach_to = attach_set(&prepared.specs.project, args)?;
+        attach(&session, &rt, &attach_to, args, started_at).await
     })
 }
 
-/// Attached `up`: stream every container's output with a coloured prefix until
-/// all have exited; Ctrl-C (or SIGTERM) stops the project's containers.
+/// The services whose output is shown (compose's `AttachTo`): `--attach`, or
+/// the named services (all when none; with `--attach-dependencies` their
+/// dependencies too) that do not say `attach: false`, minus `--no-attach`.
+fn attach_set(
+    project: &compose_engine::model::Project,
+    args: &UpArgs,
+) -> anyhow::Result<BTreeSet<String>> {
+    let mut set: BTreeSet<String> = if !args.attach.is_empty() {
+        let unknown: Vec<&str> = args
+            .attach
+            .iter()
+            .filter(|s| !project.services.contains_key(*s))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            anyhow::bail!(
+                "cannot attach to services not included in up: {}",
+                unknown.join(", ")
+            );
+        }
+        args.attach.iter().cloned().collect()
+    } else {
+        let named: BTreeSet<String> = if args.services.is_empty() {
+            project.services.keys().cloned().collect()
+        } else if args.attach_dependencies {
+            compose_engine::graph::Graph::new(project)?.with_dependencies(&args.services)
+        } else {
+            args.services.iter().cloned().collect()
+        };
+        named
+            .into_iter()
+            .filter(|n| project.services.get(n).is_some_and(|s| s.attach != Some(false)))
+            .collect()
+    };
+    for s in &args.no_attach {
+        set.remove(s);
+    }
+    Ok(set)
+}
+
+/// How an attached run ends.
+fn cascade(args: &UpArgs, exit_code: i64) -> bool {
+    args.abort_on_container_exit || (args.abort_on_container_failure && exit_code != 0)
+}
+
+/// Attached `up`: stream the attached services' output with coloured
+/// prefixes until their containers have exited; Ctrl-C (or SIGTERM) stops
+/// the project's containers. With `--abort-on-container-exit` (or
+/// `-failure`, or `--exit-code-from`) the first exit stops them all; the
+/// exit status is that container's (or `--exit-code-from`'s service's).
 async fn attach<R: Runtime>(
     session: &Session,
     rt: &R,
-    services: &[String],
+    attach_to: &BTreeSet<String>,
     args: &UpArgs,
     since: i64,
 ) -> anyhow::Result<ExitCode> {
-    let containers = session.containers(rt, services, false).await?;
+    let all = session.containers(rt, &args.services, false).await?;
+    let containers: Vec<_> = all
+        .iter()
+        .filter(|c| attach_to.contains(c.label(labels::SERVICE)))
+        .cloned()
+        .collect();
     output::stderr_line(&format!(
         "Attaching to {}",
         containers
@@ -103,33 +166,85 @@ async fn attach<R: Runtime>(
         since: Some((since - 1).to_string()),
         ..Default::default()
     };
-    let streams = containers
+    // Each attached container's stream ends with its exit code; containers
+    // watched but not shown (--no-attach) are waited for.
+    let mut exits: FuturesUnordered<_> = containers
         .iter()
         .enumerate()
-        .map(|(i, c)| follow::follow(rt, c, prefixes.of(c, i), opts.clone(), true));
-    tokio::select! {
-        _ = join_all(streams) => Ok(ExitCode::SUCCESS),
-        _ = interrupted() => {
-            output::stderr_line("Gracefully stopping... (press Ctrl+C again to force)");
-            let sink = output::sink();
-            let stops = containers.iter().map(|c| {
-                let sink = sink.clone();
-                async move {
-                    let resource = format!("Container {}", c.name);
-                    sink(Event::new(&resource, Status::Working, "Stopping"));
-                    let _ = rt.stop_container(&c.id, args.timeout).await;
-                    sink(Event::new(&resource, Status::Done, "Stopped"));
-                }
-            });
-            tokio::select! {
-                _ = join_all(stops) => {}
-                _ = interrupted() => {
-                    for c in &containers {
-                        let _ = rt.kill_container(&c.id, "SIGKILL").await;
-                    }
-                }
-            }
-            Ok(ExitCode::from(130))
+        .map(|(i, c)| {
+            let opts = opts.clone();
+            let prefix = prefixes.of(c, i);
+            Box::pin(async move {
+                let code = follow::follow(rt, c, prefix, opts, true).await;
+                (c.label(labels::SERVICE).to_string(), code)
+            }) as std::pin::Pin<Box<dyn std::future::Future<Output = (String, Option<i64>)> + Send + '_>>
+        })
+        .collect();
+    let watching_exits = args.abort_on_container_exit || args.abort_on_container_failure;
+    if watching_exits {
+        for c in all.iter().filter(|c| !attach_to.contains(c.label(labels::SERVICE))) {
+            exits.push(Box::pin(async move {
+                let code = rt.wait_container(&c.id).await.ok();
+                (c.label(labels::SERVICE).to_string(), code)
+            }));
         }
     }
+    let mut exit_code: Option<i64> = None;
+    let mut from_code: Option<i64> = None;
+    let stop_all = || async {
+        let sink = output::sink();
+        let stops = all.iter().map(|c| {
+            let sink = sink.clone();
+            async move {
+                let resource = format!("Container {}", c.name);
+                sink(Event::new(&resource, Status::Working, "Stopping"));
+                let _ = rt.stop_container(&c.id, args.timeout).await;
+                sink(Event::new(&resource, Status::Done, "Stopped"));
+            }
+        });
+        join_all(stops).await;
+    };
+    let interrupted_run = async {
+        interrupted().await;
+        output::stderr_line("Gracefully stopping... (press Ctrl+C again to force)");
+        tokio::select! {
+            _ = stop_all() => {}
+            _ = interrupted() => {
+                for c in &all {
+                    let _ = rt.kill_container(&c.id, "SIGKILL").await;
+                }
+            }
+        }
+    };
+    let watch = async {
+        while let Some((service, code)) = exits.next().await {
+            let Some(code) = code else { continue };
+            if args.exit_code_from.as_deref() == Some(service.as_str()) && from_code.is_none() {
+                from_code = Some(code);
+            }
+            if exit_code.is_none() && cascade(args, code) {
+                exit_code = Some(code);
+                output::stderr_line("Aborting on container exit...");
+                stop_all().await;
+                // The streams end as the containers stop: take the
+                // --exit-code-from service's code if it comes.
+                while let Some((service, code)) = exits.next().await {
+                    if args.exit_code_from.as_deref() == Some(service.as_str()) && from_code.is_none() {
+                        from_code = code;
+                    }
+                }
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        _ = watch => {}
+        _ = interrupted_run => return Ok(ExitCode::from(130)),
+    }
+    let code = if args.exit_code_from.is_some() {
+        from_code.unwrap_or(0)
+    } else {
+        exit_code.unwrap_or(0)
+    };
+    Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
 }
