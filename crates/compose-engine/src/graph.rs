@@ -235,6 +235,22 @@ impl Graph {
         out
     }
 
+    /// `services` and, transitively, the services that depend on them with
+    /// `depends_on.restart: true` (what `restart` restarts with them).
+    pub fn with_restart_dependents(&self, services: &[String]) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = services.iter().cloned().collect();
+        let mut todo: Vec<String> = services.to_vec();
+        while let Some(s) = todo.pop() {
+            for d in self.dependents(&s) {
+                let restarts = self.edges(&d).iter().any(|(to, e)| *to == s && e.restart);
+                if restarts && out.insert(d.clone()) {
+                    todo.push(d);
+                }
+            }
+        }
+        out
+    }
+
     /// `services` and everything they depend on, transitively, sorted.
     pub fn with_dependencies(&self, services: &[String]) -> BTreeSet<String> {
         let mut out = BTreeSet::new();

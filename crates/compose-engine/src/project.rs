@@ -177,7 +177,10 @@ impl Lifecycle {
 /// `start`, `stop`, `restart`, `pause`, `unpause` on the containers of
 /// `services` (all when empty): dependencies first to start, dependents
 /// first to stop. The order comes from the compose file when there is one,
-/// else from the containers' `depends_on` labels.
+/// else from the containers' `depends_on` labels. `restart` of named
+/// services restarts the services depending on them with
+/// `depends_on.restart: true` too, unless `no_deps`.
+#[allow(clippy::too_many_arguments)]
 pub async fn lifecycle<R: Runtime>(
     rt: &R,
     name: &str,
@@ -185,8 +188,18 @@ pub async fn lifecycle<R: Runtime>(
     services: &[String],
     what: Lifecycle,
     timeout: Option<i64>,
+    no_deps: bool,
     sink: &Sink,
 ) -> Result<()> {
+    let mut services = services.to_vec();
+    if what == Lifecycle::Restart && !no_deps && !services.is_empty() {
+        let graph = match project {
+            Some(p) => Graph::new(p)?,
+            None => Graph::from_containers(&containers(rt, name, &[], false).await?)?,
+        };
+        services = graph.with_restart_dependents(&services).into_iter().collect();
+    }
+    let services = &services[..];
     let cs = containers(rt, name, services, false).await?;
     if what == Lifecycle::Start {
         for s in services {

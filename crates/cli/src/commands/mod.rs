@@ -61,9 +61,9 @@ pub enum Command {
     /// Start services
     Start(lifecycle::ServicesArgs),
     /// Stop services
-    Stop(lifecycle::ServicesArgs),
+    Stop(lifecycle::StopArgs),
     /// Restart service containers
-    Restart(lifecycle::ServicesArgs),
+    Restart(lifecycle::RestartArgs),
     /// Pause services
     Pause(lifecycle::ServicesArgs),
     /// Unpause services
@@ -107,11 +107,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Down(args) => down::run(g, &args),
         Command::Ps(args) => ps::run(g, &args),
         Command::Logs(args) => logs::run(g, &args),
-        Command::Start(args) => lifecycle::run(g, &args, Lifecycle::Start),
-        Command::Stop(args) => lifecycle::run(g, &args, Lifecycle::Stop),
-        Command::Restart(args) => lifecycle::run(g, &args, Lifecycle::Restart),
-        Command::Pause(args) => lifecycle::run(g, &args, Lifecycle::Pause),
-        Command::Unpause(args) => lifecycle::run(g, &args, Lifecycle::Unpause),
+        Command::Start(args) => lifecycle::run(g, (&args).into(), Lifecycle::Start),
+        Command::Stop(args) => lifecycle::run(g, (&args).into(), Lifecycle::Stop),
+        Command::Restart(args) => lifecycle::run(g, (&args).into(), Lifecycle::Restart),
+        Command::Pause(args) => lifecycle::run(g, (&args).into(), Lifecycle::Pause),
+        Command::Unpause(args) => lifecycle::run(g, (&args).into(), Lifecycle::Unpause),
         Command::Exec(args) => exec::run(g, &args),
         Command::Kill(args) => kill::run(g, &args),
         Command::Rm(args) => rm::run(g, &args),
