@@ -15,6 +15,7 @@ mod depends;
 mod down;
 mod dryrun;
 mod faults;
+mod formats;
 mod interactive;
 mod interrupt;
 mod lifecycle;

@@ -115,7 +115,9 @@ impl UpArgs {
             self.abort_on_container_exit = true;
         }
         if self.abort_on_container_exit && self.abort_on_container_failure {
-            anyhow::bail!("--abort-on-container-failure cannot be combined with --abort-on-container-exit");
+            anyhow::bail!(
+                "--abort-on-container-failure cannot be combined with --abort-on-container-exit"
+            );
         }
         if self.wait {
             if self.attach_dependencies || self.abort_on_container_exit || !self.attach.is_empty() {
@@ -143,8 +145,6 @@ impl UpArgs {
         }
         Ok(())
     }
-
-
 }
 
 impl UpArgs {

@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod complete;
 mod follow;
+mod gotemplate;
 mod output;
 mod plugin;
 mod session;

@@ -197,7 +197,10 @@ pub async fn lifecycle<R: Runtime>(
             Some(p) => Graph::new(p)?,
             None => Graph::from_containers(&containers(rt, name, &[], false).await?)?,
         };
-        services = graph.with_restart_dependents(&services).into_iter().collect();
+        services = graph
+            .with_restart_dependents(&services)
+            .into_iter()
+            .collect();
     }
     let services = &services[..];
     let cs = containers(rt, name, services, false).await?;

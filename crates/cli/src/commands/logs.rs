@@ -39,6 +39,9 @@ pub struct LogsArgs {
     /// Don't print prefix in logs
     #[arg(long)]
     pub no_log_prefix: bool,
+    /// index of the container if service has multiple replicas
+    #[arg(long)]
+    pub index: Option<u32>,
 }
 
 /// Runs `logs`.
@@ -46,7 +49,10 @@ pub fn run(global: &Global, args: &LogsArgs) -> anyhow::Result<ExitCode> {
     let session = Session::load(global, &[], Need::FileOrName)?;
     block_on(async {
         let rt = session.observer()?;
-        let cs = session.containers(&rt, &args.services, false).await?;
+        let mut cs = session.containers(&rt, &args.services, false).await?;
+        if let Some(i) = args.index.filter(|i| *i > 0) {
+            cs.retain(|c| c.label(compose_engine::labels::CONTAINER_NUMBER) == i.to_string());
+        }
         let prefixes = Prefixes::new(&cs, output::color_stdout(args.no_color), args.no_log_prefix);
         let opts = LogOptions {
             follow: args.follow,

@@ -10,6 +10,7 @@ use compose_engine::runtime::{Container, ContainerState};
 
 use crate::cli::Global;
 use crate::follow::now_secs;
+use crate::gotemplate::{self, Template};
 use crate::output;
 use crate::session::{block_on, Need, Session};
 
@@ -31,9 +32,15 @@ pub struct PsArgs {
     /// Filter services by status: created, restarting, running, removing, paused, exited, dead
     #[arg(long)]
     pub status: Vec<String>,
-    /// Format the output: table or json
+    /// Format the output. Values: [table | json | TEMPLATE] (a Go template: `{{.Name}} {{.State}}`, `table {{.Name}}\t{{.Status}}`)
     #[arg(long, default_value = "table")]
     pub format: String,
+    /// Filter services by a property (supported filters: status)
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Include orphaned services (not declared by project)
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub orphans: bool,
     /// Don't truncate output
     #[arg(long)]
     pub no_trunc: bool,
@@ -46,7 +53,7 @@ pub fn run(global: &Global, args: &PsArgs) -> anyhow::Result<ExitCode> {
     block_on(async {
         let rt = session.observer()?;
         let mut cs = session.containers(&rt, &args.services, true).await?;
-        if !args.all && args.status.is_empty() {
+        if !args.all && args.status.is_empty() && args.filter.is_empty() {
             cs.retain(|c| {
                 matches!(
                     c.state,
@@ -54,8 +61,23 @@ pub fn run(global: &Global, args: &PsArgs) -> anyhow::Result<ExitCode> {
                 )
             });
         }
-        if !args.status.is_empty() {
-            cs.retain(|c| args.status.iter().any(|s| s == c.state.as_str()));
+        let mut status = args.status.clone();
+        for f in &args.filter {
+            match f.split_once('=') {
+                Some(("status", v)) => status.push(v.to_string()),
+                _ => bail!(
+                    "unknown filter {}",
+                    f.split_once('=').map_or(f.as_str(), |(k, _)| k)
+                ),
+            }
+        }
+        if !status.is_empty() {
+            cs.retain(|c| status.iter().any(|s| s == c.state.as_str()));
+        }
+        if !args.orphans {
+            if let Some(p) = session.project() {
+                cs.retain(|c| p.services.contains_key(c.label(labels::SERVICE)));
+            }
         }
         cs.sort_by(|a, b| a.name.cmp(&b.name));
         if args.list_services {
@@ -74,13 +96,75 @@ pub fn run(global: &Global, args: &PsArgs) -> anyhow::Result<ExitCode> {
         match args.format.as_str() {
             "json" => {
                 for c in &cs {
-                    output::stdout(&format!("{}\n", ps_json(c)));
+                    output::stdout(&format!("{}\n", ps_json(c, args.no_trunc)));
                 }
             }
             "table" => output::stdout(&ps_table(&cs, args.no_trunc)),
-            other => bail!("unsupported format {other:?}: use table or json"),
+            template => {
+                let t = Template::parse(template).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let mut lines = Vec::new();
+                if t.table {
+                    lines.push(t.header(&header));
+                }
+                for c in &cs {
+                    let data = Row {
+                        json: serde_json::from_str(&ps_json(c, args.no_trunc))?,
+                        c,
+                    };
+                    lines.push(t.render(&data).map_err(|e| anyhow::anyhow!("{e}"))?);
+                }
+                if t.table {
+                    output::stdout(&gotemplate::align(&lines));
+                } else {
+                    for l in lines {
+                        output::stdout(&format!("{l}\n"));
+                    }
+                }
+            }
         }
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// A container as `--format` templates see it: compose's JSON fields, and
+/// `Label "key"`.
+struct Row<'a> {
+    json: serde_json::Value,
+    c: &'a Container,
+}
+
+impl gotemplate::Data for Row<'_> {
+    fn whole(&self) -> serde_json::Value {
+        self.json.clone()
+    }
+    fn field(&self, name: &str) -> Option<serde_json::Value> {
+        self.json.get(name).cloned()
+    }
+    fn method(&self, name: &str, args: &[String]) -> Option<serde_json::Value> {
+        match (name, args) {
+            ("Label", [key]) => Some(self.c.label(key).into()),
+            _ => None,
+        }
+    }
+}
+
+/// The column names of compose's `ps` table templates.
+fn header(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "ID" => "CONTAINER ID",
+        "Name" | "Names" => "NAME",
+        "Image" => "IMAGE",
+        "Command" => "COMMAND",
+        "Project" => "PROJECT",
+        "Service" => "SERVICE",
+        "RunningFor" => "CREATED",
+        "CreatedAt" => "CREATED AT",
+        "State" => "STATE",
+        "Status" => "STATUS",
+        "Ports" => "PORTS",
+        "Size" => "SIZE",
+        "Labels" => "LABELS",
+        _ => return None,
     })
 }
 
@@ -177,7 +261,9 @@ fn go_time(secs: i64) -> String {
     )
 }
 
-fn ps_json(c: &Container) -> String {
+/// compose's `ps` JSON of a container (the command shortened as in the table
+/// unless `--no-trunc`).
+fn ps_json(c: &Container, no_trunc: bool) -> String {
     let labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let mut ports = c.ports.clone();
     ports.sort_by(|a, b| {
@@ -206,7 +292,7 @@ fn ps_json(c: &Container) -> String {
         })
         .collect();
     let v = serde_json::json!({
-        "Command": format!("\"{}\"", c.command),
+        "Command": format!("\"{}\"", command(c, no_trunc)),
         "CreatedAt": go_time(c.created),
         "ExitCode": c.exit_code().unwrap_or(0),
         "Health": match c.health() {
@@ -248,6 +334,15 @@ fn ago(created: i64) -> String {
     }
 }
 
+/// The command as compose shows it: cut to 20 characters with `…` unless `no_trunc`.
+fn command(c: &Container, no_trunc: bool) -> String {
+    if !no_trunc && c.command.chars().count() > 20 {
+        format!("{}…", c.command.chars().take(19).collect::<String>())
+    } else {
+        c.command.clone()
+    }
+}
+
 fn ps_table(cs: &[Container], no_trunc: bool) -> String {
     let mut rows = vec![[
         "NAME".to_string(),
@@ -259,10 +354,7 @@ fn ps_table(cs: &[Container], no_trunc: bool) -> String {
         "PORTS".into(),
     ]];
     for c in cs {
-        let mut cmd = c.command.clone();
-        if !no_trunc && cmd.chars().count() > 20 {
-            cmd = format!("{}…", cmd.chars().take(19).collect::<String>());
-        }
+        let cmd = command(c, no_trunc);
         rows.push([
             c.name.clone(),
             c.image.clone(),

@@ -115,7 +115,12 @@ fn attach_set(
         };
         named
             .into_iter()
-            .filter(|n| project.services.get(n).is_some_and(|s| s.attach != Some(false)))
+            .filter(|n| {
+                project
+                    .services
+                    .get(n)
+                    .is_some_and(|s| s.attach != Some(false))
+            })
             .collect()
     };
     for s in &args.no_attach {
@@ -177,12 +182,18 @@ async fn attach<R: Runtime>(
             Box::pin(async move {
                 let code = follow::follow(rt, c, prefix, opts, true).await;
                 (c.label(labels::SERVICE).to_string(), code)
-            }) as std::pin::Pin<Box<dyn std::future::Future<Output = (String, Option<i64>)> + Send + '_>>
+            })
+                as std::pin::Pin<
+                    Box<dyn std::future::Future<Output = (String, Option<i64>)> + Send + '_>,
+                >
         })
         .collect();
     let watching_exits = args.abort_on_container_exit || args.abort_on_container_failure;
     if watching_exits {
-        for c in all.iter().filter(|c| !attach_to.contains(c.label(labels::SERVICE))) {
+        for c in all
+            .iter()
+            .filter(|c| !attach_to.contains(c.label(labels::SERVICE)))
+        {
             exits.push(Box::pin(async move {
                 let code = rt.wait_container(&c.id).await.ok();
                 (c.label(labels::SERVICE).to_string(), code)
@@ -229,7 +240,9 @@ async fn attach<R: Runtime>(
                 // The streams end as the containers stop: take the
                 // --exit-code-from service's code if it comes.
                 while let Some((service, code)) = exits.next().await {
-                    if args.exit_code_from.as_deref() == Some(service.as_str()) && from_code.is_none() {
+                    if args.exit_code_from.as_deref() == Some(service.as_str())
+                        && from_code.is_none()
+                    {
                         from_code = code;
                     }
                 }
