@@ -10,17 +10,20 @@ use crate::cli::Global;
 
 pub mod build;
 pub mod config;
+pub mod cp;
 pub mod create;
 pub mod down;
 pub mod kill;
 pub mod lifecycle;
 pub mod logs;
 pub mod plan;
+pub mod port;
 pub mod ps;
 pub mod pull;
 pub mod push;
 pub mod rm;
 pub mod scale;
+pub mod top;
 pub mod up;
 pub mod version;
 
@@ -73,6 +76,12 @@ pub enum Command {
     Pull(pull::PullArgs),
     /// Push service images
     Push(push::PushArgs),
+    /// Copy files/folders between a service container and the local filesystem
+    Cp(cp::CpArgs),
+    /// Display the running processes
+    Top(top::TopArgs),
+    /// Print the public port for a port binding
+    Port(port::PortArgs),
     /// Show the hoist version information
     Version,
 }
@@ -101,6 +110,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(g, &args),
         Command::Pull(args) => pull::run(g, &args),
         Command::Push(args) => push::run(g, &args),
+        Command::Cp(args) => cp::run(g, &args),
+        Command::Top(args) => top::run(g, &args),
+        Command::Port(args) => port::run(g, &args),
         Command::Version => version::run(),
     }
 }
