@@ -30,10 +30,21 @@ pub fn run(program: &str, args: &[&str], dir: &Path, env: &BTreeMap<String, Stri
 }
 
 pub fn spawn(program: &str, args: &[&str], dir: &Path, env: &BTreeMap<String, String>) -> Child {
+    spawn_with(program, args, dir, env, Stdio::null())
+}
+
+/// Like [`spawn`], reading `stdin` (a file, for `cp -`).
+pub fn spawn_with(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    env: &BTreeMap<String, String>,
+    stdin: Stdio,
+) -> Child {
     let mut cmd = Command::new(program);
     cmd.args(args)
         .current_dir(dir)
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for k in [
@@ -320,7 +331,8 @@ pub fn containers_of(project: &str) -> Vec<Ctr> {
                 name: f[1].to_string(),
                 state: f[2].to_string(),
                 service: f[3].to_string(),
-                number: f[4].parse().unwrap_or(0),
+                // `run` containers have no number (the trailing tab is trimmed)
+                number: f.get(4).and_then(|n| n.parse().ok()).unwrap_or(0),
             }
         })
         .collect();

@@ -10,6 +10,7 @@
 mod harness;
 
 mod compat;
+mod cp;
 mod cross;
 mod depends;
 mod down;
@@ -22,4 +23,5 @@ mod lifecycle;
 mod plan;
 mod scale;
 mod switches;
+mod top_port;
 mod volumes;

@@ -193,6 +193,7 @@ fn mark() -> &'static str {
 }
 
 /// Prints a progress event like compose's plain progress: ` Container demo-web-1  Started`
+/// (` demo-web-1 copy a to demo-web-1:/b Copied` with details)
 /// on stderr; a warning about the whole run as `WARN[0000] ...`; a line of a
 /// builder's output on stdout after `service | ` (the name padded to `width`).
 pub fn progress(e: &compose_engine::progress::Event, width: usize) {
@@ -212,7 +213,8 @@ pub fn progress(e: &compose_engine::progress::Event, width: usize) {
                 Status::Warning => format!("Warning: {}", e.text),
                 _ => e.text.clone(),
             };
-            let _ = writeln!(err, "{} {}  {}", mark(), e.resource, text);
+            // compose's plain line: the resource, what is done, the word.
+            let _ = writeln!(err, "{} {} {} {}", mark(), e.resource, e.details, text);
         }
     }
 }
@@ -232,6 +234,11 @@ pub fn color_stdout(no_color: bool) -> bool {
     !no_color
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Standard output as an async writer, for a stream of bytes (`cp … -`'s tar archive).
+pub fn stdout_writer() -> std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>> {
+    Box::pin(tokio::io::stdout())
 }
 
 /// Writes raw bytes to stdout (log lines).

@@ -171,6 +171,7 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
             resource: resource.to_string(),
             status,
             text: text.into(),
+            details: String::new(),
         });
     }
 

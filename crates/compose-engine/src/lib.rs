@@ -11,8 +11,9 @@
 //!
 //! On top of that, the commands as library calls: [`up`] (ensure images, plan,
 //! apply, wait), [`images`] (pull, build, push), [`project`] (lifecycle,
-//! kill, rm, down, from the file or from labels), all reporting through a
-//! [`progress::Sink`]; [`runtime::dryrun`] turns any of them into a dry run.
+//! kill, rm, down, from the file or from labels), [`copy`] (`cp`), [`query`]
+//! (`top`, `port`), all reporting through a [`progress::Sink`];
+//! [`runtime::dryrun`] turns any of them into a dry run.
 //!
 //! Only [`runtime::docker`] talks to Docker (through bollard); `runtime::fake` is an
 //! in-memory engine for tests, compiled only for this crate's unit tests and with the
@@ -23,6 +24,7 @@
 pub mod apply;
 pub mod build;
 pub mod convert;
+pub mod copy;
 pub mod desired;
 pub mod error;
 pub mod graph;
@@ -33,6 +35,7 @@ pub mod observe;
 pub mod plan;
 pub mod progress;
 pub mod project;
+pub mod query;
 pub mod reconcile;
 pub mod run;
 pub mod runtime;

@@ -31,6 +31,9 @@ pub struct Event {
     pub status: Status,
     /// The word shown (`Creating`, `Started`, `Healthy`, ...), or the error.
     pub text: String,
+    /// What is being done, between the resource and the word, when the
+    /// resource alone does not say (`copy a to demo-web-1:/b`); mostly empty.
+    pub details: String,
 }
 
 impl Event {
@@ -40,7 +43,14 @@ impl Event {
             resource: resource.into(),
             status,
             text: text.into(),
+            details: String::new(),
         }
+    }
+
+    /// The event with `details` (compose's event text).
+    pub fn with_details(mut self, details: impl Into<String>) -> Event {
+        self.details = details.into();
+        self
     }
 }
 

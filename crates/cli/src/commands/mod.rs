@@ -12,6 +12,7 @@ pub mod attach;
 pub mod build;
 pub mod completion;
 pub mod config;
+pub mod cp;
 pub mod create;
 pub mod down;
 pub mod exec;
@@ -20,12 +21,14 @@ pub mod lifecycle;
 pub mod logs;
 pub mod man;
 pub mod plan;
+pub mod port;
 pub mod ps;
 pub mod pull;
 pub mod push;
 pub mod rm;
 pub mod run;
 pub mod scale;
+pub mod top;
 pub mod up;
 pub mod version;
 
@@ -84,6 +87,12 @@ pub enum Command {
     Pull(pull::PullArgs),
     /// Push service images
     Push(push::PushArgs),
+    /// Copy files/folders between a service container and the local filesystem
+    Cp(cp::CpArgs),
+    /// Display the running processes
+    Top(top::TopArgs),
+    /// Print the public port for a port binding
+    Port(port::PortArgs),
     /// Show the hoist version information
     Version,
     /// Print the shell code that completes hoist command lines (bash, zsh, fish, ...)
@@ -120,6 +129,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(g, &args),
         Command::Pull(args) => pull::run(g, &args),
         Command::Push(args) => push::run(g, &args),
+        Command::Cp(args) => cp::run(g, &args),
+        Command::Top(args) => top::run(g, &args),
+        Command::Port(args) => port::run(g, &args),
         Command::Version => version::run(),
         Command::Completion(args) => completion::run(&args),
         Command::Man(args) => man::run(&args),

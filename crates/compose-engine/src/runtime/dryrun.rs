@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 
 use super::{
     AttachOptions, Attached, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress,
@@ -216,7 +216,18 @@ impl<O: Observe> Observe for DryRun<O> {
     }
 
     fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
-        self.inner.get_archive(id, path)
+        // As compose's dry-run client: the engine is asked, so a missing
+        // path is refused as in the real run, but nothing is read — the
+        // archive is empty, and a copy out of a container writes nothing.
+        if self.created(id).is_some() {
+            return Box::pin(stream::empty());
+        }
+        Box::pin(
+            self.inner
+                .get_archive(id, path)
+                .take(1)
+                .filter_map(|item| std::future::ready(item.err().map(Err))),
+        )
     }
 }
 
@@ -672,5 +683,29 @@ mod tests {
         };
         // Nothing reached the engine.
         assert!(d.inner().0.calls().is_empty());
+    }
+
+    #[test]
+    fn archives_are_asked_for_but_not_read() {
+        let fake = Fake::new();
+        fake.add_image("busybox");
+        let conn = Connection::new(fake, true);
+        block(async {
+            // The engine's refusal comes through (the fake has no files) ...
+            let items: Vec<_> = conn.get_archive("nope", "/x").collect().await;
+            assert!(matches!(&items[..], [Err(RuntimeError::NotFound(_))]));
+            // ... and a container of this run has an empty archive.
+            let spec = ContainerSpec {
+                name: "demo-web-1".into(),
+                body: serde_json::json!({"Image": "busybox"}),
+                extra_networks: vec![],
+            };
+            let id = conn.create_container(&spec).await.unwrap();
+            assert!(conn
+                .get_archive(&id, "/x")
+                .collect::<Vec<_>>()
+                .await
+                .is_empty());
+        });
     }
 }
