@@ -61,6 +61,9 @@ fn ps_templates_filters_and_logs_index_match_compose() {
         &["ps", "--filter", "bogus=x"],
         &["logs", "--index", "2", "web"],
         &["logs", "--index", "1", "--no-log-prefix", "web"],
+        &["config", "--hash", "*"],
+        &["config", "--hash", "worker,web"],
+        &["config", "--hash", "nope"],
     ];
     for args in cases {
         same(&p, args);

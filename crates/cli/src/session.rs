@@ -223,6 +223,12 @@ pub fn go_bool(s: &str) -> bool {
     matches!(s.trim().to_lowercase().as_str(), "y" | "1" | "t" | "true")
 }
 
+/// A read-only engine for commands that have no session (`config
+/// --resolve-image-digests` asks registries through it).
+pub fn observer(_global: &Global) -> anyhow::Result<ReadOnly<Docker>> {
+    Ok(ReadOnly(connect()?))
+}
+
 /// The engine, as the docker CLI finds it (`DOCKER_HOST`, contexts, TLS,
 /// ssh); a broken docker config is said once, as a warning.
 fn connect() -> anyhow::Result<Docker> {

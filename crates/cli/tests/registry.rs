@@ -657,3 +657,50 @@ fn up_build_and_no_build() {
     assert_ne!(c3, c2, "the rebuilt image recreated the container");
     assert_eq!(i3, id3);
 }
+
+/// `config --resolve-image-digests` and `--lock-image-digests` ask the
+/// registry (through the engine) and print what the reference prints; a
+/// missing tag fails both.
+#[test]
+fn config_pins_image_digests_as_compose() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("digests");
+    let repo = case.repo("");
+    let p = case.project("cfg");
+    let image = case.image(&repo, "v1");
+    let _ghost = case.image(&case.repo("-ghost"), "v1");
+    case.docker_build(&repo, &image, "1");
+    docker(&["push", &image]).expect_ok();
+    for args in [
+        &["config", "--resolve-image-digests", "app"][..],
+        &["config", "--lock-image-digests", "app"],
+        &["config", "--lock-image-digests", "--format", "json", "app"],
+    ] {
+        let ours = case.hoist("pull", &p, &repo, args, &[]).expect_ok();
+        let theirs = case
+            .tool(Tool::Compose, "pull", &p, &repo, args, &[])
+            .expect_ok();
+        assert_eq!(ours.stdout, theirs.stdout, "{args:?}");
+        assert!(ours.stdout.contains("@sha256:"), "{}", ours.show());
+    }
+    // ghost's tag is not in the registry.
+    case.hoist(
+        "pull",
+        &p,
+        &repo,
+        &["config", "--resolve-image-digests"],
+        &[],
+    )
+    .expect_failure();
+    case.tool(
+        Tool::Compose,
+        "pull",
+        &p,
+        &repo,
+        &["config", "--resolve-image-digests"],
+        &[],
+    )
+    .expect_failure();
+}

@@ -832,6 +832,19 @@ impl Observe for Docker {
                 .map(move |item| item.map(|b| b.to_vec()).map_err(|e| map_error(&target, e))),
         )
     }
+
+    async fn registry_digest(&self, image: &str) -> Result<String> {
+        let auth = self.registry_auth(image).await?;
+        let client = Docker::with_header(self.client.clone(), "X-Registry-Auth", auth);
+        let d = client
+            .inspect_registry_image(image, None)
+            .await
+            .map_err(|e| self.err(e))?;
+        d.descriptor
+            .digest
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| RuntimeError::Other(format!("the registry gave no digest for {image}")))
+    }
 }
 
 impl Runtime for Docker {

@@ -229,6 +229,10 @@ impl<O: Observe> Observe for DryRun<O> {
                 .filter_map(|item| std::future::ready(item.err().map(Err))),
         )
     }
+
+    async fn registry_digest(&self, image: &str) -> Result<String> {
+        self.inner.registry_digest(image).await
+    }
 }
 
 impl<O: Observe> Runtime for DryRun<O> {
@@ -527,6 +531,9 @@ impl<R: Runtime> Observe for Connection<R> {
             Connection::Live(rt) => rt.get_archive(id, path),
             Connection::DryRun(rt) => rt.get_archive(id, path),
         }
+    }
+    async fn registry_digest(&self, image: &str) -> Result<String> {
+        either!(self, rt => rt.registry_digest(image))
     }
 }
 

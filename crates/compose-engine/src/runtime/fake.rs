@@ -327,6 +327,19 @@ impl Observe for Fake {
         let e = RuntimeError::NotFound(format!("Could not find the file {path} in container {id}"));
         Box::pin(stream::iter(vec![Err(e)]))
     }
+
+    async fn registry_digest(&self, image: &str) -> Result<String> {
+        if self.lock().unreachable_registry {
+            return Err(RuntimeError::Other(format!(
+                "cannot reach the registry of {image}"
+            )));
+        }
+        use sha2::Digest;
+        Ok(format!(
+            "sha256:{:x}",
+            sha2::Sha256::digest(image.as_bytes())
+        ))
+    }
 }
 
 impl Runtime for Fake {

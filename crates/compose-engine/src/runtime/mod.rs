@@ -470,6 +470,10 @@ pub trait Observe: Send + Sync {
     ) -> impl Future<Output = Result<Option<PathStat>>> + Send;
     /// `path` in the container as a tar archive, streamed.
     fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>>;
+    /// The digest (`sha256:...`) the image's registry gives its tag, asked
+    /// through the engine (`GET /distribution/{name}/json`) with the
+    /// registry's credentials.
+    fn registry_digest(&self, image: &str) -> impl Future<Output = Result<String>> + Send;
 }
 
 /// Read and write access to the runtime.
@@ -664,6 +668,9 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn get_archive(&self, id: &str, path: &str) -> BoxStream<Result<Vec<u8>>> {
         self.0.get_archive(id, path)
+    }
+    fn registry_digest(&self, image: &str) -> impl Future<Output = Result<String>> + Send {
+        self.0.registry_digest(image)
     }
 }
 
