@@ -517,6 +517,64 @@ pub async fn push<R: Runtime>(
     Ok(failures)
 }
 
+/// An image reference as the distribution library's `ParseDockerRef` writes
+/// it: the registry domain made explicit (`docker.io`, with `library/` for
+/// official images), `latest` when no tag is given, and no tag beside a digest.
+///
+/// ```
+/// use compose_engine::images::full_reference;
+/// assert_eq!(full_reference("busybox"), "docker.io/library/busybox:latest");
+/// assert_eq!(full_reference("me/app:1"), "docker.io/me/app:1");
+/// assert_eq!(full_reference("127.0.0.1:5000/app"), "127.0.0.1:5000/app:latest");
+/// assert_eq!(full_reference("localhost/app:v2"), "localhost/app:v2");
+/// assert_eq!(full_reference("app:1@sha256:ab"), "docker.io/library/app@sha256:ab");
+/// ```
+pub fn full_reference(image: &str) -> String {
+    let (rest, digest) = match image.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (image, None),
+    };
+    let (name, tag) = match rest.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, Some(t)),
+        _ => (rest, None),
+    };
+    let full = match name.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            name.to_string()
+        }
+        Some(_) => format!("docker.io/{name}"),
+        None => format!("docker.io/library/{name}"),
+    };
+    match (digest, tag) {
+        (Some(d), _) => format!("{full}@{d}"),
+        (None, Some(t)) => format!("{full}:{t}"),
+        (None, None) => format!("{full}:latest"),
+    }
+}
+
+/// compose-go's `WithImagesResolved`: each service's `image` pinned to the
+/// digest its registry gives it (`docker.io/library/busybox:latest@sha256:...`);
+/// services without `image`, and images already pinned, stay as they are but
+/// written in full.
+pub async fn resolve_digests<O: Observe>(rt: &O, project: &mut Project) -> Result<()> {
+    for service in project.services.values_mut() {
+        if service.image.is_empty() {
+            continue;
+        }
+        let full = full_reference(&service.image);
+        if full.contains('@') {
+            service.image = full;
+            continue;
+        }
+        let digest = rt.registry_digest(&full).await.map_err(|e| Error::Image {
+            service: service.name.clone(),
+            message: format!("cannot resolve the digest of {}: {e}", service.image),
+        })?;
+        service.image = format!("{full}@{digest}");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,62 +653,4 @@ mod tests {
         assert_eq!(e.exit_code(), 3);
         assert!(!fake.calls().contains(&"build image demo-app".to_string()));
     }
-}
-
-/// An image reference as the distribution library's `ParseDockerRef` writes
-/// it: the registry domain made explicit (`docker.io`, with `library/` for
-/// official images), `latest` when no tag is given, and no tag beside a digest.
-///
-/// ```
-/// use compose_engine::images::full_reference;
-/// assert_eq!(full_reference("busybox"), "docker.io/library/busybox:latest");
-/// assert_eq!(full_reference("me/app:1"), "docker.io/me/app:1");
-/// assert_eq!(full_reference("127.0.0.1:5000/app"), "127.0.0.1:5000/app:latest");
-/// assert_eq!(full_reference("localhost/app:v2"), "localhost/app:v2");
-/// assert_eq!(full_reference("app:1@sha256:ab"), "docker.io/library/app@sha256:ab");
-/// ```
-pub fn full_reference(image: &str) -> String {
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (image, None),
-    };
-    let (name, tag) = match rest.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n, Some(t)),
-        _ => (rest, None),
-    };
-    let full = match name.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-            name.to_string()
-        }
-        Some(_) => format!("docker.io/{name}"),
-        None => format!("docker.io/library/{name}"),
-    };
-    match (digest, tag) {
-        (Some(d), _) => format!("{full}@{d}"),
-        (None, Some(t)) => format!("{full}:{t}"),
-        (None, None) => format!("{full}:latest"),
-    }
-}
-
-/// compose-go's `WithImagesResolved`: each service's `image` pinned to the
-/// digest its registry gives it (`docker.io/library/busybox:latest@sha256:...`);
-/// services without `image`, and images already pinned, stay as they are but
-/// written in full.
-pub async fn resolve_digests<O: Observe>(rt: &O, project: &mut Project) -> Result<()> {
-    for service in project.services.values_mut() {
-        if service.image.is_empty() {
-            continue;
-        }
-        let full = full_reference(&service.image);
-        if full.contains('@') {
-            service.image = full;
-            continue;
-        }
-        let digest = rt.registry_digest(&full).await.map_err(|e| Error::Image {
-            service: service.name.clone(),
-            message: format!("cannot resolve the digest of {}: {e}", service.image),
-        })?;
-        service.image = format!("{full}@{digest}");
-    }
-    Ok(())
 }
