@@ -69,3 +69,24 @@ fn ps_templates_filters_and_logs_index_match_compose() {
         same(&p, args);
     }
 }
+
+/// `COMPOSE_*` variables read as the reference reads them.
+#[test]
+fn compose_variables_match_compose() {
+    let Some(mut p) = e2e_project!("compose-vars", "life") else {
+        return;
+    };
+    p.write("alt.env", "FIRST=from-alt\n");
+    p.write(
+        "compose.yaml",
+        "services:\n  web:\n    image: hoist-test/busybox:latest\n    environment:\n      V: ${FIRST:-unset}\n",
+    );
+    same(&p, &["config"]);
+    p.set_env("COMPOSE_ENV_FILES", "alt.env,");
+    same(&p, &["config"]);
+    assert!(p.hoist(&["config"]).stdout.contains("from-alt"));
+    p.set_env("COMPOSE_PARALLEL_LIMIT", "x");
+    same(&p, &["ps"]);
+    p.set_env("COMPOSE_PARALLEL_LIMIT", "1");
+    same(&p, &["config", "--services"]);
+}

@@ -29,9 +29,9 @@ pub struct Global {
     /// Set type of progress output (auto, tty, plain, json, quiet)
     #[arg(long = "progress", global = true, value_enum)]
     pub progress: Option<Progress>,
-    /// Control max parallelism, -1 for unlimited
-    #[arg(long = "parallel", global = true, default_value_t = -1, allow_hyphen_values = true)]
-    pub parallel: i64,
+    /// Control max parallelism, -1 for unlimited (default -1, or COMPOSE_PARALLEL_LIMIT)
+    #[arg(long = "parallel", global = true, allow_hyphen_values = true)]
+    pub parallel: Option<i64>,
     /// Execute command in dry run mode
     #[arg(long = "dry-run", global = true)]
     pub dry_run: bool,
@@ -44,6 +44,32 @@ pub struct Global {
 }
 
 impl Global {
+    /// `--env-file`, else `COMPOSE_ENV_FILES` (comma-separated), as compose's flag default.
+    pub fn env_files(&self) -> Vec<PathBuf> {
+        if !self.env_file.is_empty() {
+            return self.env_file.clone();
+        }
+        std::env::var("COMPOSE_ENV_FILES")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(PathBuf::from)
+            .collect()
+    }
+
+    /// `--parallel`, else `COMPOSE_PARALLEL_LIMIT`, else -1 (no limit).
+    pub fn parallel(&self) -> anyhow::Result<i64> {
+        if let Some(p) = self.parallel {
+            return Ok(p);
+        }
+        match std::env::var("COMPOSE_PARALLEL_LIMIT") {
+            Ok(v) => v.trim().parse().map_err(|_| {
+                anyhow::anyhow!("COMPOSE_PARALLEL_LIMIT must be an integer (found: {v:?})")
+            }),
+            Err(_) => Ok(-1),
+        }
+    }
+
     /// Load options from the flags and the process environment.
     pub fn load_options(&self) -> anyhow::Result<compose_spec::loader::LoadOptions> {
         let cwd = std::env::current_dir()?;
@@ -51,7 +77,7 @@ impl Global {
         o.files = self.file.clone();
         o.project_name = self.project_name.clone();
         o.project_directory = self.project_directory.clone();
-        o.env_files = self.env_file.clone();
+        o.env_files = self.env_files();
         o.profiles = self.profile.clone();
         o.os_env = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))

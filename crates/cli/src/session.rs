@@ -129,7 +129,7 @@ impl Session {
         }
         let cwd = std::env::current_dir()?;
         let env_files: Vec<String> = global
-            .env_file
+            .env_files()
             .iter()
             .map(|p| cwd.join(p).to_string_lossy().into_owned())
             .collect();
@@ -197,7 +197,7 @@ impl Session {
 
     /// `--parallel`: at most this many operations at a time, 0 for no limit.
     pub fn parallel(&self) -> usize {
-        usize::try_from(self.global.parallel).unwrap_or(0)
+        usize::try_from(self.global.parallel().unwrap_or(-1)).unwrap_or(0)
     }
 
     /// A variable of the project's environment (the process's, then `.env`'s),

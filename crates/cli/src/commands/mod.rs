@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     use compose_engine::project::Lifecycle;
     let g = &cli.global;
     crate::output::set_dry_run(g.dry_run);
+    g.parallel()?; // an invalid COMPOSE_PARALLEL_LIMIT fails every command, as in compose
     match cli.command {
         Command::Attach(args) => attach::run(g, &args),
         Command::Config(args) => config::run(g, &args),
