@@ -195,6 +195,17 @@ impl Session {
         Ok(compose_engine::project::containers(rt, &self.name, services, oneoff).await?)
     }
 
+    /// The running container of `service` a command like `exec` or `attach`
+    /// acts on: replica `index`, else the first (one-off ones last).
+    pub async fn running_container<O: Observe>(
+        &self,
+        rt: &O,
+        service: &str,
+        index: Option<u32>,
+    ) -> anyhow::Result<Container> {
+        Ok(compose_engine::project::container_at(rt, &self.name, service, index, true, false).await?)
+    }
+
     /// `--parallel`: at most this many operations at a time, 0 for no limit.
     pub fn parallel(&self) -> usize {
         usize::try_from(self.global.parallel().unwrap_or(-1)).unwrap_or(0)

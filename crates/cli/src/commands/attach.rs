@@ -37,15 +37,9 @@ pub fn run(global: &Global, args: &AttachArgs) -> anyhow::Result<ExitCode> {
     let session = Session::load(global, &[], Need::FileOrName)?;
     block_on(async {
         let rt = session.engine()?;
-        let c = compose_engine::project::container_at(
-            &rt,
-            &session.name,
-            &args.service,
-            args.index,
-            true,
-            false,
-        )
-        .await?;
+        let c = session
+            .running_container(&rt, &args.service, args.index)
+            .await?;
         let json = rt.inspect_container_json(&c.id).await?;
         if json["State"]["Paused"].as_bool() == Some(true) {
             anyhow::bail!("You cannot attach to a paused container, unpause it first");

@@ -69,15 +69,9 @@ pub fn run(global: &Global, args: &ExecArgs) -> anyhow::Result<ExitCode> {
     let env = resolve_env(&args.env, |k| session.lookup_env(k));
     block_on(async {
         let rt = session.engine()?;
-        let c = compose_engine::project::container_at(
-            &rt,
-            &session.name,
-            &args.service,
-            args.index,
-            true,
-            false,
-        )
-        .await?;
+        let c = session
+            .running_container(&rt, &args.service, args.index)
+            .await?;
         let tty = !args.no_tty && term::interactive_terminal();
         let spec = ExecSpec {
             cmd: args.command.clone(),
