@@ -203,7 +203,10 @@ impl Session {
         service: &str,
         index: Option<u32>,
     ) -> anyhow::Result<Container> {
-        Ok(compose_engine::project::container_at(rt, &self.name, service, index, true, false).await?)
+        Ok(
+            compose_engine::project::container_at(rt, &self.name, service, index, true, false)
+                .await?,
+        )
     }
 
     /// `--parallel`: at most this many operations at a time, 0 for no limit.
