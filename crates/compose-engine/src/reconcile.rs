@@ -165,7 +165,7 @@ pub enum PlanError {
 pub fn container_name(project: &str, service: &DesiredService, number: u32) -> String {
     match &service.container_name {
         Some(n) => n.clone(),
-        None => format!("{project}-{}-{number}", service.name),
+        None => crate::naming::join(&[project, &service.name, &number.to_string()]),
     }
 }
 
