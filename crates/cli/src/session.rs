@@ -245,6 +245,12 @@ pub fn go_bool(s: &str) -> bool {
     matches!(s.trim().to_lowercase().as_str(), "y" | "1" | "t" | "true")
 }
 
+/// The engine for a command that writes without a project (`stack rm`):
+/// a dry run under `--dry-run`, as [`Session::engine`].
+pub fn engine_without_project(global: &Global) -> anyhow::Result<Engine> {
+    Ok(Connection::new(connect()?, global.dry_run))
+}
+
 /// A read-only engine for commands that have no session (`config
 /// --resolve-image-digests` asks registries through it).
 pub fn observer(_global: &Global) -> anyhow::Result<ReadOnly<Docker>> {

@@ -40,6 +40,7 @@ pub mod query;
 pub mod reconcile;
 pub mod run;
 pub mod runtime;
+pub mod stack;
 pub mod up;
 
 pub use error::{Error, Result};

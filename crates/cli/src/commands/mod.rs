@@ -28,6 +28,7 @@ pub mod push;
 pub mod rm;
 pub mod run;
 pub mod scale;
+pub mod stack;
 pub mod top;
 pub mod up;
 pub mod version;
@@ -91,6 +92,8 @@ pub enum Command {
     Cp(cp::CpArgs),
     /// Display the running processes
     Top(top::TopArgs),
+    /// Deploy the project to a Docker Swarm, as `docker stack` does (deploy, plan, ps, services, rm)
+    Stack(stack::StackArgs),
     /// Print the public port for a port binding
     Port(port::PortArgs),
     /// Show the hoist version information
@@ -137,6 +140,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Push(args) => push::run(g, &args),
         Command::Cp(args) => cp::run(g, &args),
         Command::Top(args) => top::run(g, &args),
+        Command::Stack(args) => stack::run(g, &args),
         Command::Port(args) => port::run(g, &args),
         Command::Version => version::run(),
         Command::Completion(args) => completion::run(&args),

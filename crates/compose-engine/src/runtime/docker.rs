@@ -322,6 +322,21 @@ impl Docker {
         map_error(&self.target, e)
     }
 
+    /// The client, for the Swarm calls of [`super::swarm`].
+    pub(super) fn client(&self) -> &bollard::Docker {
+        &self.client
+    }
+
+    /// A bollard error as hoist's, naming the endpoint.
+    pub(super) fn error(&self, e: BollardError) -> RuntimeError {
+        self.err(e)
+    }
+
+    /// A client that sends `body` verbatim (see [`Docker::sending`]).
+    pub(super) fn sending_json(&self, body: &serde_json::Value) -> Result<bollard::Docker> {
+        self.sending(body)
+    }
+
     /// A client that sends `body` verbatim instead of bollard's re-serialization
     /// of its typed model (see the module documentation).
     fn sending(&self, body: &serde_json::Value) -> Result<bollard::Docker> {

@@ -76,6 +76,11 @@ impl<O: Observe> DryRun<O> {
         self.lock().calls.push(call);
     }
 
+    /// Records a write that is not sent (the Swarm calls of [`super::swarm`]).
+    pub(super) fn record(&self, call: String) {
+        self.note(call);
+    }
+
     fn created(&self, id: &str) -> Option<super::Labels> {
         self.lock().containers.get(id).cloned()
     }
@@ -460,9 +465,23 @@ impl<R: Runtime> Connection<R> {
 
     /// The writes a dry run recorded (empty when live).
     pub fn recorded(&self) -> Vec<String> {
+        self.recorded_calls()
+    }
+
+    fn recorded_calls(&self) -> Vec<String> {
         match self {
             Connection::Live(_) => Vec::new(),
             Connection::DryRun(d) => d.calls(),
+        }
+    }
+}
+
+impl Connection<super::docker::Docker> {
+    /// The engine it reads from, live or under a dry run.
+    pub(super) fn reader(&self) -> &super::docker::Docker {
+        match self {
+            Connection::Live(d) => d,
+            Connection::DryRun(d) => &d.inner().0,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod docker;
 pub mod dockerconfig;
 pub mod dryrun;
 pub mod endpoint;
+pub mod swarm;
 // The in-memory engine of the tests: for this crate's unit tests and with the
 // `fake` feature (enabled only by dev-dependencies), never in the shipped binary.
 #[cfg(any(test, feature = "fake"))]
