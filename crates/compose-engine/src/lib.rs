@@ -40,6 +40,7 @@ pub mod reconcile;
 pub mod run;
 pub mod runtime;
 pub mod up;
+pub mod watch;
 
 pub use error::{Error, Result};
 

@@ -132,6 +132,7 @@ impl Fake {
             Image {
                 id,
                 last_tag_time: None,
+                created: None,
                 tags: vec![name.to_string()],
                 labels: Default::default(),
                 volumes: volumes.iter().map(|v| v.to_string()).collect(),
@@ -833,6 +834,7 @@ impl Runtime for Fake {
                 Image {
                     id: id.clone(),
                     last_tag_time: None,
+                    created: None,
                     tags: options.tags.clone(),
                     labels: options.labels.clone(),
                     volumes: vec![],
