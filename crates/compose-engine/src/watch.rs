@@ -691,7 +691,8 @@ pub async fn initial_sync<R: Runtime>(
 
 /// Carries out one batch (compose's `handleWatchBatch`): rebuilds first,
 /// then syncs, restarts, and last the `sync+exec` hooks. Lines compose
-/// prints go to `log`, engine progress to `sink`.
+/// prints go to `log`; `sink` gets the warnings (compose shows no progress
+/// of the restarts and recreates).
 pub async fn handle<R: Runtime>(
     rt: &R,
     specs: &crate::desired::ProjectSpecs,
@@ -702,8 +703,17 @@ pub async fn handle<R: Runtime>(
     sink: &Sink,
 ) -> Result<()> {
     let project = &specs.project.name;
+    // compose shows no progress for a watch's restart or recreate.
+    let quiet: Sink = {
+        let sink = sink.clone();
+        std::sync::Arc::new(move |e: Event| {
+            if e.status == Status::Warning || e.status == Status::Output {
+                sink(e);
+            }
+        })
+    };
     if !batch.rebuild.is_empty() {
-        rebuild(rt, specs, &batch.rebuild, options, log, sink).await?;
+        rebuild(rt, specs, &batch.rebuild, options, log, &quiet).await?;
     }
     for (service, mappings) in &batch.sync {
         log(&sync_message(service, mappings.len()));
@@ -719,7 +729,7 @@ pub async fn handle<R: Runtime>(
             crate::project::Lifecycle::Restart,
             None,
             false,
-            sink,
+            &quiet,
         )
         .await?;
         log(&format!(

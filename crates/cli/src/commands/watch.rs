@@ -89,6 +89,7 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         watcher::run(&rt, &specs, &watching, &options, &log, interrupted()).await?;
-        Ok(ExitCode::SUCCESS)
+        // Only Ctrl-C (or SIGTERM) ends watching: compose exits 130 then.
+        Ok(ExitCode::from(130))
     })
 }
