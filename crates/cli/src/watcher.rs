@@ -106,22 +106,24 @@ pub fn warn(text: &str) {
     output::progress(&Event::new("", Status::Warning, text), 0);
 }
 
-/// Watches until `stop` resolves: the rules' initial syncs, `Watch enabled`,
-/// then each quiet batch of changes handled (a failure is a warning, as in
-/// compose, and watching goes on).
-pub async fn run<R: Runtime>(
+/// Watching, once the initial syncs are done and the watcher is set up.
+pub struct Active {
+    roots: Roots,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Notice>,
+}
+
+/// The rules' initial syncs, the paths watched, then `Watch enabled`.
+pub async fn start<R: Runtime>(
     rt: &R,
     specs: &ProjectSpecs,
     watching: &Watching,
-    options: &HandleOptions,
     log: &Log,
-    stop: impl std::future::Future<Output = ()>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Active> {
     for w in &watching.warnings {
         warn(w);
     }
     watch::initial_sync(rt, &specs.project, watching).await?;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Notice>();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Notice>();
     let watcher = notify::recommended_watcher(move |n: Notice| {
         let _ = tx.send(n);
     })
@@ -136,40 +138,58 @@ pub async fn run<R: Runtime>(
             .map_err(|e| anyhow::anyhow!("notify.Add({p:?}): {e}"))?;
     }
     log("Watch enabled");
-    tokio::pin!(stop);
-    let mut batch: BTreeSet<String> = BTreeSet::new();
-    loop {
-        let quiet = tokio::time::sleep(QUIET_PERIOD);
-        tokio::select! {
-            _ = &mut stop => break,
-            n = rx.recv() => match n {
-                Some(Ok(event)) => {
-                    for p in event.paths.iter().filter_map(|p| p.to_str()) {
-                        roots.retry(p);
+    Ok(Active { roots, rx })
+}
+
+impl Active {
+    /// Handles each quiet batch of changes until `stop` resolves (a failure
+    /// is a warning, as in compose, and watching goes on); `after` is told
+    /// each batch handled.
+    pub async fn run<R: Runtime>(
+        mut self,
+        rt: &R,
+        specs: &ProjectSpecs,
+        watching: &Watching,
+        options: &HandleOptions,
+        log: &Log,
+        after: &(dyn Fn(&watch::BatchPlan) + Send + Sync),
+        stop: impl std::future::Future<Output = ()>,
+    ) {
+        tokio::pin!(stop);
+        let mut batch: BTreeSet<String> = BTreeSet::new();
+        loop {
+            let quiet = tokio::time::sleep(QUIET_PERIOD);
+            tokio::select! {
+                _ = &mut stop => break,
+                n = self.rx.recv() => match n {
+                    Some(Ok(event)) => {
+                        for p in event.paths.iter().filter_map(|p| p.to_str()) {
+                            self.roots.retry(p);
+                        }
+                        changed_paths(&event, watching, &mut batch);
                     }
-                    changed_paths(&event, watching, &mut batch);
-                }
-                Some(Err(e)) => {
-                    output::stderr_line(&format!("Watch disabled with errors: {e}"));
-                }
-                None => break,
-            },
-            _ = quiet, if !batch.is_empty() => {
-                let changed: Vec<String> = std::mem::take(&mut batch).into_iter().collect();
-                let plan = watch::plan(&watching.rules, &changed);
-                if plan.is_empty() {
-                    continue;
-                }
-                let sink = output::sink();
-                let handled = watch::handle(rt, specs, watching, &plan, options, log, &sink);
-                tokio::select! {
-                    r = handled => if let Err(e) = r {
-                        warn(&format!("Error handling changed files: {e}"));
-                    },
-                    _ = &mut stop => break,
+                    Some(Err(e)) => {
+                        output::stderr_line(&format!("Watch disabled with errors: {e}"));
+                    }
+                    None => break,
+                },
+                _ = quiet, if !batch.is_empty() => {
+                    let changed: Vec<String> = std::mem::take(&mut batch).into_iter().collect();
+                    let plan = watch::plan(&watching.rules, &changed);
+                    if plan.is_empty() {
+                        continue;
+                    }
+                    let sink = output::sink();
+                    let handled = watch::handle(rt, specs, watching, &plan, options, log, &sink);
+                    tokio::select! {
+                        r = handled => if let Err(e) = r {
+                            warn(&format!("Error handling changed files: {e}"));
+                        },
+                        _ = &mut stop => break,
+                    }
+                    after(&plan);
                 }
             }
         }
     }
-    Ok(())
 }

@@ -88,7 +88,18 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             log("Watch enabled");
             return Ok(ExitCode::SUCCESS);
         }
-        watcher::run(&rt, &specs, &watching, &options, &log, interrupted()).await?;
+        let active = watcher::start(&rt, &specs, &watching, &log).await?;
+        active
+            .run(
+                &rt,
+                &specs,
+                &watching,
+                &options,
+                &log,
+                &|_| {},
+                interrupted(),
+            )
+            .await;
         // Only Ctrl-C (or SIGTERM) ends watching: compose exits 130 then.
         Ok(ExitCode::from(130))
     })
