@@ -25,3 +25,4 @@ mod scale;
 mod switches;
 mod top_port;
 mod volumes;
+mod watch;

@@ -945,15 +945,20 @@ mod tests {
                 &["/p/web/src/d/x.tmp"],
                 &["sync web /p/web/src/d/x.tmp -> /app/src/d/x.tmp"],
             ),
-            // editors' files and .git are never acted on
+            // editors' files are never acted on
             (
                 &[
                     "/p/web/src/.a.js.swp",
                     "/p/web/src/a.js~",
-                    "/p/web/src/.git/HEAD",
                     "/p/web/src/4913",
+                    "/p/web/src/.idea/x",
                 ],
                 &[],
+            ),
+            // compose anchors its `.git/` ignore at `/`: a `.git` below is synced
+            (
+                &["/p/web/src/.git/HEAD"],
+                &["sync web /p/web/src/.git/HEAD -> /app/src/.git/HEAD"],
             ),
             (&["/p/web/package.json"], &["rebuild web"]),
             (&["/p/web/package.json.bak"], &[]),
@@ -1024,7 +1029,6 @@ mod tests {
             ("/", &EPHEMERAL[..], "/x/y/.#lock", true),
             ("/", &EPHEMERAL[..], "/x/.idea/workspace.xml", true),
             ("/", &EPHEMERAL[..], "/x/main.go", false),
-            ("/", &[".git/"], "/x/.git/HEAD", false),
         ];
         for (root, patterns, path, expected) in cases {
             let m = PathMatcher::new(root, patterns).unwrap();
@@ -1033,13 +1037,13 @@ mod tests {
     }
 
     #[test]
-    fn dot_git_is_ignored_by_base_name_at_root() {
-        // compose anchors `.git/` at `/`: only `/.git` itself, and a base name
-        // checked relative to `/` (the initial sync's check) — the watch
-        // events under `.git` are left out by compose's watcher walk.
+    fn dot_git_is_anchored_at_the_root() {
+        // compose anchors `.git/` at `/`: `/.git` and below, and a base name
+        // (the initial sync checks base names, taken from `/`).
         let m = PathMatcher::new("/", &[".git/"]).unwrap();
         assert!(m.matches(".git"));
         assert!(m.matches("/.git/x"));
+        assert!(!m.matches("/p/.git/x"));
     }
 
     #[test]
@@ -1056,7 +1060,7 @@ mod tests {
             target: "/mnt".into(),
             ..Default::default()
         });
-        project.services.insert("web".into(), web);
+        project.services.insert("web".into(), Box::new(web));
         let err = Watching::new(&project, &[]).unwrap_err().to_string();
         assert!(
             err.contains("none of the selected services is configured for watch"),
@@ -1064,11 +1068,11 @@ mod tests {
         );
         project.services.insert(
             "api".into(),
-            service(
+            Box::new(service(
                 "api",
                 false,
                 vec![trigger("/p/api", "restart", "", &[], &[])],
-            ),
+            )),
         );
         let w = Watching::new(&project, &[]).unwrap();
         assert_eq!(w.paths, ["/p/api"]);
@@ -1081,11 +1085,11 @@ mod tests {
         assert!(only_web.is_err());
         project.services.insert(
             "img".into(),
-            service(
+            Box::new(service(
                 "img",
                 false,
                 vec![trigger("/p/img", "rebuild", "", &[], &[])],
-            ),
+            )),
         );
         let err = Watching::new(&project, &[]).unwrap_err().to_string();
         assert_eq!(
