@@ -145,6 +145,7 @@ impl Active {
     /// Handles each quiet batch of changes until `stop` resolves (a failure
     /// is a warning, as in compose, and watching goes on); `after` is told
     /// each batch handled.
+    #[allow(clippy::too_many_arguments)]
     pub async fn run<R: Runtime>(
         mut self,
         rt: &R,

@@ -385,7 +385,7 @@ impl Watching {
     /// not a watched directory itself (compose's `shouldNotify`).
     pub fn reports(&self, path: &str, is_dir: bool) -> bool {
         let path = clean(path);
-        if self.paths.iter().any(|p| *p == path) {
+        if self.paths.contains(&path) {
             return !is_dir;
         }
         self.paths.iter().any(|p| is_child(p, &path))
@@ -1026,9 +1026,9 @@ mod tests {
             // `*` keeps only the exceptions (compose's rule), so nothing is matched
             ("/r", &["*"], "/r/anything", false),
             ("/r", &["*", "!file.txt"], "/r/other", false),
-            ("/", &EPHEMERAL[..], "/x/y/.#lock", true),
-            ("/", &EPHEMERAL[..], "/x/.idea/workspace.xml", true),
-            ("/", &EPHEMERAL[..], "/x/main.go", false),
+            ("/", EPHEMERAL, "/x/y/.#lock", true),
+            ("/", EPHEMERAL, "/x/.idea/workspace.xml", true),
+            ("/", EPHEMERAL, "/x/main.go", false),
         ];
         for (root, patterns, path, expected) in cases {
             let m = PathMatcher::new(root, patterns).unwrap();
