@@ -385,3 +385,22 @@ fn watch_refuses_what_compose_refuses() {
     assert_eq!(out.code, 1, "{}", out.dump());
     assert!(out.stderr.contains("--watch"), "{}", out.dump());
 }
+
+#[test]
+fn dry_run_watch_writes_nothing() {
+    let Some(p) = e2e_project!("watch-dry", "watch") else {
+        return;
+    };
+    let mut w = Running::start(
+        crate::harness::hoist_bin(),
+        &["--dry-run", "-p", &p.name, "watch", "web"],
+        p.path(),
+    );
+    w.wait_lines(1, "start");
+    apply(&p, &Change::Write("src/a.txt", "dry\n"));
+    w.wait_lines(2, "sync");
+    let (code, dump) = w.interrupt();
+    assert_eq!(code, 130, "{dump}");
+    assert!(p.containers().is_empty(), "{dump}");
+    assert!(p.networks().is_empty(), "{dump}");
+}

@@ -1103,6 +1103,46 @@ mod tests {
     }
 
     #[test]
+    fn initial_sync_takes_files_newer_than_the_image() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_str().unwrap().to_string();
+        for (rel, text) in [
+            ("a.txt", "a"),
+            ("sub/b.txt", "b"),
+            ("sub/skip.tmp", "x"),
+            ("cache/c.txt", "c"),
+            ("deep/skip.tmp", "y"),
+        ] {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let s = service(
+            "web",
+            false,
+            vec![trigger(&root, "sync", "/app", &["*.tmp", "cache"], &[])],
+        );
+        let rule = Rule::new(&s, &s.develop.as_ref().unwrap().watch[0]).unwrap();
+        let names = |created| {
+            initial_sync_files(&rule, &s, created)
+                .unwrap()
+                .into_iter()
+                .map(|m| (m.host[root.len()..].to_string(), m.container))
+                .collect::<Vec<_>>()
+        };
+        // compose checks ignores by base name: `*.tmp` leaves out every `.tmp`
+        assert_eq!(
+            names(SystemTime::UNIX_EPOCH),
+            [
+                ("/a.txt".to_string(), "/app/a.txt".to_string()),
+                ("/sub/b.txt".to_string(), "/app/sub/b.txt".to_string()),
+            ]
+        );
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        assert!(names(later).is_empty());
+    }
+
+    #[test]
     fn encompassing_paths() {
         let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(

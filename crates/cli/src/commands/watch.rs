@@ -84,10 +84,8 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         }
         let watching = Watching::new(&specs.project, &args.services)?;
         let log: Log = Arc::new(|line: &str| output::stdout(&format!("{line}\n")));
-        if rt.is_dry_run() {
-            log("Watch enabled");
-            return Ok(ExitCode::SUCCESS);
-        }
+        // Under --dry-run the watch goes on as compose's does: every write
+        // the changes ask for goes to the dry-run engine, which sends none.
         let active = watcher::start(&rt, &specs, &watching, &log).await?;
         active
             .run(
