@@ -20,6 +20,7 @@ const LIMIT: Duration = Duration::from_secs(60);
 enum Change {
     Write(&'static str, &'static str),
     Remove(&'static str),
+    RemoveTree(&'static str),
 }
 
 /// What a container must show after a step.
@@ -75,6 +76,12 @@ const STEPS: &[Step] = &[
         what: "a new directory tree counts each path in it",
         changes: &[Change::Write("src/d/e/f.txt", "deep\n")],
         shows: &[Shows::File("web", "/srv/src/d/e/f.txt", "deep\n")],
+        lines: &[r#"Syncing service "web" after 3 changes were detected"#],
+    },
+    Step {
+        what: "a removed directory tree is removed",
+        changes: &[Change::RemoveTree("src/d")],
+        shows: &[Shows::Absent("web", "/srv/src/d")],
         lines: &[r#"Syncing service "web" after 3 changes were detected"#],
     },
     Step {
@@ -239,6 +246,7 @@ fn apply(p: &Project, change: &Change) {
             std::fs::write(path, text).unwrap();
         }
         Change::Remove(file) => std::fs::remove_file(p.path().join(file)).unwrap(),
+        Change::RemoveTree(dir) => std::fs::remove_dir_all(p.path().join(dir)).unwrap(),
     }
 }
 

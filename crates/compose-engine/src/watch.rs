@@ -1143,6 +1143,33 @@ mod tests {
     }
 
     #[test]
+    fn the_build_contexts_ignore_file_applies() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = dir.path().to_str().unwrap().to_string();
+        std::fs::write(dir.path().join(".dockerignore"), "*.log\n!keep.log\n").unwrap();
+        let mut s = service("web", true, vec![trigger(&ctx, "sync", "/app", &[], &[])]);
+        s.build.as_mut().unwrap().context = ctx.clone();
+        let rules = rules(&[s.clone()]);
+        let changed = |names: &[&str]| {
+            let paths: Vec<String> = names.iter().map(|n| format!("{ctx}/{n}")).collect();
+            plan(&rules, &paths).sync.get("web").map_or(0, Vec::len)
+        };
+        assert_eq!(changed(&["a.log", "keep.log", "a.txt", "sub/a.log"]), 3);
+        // `<Dockerfile>.dockerignore` wins over `.dockerignore`
+        std::fs::write(dir.path().join("Dockerfile.dockerignore"), "*.txt\n").unwrap();
+        let rules2 = super::tests::rules(&[s]);
+        let paths: Vec<String> = ["a.log", "a.txt"]
+            .iter()
+            .map(|n| format!("{ctx}/{n}"))
+            .collect();
+        let synced: Vec<String> = plan(&rules2, &paths).sync["web"]
+            .iter()
+            .map(|m| m.container.clone())
+            .collect();
+        assert_eq!(synced, ["/app/a.log"]);
+    }
+
+    #[test]
     fn encompassing_paths() {
         let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
