@@ -254,6 +254,14 @@ fn apply(p: &Project, change: &Change) {
 fn run_steps(p: &Project, w: &mut Running) {
     let mut expected: Vec<String> = vec!["Watch enabled".into()];
     w.wait_lines(1, "start");
+    // `initial_sync`: the files newer than the image are there from the start.
+    assert_eq!(
+        read_in(p, "web", "/srv/seed/sub/s.txt").as_deref(),
+        Some("seeded\n"),
+        "initial sync\n{}",
+        w.dump()
+    );
+    assert!(!exists_in(p, "web", "/srv/seed/skip.tmp"), "{}", w.dump());
     for step in STEPS {
         let before: BTreeMap<&str, (String, String)> = ["web", "app"]
             .into_iter()
