@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
 use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -148,8 +147,10 @@ fn reader(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 }
 
 impl Running {
-    fn start(program: &str, args: &[&str], dir: &Path) -> Running {
-        let mut child = spawn(program, args, dir, &BTreeMap::new());
+    /// Runs `program` in `p`'s directory, with its pid files (compose's
+    /// watch lock) in the project's own run directory.
+    fn start(program: &str, args: &[&str], p: &Project) -> Running {
+        let mut child = spawn(program, args, p.path(), &run_env(p));
         let stdout = reader(child.stdout.take().unwrap());
         let stderr = reader(child.stderr.take().unwrap());
         Running {
@@ -211,6 +212,17 @@ impl Running {
         let status = self.child.wait().unwrap();
         (status.code().unwrap_or(-1), dump)
     }
+}
+
+/// `XDG_RUNTIME_DIR` inside the project directory (outside the watched
+/// paths), where both tools keep the watch's pid file.
+fn run_env(p: &Project) -> BTreeMap<String, String> {
+    let run = p.path().join(".run");
+    std::fs::create_dir_all(&run).unwrap();
+    BTreeMap::from([(
+        "XDG_RUNTIME_DIR".to_string(),
+        run.to_str().unwrap().to_string(),
+    )])
 }
 
 fn container(p: &Project, service: &str) -> String {
@@ -310,11 +322,7 @@ fn watch_syncs_restarts_execs_and_rebuilds() {
     let Some(p) = e2e_project!("watch", "watch") else {
         return;
     };
-    let mut w = Running::start(
-        crate::harness::hoist_bin(),
-        &["-p", &p.name, "watch"],
-        p.path(),
-    );
+    let mut w = Running::start(crate::harness::hoist_bin(), &["-p", &p.name, "watch"], &p);
     run_steps(&p, &mut w);
     let (code, dump) = w.interrupt();
     assert_eq!(code, 130, "{dump}");
@@ -330,7 +338,7 @@ fn the_oracle_meets_the_same_table() {
     let Some(p) = e2e_project!("watch-oracle", "watch") else {
         return;
     };
-    let mut w = Running::start("docker", &["compose", "-p", &p.name, "watch"], p.path());
+    let mut w = Running::start("docker", &["compose", "-p", &p.name, "watch"], &p);
     run_steps(&p, &mut w);
     let (code, dump) = w.interrupt();
     assert_eq!(code, 130, "{dump}");
@@ -345,7 +353,7 @@ fn up_watch_syncs_beside_the_attached_output_and_ctrl_c_stops() {
     let mut w = Running::start(
         crate::harness::hoist_bin(),
         &["-p", &p.name, "up", "--watch"],
-        p.path(),
+        &p,
     );
     w.wait_lines(1, "start");
     assert!(
@@ -407,16 +415,80 @@ fn dry_run_watch_writes_nothing() {
     let Some(p) = e2e_project!("watch-dry", "watch") else {
         return;
     };
+    p.hoist(&["up", "-d", "web"]).ok();
+    let before = state(&p, "web");
     let mut w = Running::start(
         crate::harness::hoist_bin(),
         &["--dry-run", "-p", &p.name, "watch", "web"],
-        p.path(),
+        &p,
     );
     w.wait_lines(1, "start");
     apply(&p, &Change::Write("src/a.txt", "dry\n"));
     w.wait_lines(2, "sync");
     let (code, dump) = w.interrupt();
     assert_eq!(code, 130, "{dump}");
-    assert!(p.containers().is_empty(), "{dump}");
-    assert!(p.networks().is_empty(), "{dump}");
+    // Neither the initial sync nor the change reached the container.
+    assert!(!exists_in(&p, "web", "/srv/seed"), "{dump}");
+    assert!(!exists_in(&p, "web", "/srv/src"), "{dump}");
+    assert_eq!(state(&p, "web"), before, "{dump}");
+    assert_eq!(p.containers().len(), 1, "{dump}");
+}
+
+#[test]
+fn one_watch_per_project_whichever_tool() {
+    let Some(p) = e2e_project!("watch-lock", "watch") else {
+        return;
+    };
+    let env = run_env(&p);
+    let mut first = spawn(
+        crate::harness::hoist_bin(),
+        &["-p", &p.name, "watch", "--no-up", "app"],
+        p.path(),
+        &env,
+    );
+    let stdout = reader(first.stdout.take().unwrap());
+    let stderr = reader(first.stderr.take().unwrap());
+    let pid_file = p.path().join(".run").join(format!("{}.pid", p.name));
+    assert!(
+        wait_until(LIMIT, || stdout.lock().unwrap().contains("Watch enabled")),
+        "the first watch did not start: {}",
+        stderr.lock().unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&pid_file).unwrap(),
+        first.id().to_string()
+    );
+    let locked = format!(
+        "cannot take exclusive lock for project {:?}: process with PID {} is still running",
+        p.name,
+        first.id()
+    );
+    for (program, args) in [
+        (
+            crate::harness::hoist_bin(),
+            vec!["-p", &p.name, "watch", "--no-up", "app"],
+        ),
+        (
+            "docker",
+            vec!["compose", "-p", &p.name, "watch", "--no-up", "app"],
+        ),
+    ] {
+        let out = finish(spawn(program, &args, p.path(), &env), program.to_string());
+        assert_eq!(out.code, 1, "{}", out.dump());
+        assert!(out.stderr.contains(&locked), "{}", out.dump());
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &first.id().to_string()])
+        .status();
+    assert!(wait_until(LIMIT, || first.try_wait().unwrap().is_some()));
+    assert_eq!(first.wait().unwrap().code(), Some(130));
+    // Once it has gone, the next one takes the lock.
+    let mut again = Running::start(
+        crate::harness::hoist_bin(),
+        &["-p", &p.name, "watch", "--no-up", "app"],
+        &p,
+    );
+    again.wait_lines(1, "again");
+    let (code, dump) = again.interrupt();
+    assert_eq!(code, 130, "{dump}");
 }

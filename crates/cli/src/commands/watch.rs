@@ -34,6 +34,12 @@ pub struct WatchArgs {
 pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     let session = Session::load(global, &args.services, Need::FileToCreate)?;
     session.check_services(&args.services)?;
+    lock(&session.name).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot take exclusive lock for project {:?}: {e}",
+            session.name
+        )
+    })?;
     block_on(async {
         let rt = session.engine()?;
         let mut specs = session.require_specs()?;
@@ -100,5 +106,60 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             .await;
         // Only Ctrl-C (or SIGTERM) ends watching: compose exits 130 then.
         Ok(ExitCode::from(130))
+    })
+}
+
+/// Where compose keeps its per-project pid files (`locker.runDir`):
+/// `$XDG_RUNTIME_DIR`, else `run/user/<uid>` when it exists (relative, as
+/// compose has it), else `~/.docker/docker-compose`.
+fn run_dir() -> std::io::Result<std::path::PathBuf> {
+    if let Some(run) = std::env::var_os("XDG_RUNTIME_DIR") {
+        return Ok(run.into());
+    }
+    let uid = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m))?;
+    let run = std::path::PathBuf::from(format!("run/user/{uid}"));
+    if run.exists() {
+        return Ok(run);
+    }
+    let home =
+        std::env::var_os("HOME").ok_or_else(|| std::io::Error::other("$HOME is not defined"))?;
+    let path = std::path::Path::new(&home)
+        .join(".docker")
+        .join("docker-compose");
+    std::fs::create_dir_all(&path)?;
+    Ok(path)
+}
+
+/// compose's exclusive lock on a project while it is watched (moby's
+/// `pidfile.Write` of `<run dir>/<project>.pid`): refused while the pid
+/// written there is a live process, so `hoist watch` and `docker compose
+/// watch` exclude each other. The directory is not made (compose's error
+/// names the file then); the file is left behind, as compose does.
+fn lock(project: &str) -> std::io::Result<()> {
+    let path = run_dir()?.join(format!("{project}.pid"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let pid: u32 = text.trim().parse().map_err(|_| {
+                std::io::Error::other(format!(
+                    "strconv.Atoi: parsing {:?}: invalid syntax",
+                    text.trim()
+                ))
+            })?;
+            if pid != std::process::id() && std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                return Err(std::io::Error::other(format!(
+                    "process with PID {pid} is still running"
+                )));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::write(&path, std::process::id().to_string()).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        std::io::Error::other(format!("open {}: {why}", path.display()))
     })
 }
