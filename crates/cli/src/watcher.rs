@@ -157,6 +157,11 @@ impl Active {
         stop: impl std::future::Future<Output = ()>,
     ) {
         tokio::pin!(stop);
+        let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
+        let options = HandleOptions {
+            cancel: Some(cancel_rx),
+            ..options.clone()
+        };
         let mut batch: BTreeSet<String> = BTreeSet::new();
         loop {
             let quiet = tokio::time::sleep(QUIET_PERIOD);
@@ -181,12 +186,18 @@ impl Active {
                         continue;
                     }
                     let sink = output::sink();
-                    let handled = watch::handle(rt, specs, watching, &plan, options, log, &sink);
+                    let handled = watch::handle(rt, specs, watching, &plan, &options, log, &sink);
+                    tokio::pin!(handled);
                     tokio::select! {
-                        r = handled => if let Err(e) = r {
+                        r = &mut handled => if let Err(e) = r {
                             warn(&format!("Error handling changed files: {e}"));
                         },
-                        _ = &mut stop => break,
+                        _ = &mut stop => {
+                            // A rebuild in flight finishes its operations.
+                            let _ = cancel_tx.send(true);
+                            let _ = handled.await;
+                            break;
+                        }
                     }
                     after(&plan);
                 }

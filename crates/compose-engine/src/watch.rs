@@ -752,6 +752,9 @@ pub struct HandleOptions {
     pub quiet: bool,
     /// `--parallel`.
     pub parallel: usize,
+    /// Set to `true` to stop a rebuild: the operations in flight finish
+    /// (nothing is left half-recreated) and it ends with [`Error::Interrupted`].
+    pub cancel: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 /// `rebuild` (compose's watch `rebuild`): build the services' images, then
@@ -807,13 +810,14 @@ async fn rebuild<R: Runtime>(
         parallel: options.parallel,
         ..Default::default()
     };
-    match crate::up::up(rt, specs, &flags, &routed, None).await {
+    match crate::up::up(rt, specs, &flags, &routed, options.cancel.clone()).await {
         Ok(_) => {
             if !built.load(std::sync::atomic::Ordering::SeqCst) {
                 log(&format!("service(s) {names} successfully built"));
             }
             Ok(())
         }
+        Err(e @ Error::Interrupted) => Err(e),
         Err(e) => {
             if matches!(e, Error::Build { .. }) {
                 log(&format!("Build failed. Error: {e}"));

@@ -108,6 +108,7 @@ fn watching(
     let options = compose_engine::watch::HandleOptions {
         quiet: false,
         parallel: session.parallel(),
+        cancel: None,
     };
     Ok((specs.clone(), w, options))
 }

@@ -46,6 +46,7 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         let options = HandleOptions {
             quiet: args.quiet,
             parallel: session.parallel(),
+            cancel: None,
         };
         if !args.no_up {
             // compose builds the watched services' images on every start.
@@ -94,15 +95,7 @@ pub fn run(global: &Global, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         // the changes ask for goes to the dry-run engine, which sends none.
         let active = watcher::start(&rt, &specs, &watching, &log).await?;
         active
-            .run(
-                &rt,
-                &specs,
-                &watching,
-                &options,
-                &log,
-                &|_| {},
-                interrupted(),
-            )
+            .run(&rt, &specs, &watching, &options, &log, &|_| {}, stop())
             .await;
         // Only Ctrl-C (or SIGTERM) ends watching: compose exits 130 then.
         Ok(ExitCode::from(130))
@@ -162,4 +155,14 @@ fn lock(project: &str) -> std::io::Result<()> {
         };
         std::io::Error::other(format!("open {}: {why}", path.display()))
     })
+}
+
+/// Resolves at Ctrl-C (or SIGTERM); a second one quits at once, while a
+/// rebuild in flight finishes its operations.
+async fn stop() {
+    interrupted().await;
+    tokio::spawn(async {
+        interrupted().await;
+        std::process::exit(130);
+    });
 }
