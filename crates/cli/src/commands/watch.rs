@@ -21,7 +21,7 @@ pub struct WatchArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Prune dangling images on rebuild
-    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub prune: bool,
     /// Do not build & start services before watching
     #[arg(long)]
