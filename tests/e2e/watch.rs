@@ -394,7 +394,7 @@ fn watch_refuses_what_compose_refuses() {
             crate::harness::hoist_bin(),
             &["-p", &p.name, "watch", "--no-up"],
             p.path(),
-            &p.env,
+            &run_env(&p),
         ),
         "hoist watch --no-up".into(),
     );
