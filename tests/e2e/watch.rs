@@ -372,9 +372,25 @@ fn up_watch_syncs_beside_the_attached_output_and_ctrl_c_stops() {
         "{}",
         w.dump()
     );
+    // A rebuild replaces `app`'s container; its output is followed and
+    // Ctrl-C stops the new one too.
+    let before = state(&p, "app");
+    apply(&p, &Change::Write("app/version.txt", "v2\n"));
+    w.wait_lines(4, "rebuild");
+    assert!(
+        wait_until(LIMIT, || w
+            .stdout
+            .lock()
+            .unwrap()
+            .contains("app-1 has been recreated\n")),
+        "{}",
+        w.dump()
+    );
+    assert_ne!(state(&p, "app").0, before.0, "{}", w.dump());
     let (code, dump) = w.interrupt();
     assert_eq!(code, 130, "{dump}");
     let cs = p.containers();
+    assert_eq!(cs.len(), 2, "{cs:?}\n{dump}");
     assert!(cs.iter().all(|c| c.state == "exited"), "{cs:?}\n{dump}");
     remove_images(&p);
 }
