@@ -330,13 +330,19 @@ pub struct Watching {
 }
 
 impl Watching {
-    /// The rules of `services` (all when empty), as compose's `watch`
+    /// The rules of `services` and their dependencies (all when empty, as
+    /// compose selects the project's services), as compose's `watch`
     /// collects them; a `rebuild` rule needs a `build` section, and at
     /// least one selected service must have rules.
     pub fn new(project: &Project, services: &[String]) -> Result<Watching> {
         let mut w = Watching::default();
+        let selected = if services.is_empty() {
+            None
+        } else {
+            Some(crate::graph::Graph::new(project)?.with_dependencies(services))
+        };
         for (name, service) in &project.services {
-            if !services.is_empty() && !services.contains(name) {
+            if selected.as_ref().is_some_and(|s| !s.contains(name)) {
                 continue;
             }
             let Some(develop) = &service.develop else {
@@ -1087,6 +1093,15 @@ mod tests {
         assert_eq!(w.rules.len(), 2);
         let only_web = Watching::new(&project, &["web".into()]);
         assert!(only_web.is_err());
+        // a named service brings its dependencies' rules, as in compose
+        let mut front = ServiceConfig {
+            name: "front".into(),
+            ..Default::default()
+        };
+        front.depends_on.insert("api".into(), Default::default());
+        project.services.insert("front".into(), Box::new(front));
+        let via_dep = Watching::new(&project, &["front".into()]).unwrap();
+        assert_eq!(via_dep.paths, ["/p/api"]);
         project.services.insert(
             "img".into(),
             Box::new(service(
