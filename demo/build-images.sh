@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the demo's three images (proxy, whoami, app) from fixtures/demo/*/Dockerfile.
+# Builds the demo images (whoami, app; Traefik comes from demo/traefik-image.sh) from fixtures/demo/*/Dockerfile.
 #
 # Sourced by run.sh (build_images): `hoist build` on the demo's compose file. Needs the base image
 # (demo/base-image.sh) and HOIST (a hoist binary).

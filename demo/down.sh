@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the demo started by demo/run.sh: containers and network (the images stay, for a fast restart;
-# remove them with `docker image rm hoist-demo/proxy hoist-demo/whoami hoist-demo/app hoist-demo/debian:bookworm`).
+# remove them with `docker image rm hoist-demo/traefik:v3.7.15 hoist-demo/whoami hoist-demo/app hoist-demo/debian:bookworm`).
 set -euo pipefail
 DEMO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$DEMO_ROOT"

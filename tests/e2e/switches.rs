@@ -217,3 +217,61 @@ fn restart_policy_the_engine_refuses() {
     // The reference fails too, but only once it has started creating things.
     p.compose(&["up", "-d"]).failed();
 }
+
+/// `--compatibility` / `COMPOSE_COMPATIBILITY` (process environment or
+/// `.env`): docker-compose v1's `_` in container names, the same as the
+/// reference's, and either tool finds the other's containers up to date.
+/// A case: its name, global flags, `COMPOSE_COMPATIBILITY`, `.env`.
+type CompatCase<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Option<&'a str>);
+
+#[test]
+fn compatibility_names_as_the_reference() {
+    let cases: [CompatCase<'_>; 3] = [
+        ("flag", &["--compatibility"], None, None),
+        ("env", &[], Some("1"), None),
+        ("dotenv", &[], None, Some("COMPOSE_COMPATIBILITY=true\n")),
+    ];
+    for (case, flags, env, dotenv) in cases {
+        let Some(mut p) = e2e_project!(&format!("compat-{case}"), "cross") else {
+            return;
+        };
+        if let Some(v) = env {
+            p.set_env("COMPOSE_COMPATIBILITY", v);
+        }
+        if let Some(text) = dotenv {
+            p.write(".env", text);
+        }
+        let mut args = flags.to_vec();
+        args.extend(["up", "-d"]);
+        p.compose(&args).ok();
+        let by_compose: Vec<String> = p.containers().into_iter().map(|c| c.name).collect();
+        assert_eq!(
+            by_compose,
+            vec![format!("{}_db_1", p.name), format!("{}_web_1", p.name)],
+            "{case}"
+        );
+        let ids = p.ids();
+        let out = p.hoist(&args);
+        out.ok();
+        assert_eq!(
+            p.ids(),
+            ids,
+            "{case}: hoist recreated compose's containers\n{}",
+            out.dump()
+        );
+        let mut down = flags.to_vec();
+        down.extend(["down", "-v"]);
+        p.hoist(&down).ok();
+        p.hoist(&args).ok();
+        let by_hoist: Vec<String> = p.containers().into_iter().map(|c| c.name).collect();
+        assert_eq!(by_hoist, by_compose, "{case}");
+        let dry = p.compose(&["--dry-run", "up", "-d"]);
+        let dry = dry.ok().all();
+        if env.is_some() || dotenv.is_some() {
+            assert!(
+                !dry.contains("Recreate"),
+                "{case}: compose would recreate\n{dry}"
+            );
+        }
+    }
+}

@@ -109,7 +109,7 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
         if !interspersed && LOCAL_WITH_VALUE.contains(&a.as_str()) {
             skip_value = true;
         }
-        if a.starts_with('-') && !a.starts_with("--") {
+        if a.len() > 1 && a.starts_with('-') && !a.starts_with("--") {
             // `-f`, or a cluster like `-ft`: take the shadowed letters out.
             let mut rest = String::new();
             let mut longs = Vec::new();
@@ -204,6 +204,8 @@ mod tests {
             ("hoist run web -p", "hoist run web -p"),
             ("hoist exec web tail -f x", "hoist exec web tail -f x"),
             ("hoist -p proj up -d", "hoist -p proj up -d"),
+            ("hoist cp - web:/x", "hoist cp - web:/x"),
+            ("hoist cp -a web:/x -", "hoist cp -a web:/x -"),
         ] {
             assert_eq!(local_short_flags(args(given)), args(want), "{given}");
         }

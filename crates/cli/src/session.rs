@@ -107,6 +107,14 @@ impl Session {
                 });
             }
         }
+        // compose's `--compatibility`/`COMPOSE_COMPATIBILITY` (the process's
+        // environment, then `.env`): docker-compose v1's `_` in names.
+        let compatibility = global.compatibility
+            || std::env::var("COMPOSE_COMPATIBILITY")
+                .ok()
+                .or_else(|| environment.get("COMPOSE_COMPATIBILITY").cloned())
+                .is_some_and(|v| go_bool(&v));
+        compose_engine::naming::set_compatibility(compatibility);
         output::diagnostics(&loaded.diagnostics, &loaded.sources);
         let mut project = match loaded.project.clone() {
             Some(p) if !loaded.has_errors() => p,

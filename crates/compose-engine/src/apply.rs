@@ -16,6 +16,8 @@ use std::time::Duration;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 
 use crate::plan::{Action, Op, Plan};
+
+mod rolling;
 use crate::runtime::{ContainerSpec, ContainerState, Health, Runtime, RuntimeError};
 
 /// A container the executor knows by name.
@@ -201,6 +203,16 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
     }
 
     async fn run(&self, op: &Op) -> Result<(), ApplyError> {
+        match &op.action {
+            Action::UpdateService { service, rollout } => {
+                self.update_service(service, rollout).await
+            }
+            _ => self.run_step(op).await,
+        }
+    }
+
+    /// One operation other than a rolling update.
+    async fn run_step(&self, op: &Op) -> Result<(), ApplyError> {
         let resource = op.action.resource();
         let shown = kind_word(&resource);
         let fail = |e: RuntimeError, what: &str| ApplyError {
@@ -371,6 +383,8 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                 self.wait(service, *required, WaitFor::Completed).await?
             }
             Action::WaitReady { service } => self.wait(service, true, WaitFor::Ready).await?,
+            // Handled by `run`: the update runs its steps through `run_step`.
+            Action::UpdateService { .. } => {}
             Action::RemoveNetwork { name } => {
                 self.emit(&shown, Status::Working, "Removing");
                 match self.rt.remove_network(name).await {

@@ -218,7 +218,7 @@ pub fn resolve_references(
 /// ```
 pub fn container_name(project: &str, service: &ServiceConfig, number: u32) -> String {
     if service.container_name.is_empty() {
-        format!("{project}-{}-{number}", service.name)
+        crate::naming::join(&[project, &service.name, &number.to_string()])
     } else {
         service.container_name.clone()
     }
@@ -235,7 +235,7 @@ pub fn container_name(project: &str, service: &ServiceConfig, number: u32) -> St
 /// ```
 pub fn image_name(project: &str, service: &ServiceConfig) -> String {
     if service.image.is_empty() {
-        format!("{project}-{}", service.name)
+        crate::naming::join(&[project, &service.name])
     } else {
         service.image.clone()
     }
@@ -633,8 +633,12 @@ fn links(project: &str, service: &ServiceConfig, number: u32, r: &Resolved) -> V
         cs.sort();
         for (cname, _) in cs {
             out.push(format!("{cname}:{alias}"));
-            out.push(format!("{cname}:{svc}-{number}"));
-            out.push(format!("{cname}:{project}-{svc}-{number}"));
+            let n = number.to_string();
+            out.push(format!("{cname}:{}", crate::naming::join(&[svc, &n])));
+            out.push(format!(
+                "{cname}:{}",
+                crate::naming::join(&[project, svc, &n])
+            ));
         }
     }
     for raw in &service.external_links {

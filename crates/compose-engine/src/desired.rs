@@ -14,7 +14,10 @@ use crate::apply::{FileInjection, KnownContainers, Specs};
 use crate::convert::{self, ProjectMeta, Resolved};
 use crate::graph::{Cycle, Graph};
 use crate::labels;
-use crate::reconcile::{Desired, DesiredResource, DesiredService, Observed, Recreate, UpOptions};
+use crate::plan::{FailureAction, Pace, UpdateOrder};
+use crate::reconcile::{
+    Desired, DesiredResource, DesiredService, Observed, Recreate, UpOptions, UpdatePolicy,
+};
 use crate::runtime::ContainerSpec;
 
 /// What the user asked `up` (or `create`, `scale`, `plan`) for.
@@ -111,6 +114,28 @@ pub fn known_from(observed: &Observed) -> KnownContainers {
         .collect()
 }
 
+/// A `deploy.update_config` (or `rollback_config`) as a [`Pace`], with
+/// Swarm's defaults: one replica at a time, no delay, `stop-first`, `pause`.
+fn pace(c: &compose_spec::model::UpdateConfig) -> Pace {
+    let ms = |d: &compose_spec::model::Duration| (d.0 > 0).then_some((d.0 / 1_000_000) as u64);
+    Pace {
+        parallelism: c.parallelism.map_or(1, |p| p.min(u32::MAX as u64) as u32),
+        delay_ms: ms(&c.delay).unwrap_or(0),
+        order: if c.order == "start-first" {
+            UpdateOrder::StartFirst
+        } else {
+            UpdateOrder::StopFirst
+        },
+        monitor_ms: ms(&c.monitor),
+        failure_action: match c.failure_action.as_str() {
+            "continue" => FailureAction::Continue,
+            "rollback" => FailureAction::Rollback,
+            _ => FailureAction::Pause,
+        },
+        max_failure_permille: (c.max_failure_ratio.clamp(0.0, 1.0) * 1000.0).round() as u32,
+    }
+}
+
 /// Everything needed to build requests for one project.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectSpecs {
@@ -130,6 +155,50 @@ pub struct ProjectSpecs {
 }
 
 impl ProjectSpecs {
+    /// The service's `deploy.update_config`/`rollback_config` (Swarm's
+    /// defaults for what they leave out), and what keeps its old and new
+    /// containers from running side by side.
+    fn update_policy(&self, service: &ServiceConfig) -> Option<UpdatePolicy> {
+        let deploy = service.deploy.as_ref()?;
+        let update = deploy.update_config.as_ref()?;
+        let image_volumes = self
+            .image_volumes
+            .get(&convert::image_name(&self.project.name, service))
+            .is_some_and(|v| !v.is_empty());
+        let anonymous = service
+            .volumes
+            .iter()
+            .any(|v| v.r#type == "volume" && v.source.is_empty());
+        let fixed_port = service
+            .ports
+            .iter()
+            .find(|p| !p.published.is_empty() && !p.published.contains('-'));
+        let blocker = if !service.container_name.is_empty() {
+            Some(format!(
+                "container_name {:?} is fixed, so the old and new containers cannot both exist under it",
+                service.container_name
+            ))
+        } else if let Some(p) = fixed_port {
+            Some(format!(
+                "the published host port {} is fixed, so the old and new containers cannot both bind it",
+                p.published
+            ))
+        } else if (anonymous || image_volumes) && !self.renew_anon_volumes {
+            Some("the old and new containers would share its anonymous volumes".to_string())
+        } else {
+            None
+        };
+        Some(UpdatePolicy {
+            update: pace(update),
+            rollback: deploy
+                .rollback_config
+                .as_ref()
+                .map(pace)
+                .unwrap_or_else(|| pace(&Default::default())),
+            start_first_blocker: blocker,
+        })
+    }
+
     fn digest(&self, service: &ServiceConfig) -> Option<String> {
         self.images
             .get(&convert::image_name(&self.project.name, service))
@@ -210,6 +279,7 @@ impl ProjectSpecs {
                         .collect(),
                     recreate,
                     body: spec.body,
+                    update: self.update_policy(service),
                 },
             );
         }

@@ -31,6 +31,7 @@ pub mod graph;
 pub mod hash;
 pub mod images;
 pub mod labels;
+pub mod naming;
 pub mod observe;
 pub mod plan;
 pub mod progress;

@@ -102,6 +102,148 @@ pub enum Action {
         /// Image name.
         name: String,
     },
+    /// Replace a service's obsolete containers in batches
+    /// (`deploy.update_config`), proving each new container before the old
+    /// one goes, and rolling back or pausing on failure.
+    UpdateService {
+        /// Service.
+        service: String,
+        /// The batches and their pace.
+        rollout: Rollout,
+    },
+}
+
+/// `deploy.update_config.order`: whether a replica's new container starts
+/// before (`start-first`) or after (`stop-first`) its old one stops.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UpdateOrder {
+    /// Stop the old container, then start the new one (Swarm's default).
+    #[default]
+    StopFirst,
+    /// Start the new container beside the old one; stop the old one once the
+    /// new one is proven.
+    StartFirst,
+}
+
+impl fmt::Display for UpdateOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UpdateOrder::StopFirst => "stop-first",
+            UpdateOrder::StartFirst => "start-first",
+        })
+    }
+}
+
+/// `deploy.update_config.failure_action`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureAction {
+    /// Stop the update where it is (Swarm's default).
+    #[default]
+    Pause,
+    /// Go on with the next batches.
+    Continue,
+    /// Put the previous containers back.
+    Rollback,
+}
+
+impl fmt::Display for FailureAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FailureAction::Pause => "pause",
+            FailureAction::Continue => "continue",
+            FailureAction::Rollback => "rollback",
+        })
+    }
+}
+
+/// The pace of an update (`update_config`) or of its rollback (`rollback_config`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Pace {
+    /// Replicas replaced at once (0: all).
+    pub parallelism: u32,
+    /// Pause between batches, in milliseconds.
+    pub delay_ms: u64,
+    /// Order within a replica.
+    pub order: UpdateOrder,
+    /// How long a new container must run (without a healthcheck), or may take
+    /// to become healthy (with one), in milliseconds; `None`: 5 s without a
+    /// healthcheck, and until the healthcheck decides with one.
+    pub monitor_ms: Option<u64>,
+    /// What a failure beyond `max_failure_ratio` does.
+    pub failure_action: FailureAction,
+    /// Failures tolerated, in thousandths of the replicas updated.
+    pub max_failure_permille: u32,
+}
+
+/// One replica of a rolling update.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RollingReplica {
+    /// The old container's name, which the new one takes at the end.
+    pub name: String,
+    /// Replica number.
+    pub number: u32,
+    /// The new container's name until then (`<id12>_<name>`).
+    pub temp_name: String,
+    /// Whether the old container runs (and so is stopped, and restarted on rollback).
+    pub running: bool,
+}
+
+/// A rolling update: the batches of replicas, in order, and the paces.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Rollout {
+    /// `update_config`, with the order actually used.
+    pub update: Pace,
+    /// `rollback_config`.
+    pub rollback: Pace,
+    /// Replicas in batches of `update.parallelism`.
+    pub batches: Vec<Vec<RollingReplica>>,
+    /// Why `start-first` was asked for but `stop-first` is used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+}
+
+impl Rollout {
+    /// How the update goes, in words (shown after the cause in plans).
+    pub fn summary(&self) -> String {
+        let n: usize = self.batches.iter().map(Vec::len).sum();
+        let mut s = format!(
+            "{n} replica{} in {} batch{}, {}",
+            if n == 1 { "" } else { "s" },
+            self.batches.len(),
+            if self.batches.len() == 1 { "" } else { "es" },
+            self.update.order
+        );
+        if let Some(why) = &self.fallback {
+            s.push_str(&format!(" (not start-first: {why})"));
+        }
+        if self.update.delay_ms > 0 && self.batches.len() > 1 {
+            s.push_str(&format!(
+                ", {} between batches",
+                millis(self.update.delay_ms)
+            ));
+        }
+        s.push_str(&format!(", on failure {}", self.update.failure_action));
+        s
+    }
+}
+
+/// `1.5s`, `200ms`, `2m0s`: a duration as Go prints it (roughly).
+pub fn millis(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        let s = ms as f64 / 1000.0;
+        format!("{}s", trim(s))
+    } else {
+        format!("{}m{}s", ms / 60_000, trim((ms % 60_000) as f64 / 1000.0))
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 impl Action {
@@ -121,6 +263,7 @@ impl Action {
             Action::WaitHealthy { .. } => "wait healthy",
             Action::WaitCompleted { .. } => "wait completed",
             Action::WaitReady { .. } => "wait ready",
+            Action::UpdateService { .. } => "update",
         }
     }
 
@@ -140,7 +283,8 @@ impl Action {
             Action::RenameContainer { from, to, .. } => format!("container {from} → {to}"),
             Action::WaitHealthy { service, .. }
             | Action::WaitCompleted { service, .. }
-            | Action::WaitReady { service } => format!("service {service}"),
+            | Action::WaitReady { service }
+            | Action::UpdateService { service, .. } => format!("service {service}"),
             Action::RemoveImage { name } => format!("image {name}"),
         }
     }
@@ -163,7 +307,8 @@ impl Action {
             | Action::RenameContainer { service, .. }
             | Action::WaitHealthy { service, .. }
             | Action::WaitCompleted { service, .. }
-            | Action::WaitReady { service } => Some(service),
+            | Action::WaitReady { service }
+            | Action::UpdateService { service, .. } => Some(service),
             _ => None,
         }
     }
@@ -240,6 +385,12 @@ impl fmt::Display for Plan {
                 write!(f, " (after {})", after.join(", "))?;
             }
             writeln!(f)?;
+            if let Action::UpdateService { rollout, .. } = &op.action {
+                for (i, batch) in rollout.batches.iter().enumerate() {
+                    let names: Vec<&str> = batch.iter().map(|r| r.name.as_str()).collect();
+                    writeln!(f, "       batch {}: {}", i + 1, names.join(", "))?;
+                }
+            }
         }
         for w in &self.warnings {
             writeln!(f, "warning: {w}")?;

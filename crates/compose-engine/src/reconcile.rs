@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::graph::Edge;
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Pace, Plan};
 use crate::runtime::{Container, Network, Volume};
 
 mod change;
@@ -75,6 +75,23 @@ pub struct DesiredService {
     /// The Engine API create body, used only to explain why a container is
     /// obsolete (compared with the observed container's configuration).
     pub body: Value,
+    /// `deploy.update_config`: replace obsolete containers in batches, each
+    /// new container proven before its old one goes (`None`: compose's
+    /// all-at-once recreate).
+    pub update: Option<UpdatePolicy>,
+}
+
+/// A service's `deploy.update_config` and `rollback_config`, as the plan uses them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpdatePolicy {
+    /// `update_config`.
+    pub update: Pace,
+    /// `rollback_config`.
+    pub rollback: Pace,
+    /// Why the old and new container of a replica cannot run side by side
+    /// (a fixed published host port, `container_name`, anonymous volumes),
+    /// which turns `start-first` into `stop-first`.
+    pub start_first_blocker: Option<String>,
 }
 
 /// A network or volume as the file wants it.
@@ -148,7 +165,7 @@ pub enum PlanError {
 pub fn container_name(project: &str, service: &DesiredService, number: u32) -> String {
     match &service.container_name {
         Some(n) => n.clone(),
-        None => format!("{project}-{}-{number}", service.name),
+        None => crate::naming::join(&[project, &service.name, &number.to_string()]),
     }
 }
 
@@ -292,8 +309,39 @@ impl Assembly {
             ops.created
                 .push(stop_and_remove(&mut self.plan, r, vec![]).1);
         }
+        let rollout = steps
+            .start
+            .then(|| steps::rollout(service, &steps.replicas))
+            .flatten();
+        if let Some(rollout) = rollout {
+            // The update starts its new containers itself: after what they are
+            // created after, and after their dependencies are ready.
+            let mut after = create_after.clone();
+            after.extend(self.dependency_waits(desired, waits));
+            let cause = steps
+                .replicas
+                .iter()
+                .find_map(|r| match r {
+                    steps::Replica::Recreate(r) => Some(r.cause.clone()),
+                    steps::Replica::Keep { .. } => None,
+                })
+                .unwrap_or_default();
+            let summary = rollout.summary();
+            let id = self.plan.push(
+                Action::UpdateService {
+                    service: service.name.clone(),
+                    rollout,
+                },
+                format!("{cause}: {summary}"),
+                after,
+            );
+            self.recreated.insert(service.name.clone());
+            ops.created.push(id);
+            self.started.entry(key.to_string()).or_default().push(id);
+        }
         for replica in &steps.replicas {
             match replica {
+                steps::Replica::Recreate(_) if rollout_planned(service, steps) => {}
                 steps::Replica::Recreate(r) => {
                     let rename = self.recreate(service, r, create_after.clone());
                     ops.created.push(rename);
@@ -333,8 +381,11 @@ impl Assembly {
                     self.plan
                         .push(Action::StartContainer { service, name }, cause, after)
                 })
-                .collect();
-            self.started.insert(key.to_string(), started);
+                .collect::<Vec<usize>>();
+            self.started
+                .entry(key.to_string())
+                .or_default()
+                .extend(started);
         }
         self.created.insert(key.to_string(), ops.created);
     }
@@ -499,6 +550,11 @@ impl Assembly {
             );
         }
     }
+}
+
+/// Whether the service's recreations go through a rolling update.
+fn rollout_planned(service: &DesiredService, steps: &steps::Containers) -> bool {
+    steps.start && service.update.is_some()
 }
 
 /// Pushes a container's stop (when it runs, after `after`) and removal (after

@@ -110,7 +110,7 @@ pub fn one_off_service(
     s.stdin_open = flags.interactive;
     s.container_name = match &flags.name {
         Some(n) => n.clone(),
-        None => format!("{project}-{}-run-{}", s.name, &slug[..12]),
+        None => crate::naming::join(&[project, &s.name, "run", &slug[..12]]),
     };
     if !flags.command.is_empty() {
         s.command = Some(flags.command.clone());

@@ -3,7 +3,9 @@
 //! optional `before.yaml` (applied first, to make the observed state) and
 //! `args` (`up ...` or `down ...` flags), and optionally `interrupt` (N: only
 //! the first N operations of the plan are applied first, as when hoist is
-//! killed mid-`up`); a `json` file adds the plan as JSON. The snapshot holds the plan as
+//! killed mid-`up`); a `json` file adds the plan as JSON; a `fails` file lets
+//! applying fail (a broken new version, labelled `hoist.fake.unhealthy`) and
+//! shows the error. The snapshot holds the plan as
 //! printed, and, for `up`, whether applying it converges (a second plan is
 //! empty). One helper, [`check`], runs every case.
 
@@ -85,7 +87,13 @@ fn parse_args(text: &str) -> Args {
     }
 }
 
-async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest, json: bool) -> String {
+async fn up_on(
+    fake: &Fake,
+    specs: &ProjectSpecs,
+    request: &UpRequest,
+    json: bool,
+    may_fail: bool,
+) -> String {
     let observed = observe(fake, "demo", Some(&specs.project)).await.unwrap();
     let desired = specs.desired(request, &observed).unwrap();
     let observed = explain(fake, &desired, observed).await;
@@ -99,7 +107,7 @@ async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest, json: boo
         text.push_str(&serde_json::to_string_pretty(&plan.to_json()).unwrap());
         text.push('\n');
     }
-    apply(
+    if let Err(e) = apply(
         fake,
         specs,
         &plan,
@@ -107,7 +115,11 @@ async fn up_on(fake: &Fake, specs: &ProjectSpecs, request: &UpRequest, json: boo
         &ApplyOptions::default(),
     )
     .await
-    .unwrap_or_else(|e| panic!("apply failed: {e}\n{text}"));
+    {
+        // A case whose new version is broken shows the error; any other fails.
+        assert!(may_fail, "apply failed: {e}\n{text}");
+        text.push_str(&format!("\n-- apply failed: {e}\n"));
+    }
     text
 }
 
@@ -123,7 +135,7 @@ fn check(case: &str) {
         fake.add_image("hoist-test/busybox");
         if dir.join("before.yaml").exists() {
             let before = load(&dir.join("before.yaml"));
-            up_on(&fake, &before, &UpRequest::default(), false).await;
+            up_on(&fake, &before, &UpRequest::default(), false, false).await;
         }
         let specs = load(&dir.join("compose.yaml"));
         if let Ok(n) = std::fs::read_to_string(dir.join("interrupt")) {
@@ -166,7 +178,14 @@ fn check(case: &str) {
                 left.volumes.len()
             );
         }
-        let text = up_on(&fake, &specs, &args.request, dir.join("json").exists()).await;
+        let text = up_on(
+            &fake,
+            &specs,
+            &args.request,
+            dir.join("json").exists(),
+            dir.join("fails").exists(),
+        )
+        .await;
         if text.starts_with("error:") {
             return text;
         }

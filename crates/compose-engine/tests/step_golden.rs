@@ -225,6 +225,7 @@ fn service(name: &str, v: &Value) -> DesiredService {
             other => panic!("{name}: unknown recreate {other}"),
         },
         body: f.get("body").cloned().unwrap_or(Value::Null),
+        update: None,
     }
 }
 

@@ -204,7 +204,7 @@ pub fn run(global: &Global, args: &ConfigArgs) -> anyhow::Result<ExitCode> {
                     .get("image")
                     .and_then(|i| i.as_text())
                     .map(str::to_string)
-                    .unwrap_or_else(|| format!("{}-{}", loaded.name, name));
+                    .unwrap_or_else(|| compose_engine::naming::join(&[&loaded.name, name]));
                 out.push_str(&img);
                 out.push('\n');
             }

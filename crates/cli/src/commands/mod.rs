@@ -111,6 +111,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = &cli.global;
     crate::output::set_dry_run(g.dry_run);
     g.parallel()?; // an invalid COMPOSE_PARALLEL_LIMIT fails every command, as in compose
+                   // `_` in names (docker-compose v1's); `Session::load` also reads `.env`.
+    compose_engine::naming::set_compatibility(
+        g.compatibility
+            || std::env::var("COMPOSE_COMPATIBILITY").is_ok_and(|v| crate::session::go_bool(&v)),
+    );
     match cli.command {
         Command::Attach(args) => attach::run(g, &args),
         Command::Config(args) => config::run(g, &args),

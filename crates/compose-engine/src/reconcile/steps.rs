@@ -29,6 +29,7 @@ use super::{
     Observed, PlanError, Recreate,
 };
 use crate::labels;
+use crate::plan::{RollingReplica, Rollout, UpdateOrder};
 use crate::runtime::{Container, ContainerState, Network};
 
 /// A network or volume to create.
@@ -310,6 +311,53 @@ pub struct Recreation {
     pub stop: bool,
     /// Why it is obsolete.
     pub cause: String,
+}
+
+/// A service's rolling update (`deploy.update_config`): its obsolete
+/// replicas in batches of `parallelism` (0: one batch), lowest numbers
+/// first, with the order actually usable: `start-first` becomes `stop-first`
+/// when the old and new container of a replica cannot run side by side.
+/// `None` without `update_config` or without an obsolete replica.
+pub fn rollout(service: &DesiredService, replicas: &[Replica]) -> Option<Rollout> {
+    let policy = service.update.as_ref()?;
+    let mut replicas: Vec<RollingReplica> = replicas
+        .iter()
+        .filter_map(|r| match r {
+            Replica::Recreate(r) => Some(RollingReplica {
+                name: r.name.clone(),
+                number: r.number,
+                temp_name: r.temp_name.clone(),
+                running: r.stop,
+            }),
+            Replica::Keep { .. } => None,
+        })
+        .collect();
+    if replicas.is_empty() {
+        return None;
+    }
+    replicas.sort_by(|a, b| a.number.cmp(&b.number).then_with(|| a.name.cmp(&b.name)));
+    let mut update = policy.update.clone();
+    let mut fallback = None;
+    if update.order == UpdateOrder::StartFirst {
+        if let Some(why) = &policy.start_first_blocker {
+            update.order = UpdateOrder::StopFirst;
+            fallback = Some(why.clone());
+        }
+    }
+    let mut rollback = policy.rollback.clone();
+    if rollback.order == UpdateOrder::StartFirst && policy.start_first_blocker.is_some() {
+        rollback.order = UpdateOrder::StopFirst;
+    }
+    let size = match update.parallelism {
+        0 => replicas.len(),
+        n => n as usize,
+    };
+    Some(Rollout {
+        update,
+        rollback,
+        batches: replicas.chunks(size).map(<[_]>::to_vec).collect(),
+        fallback,
+    })
 }
 
 /// A new replica (scale up).

@@ -46,6 +46,11 @@ struct State {
     execs: Vec<(String, Vec<String>)>,
 }
 
+/// A label that makes a container with a healthcheck unhealthy in the fake
+/// engine: a fixture's broken new version sets it, to `all` or to the
+/// replica numbers that fail (`2 3`).
+pub const FAKE_UNHEALTHY: &str = "hoist.fake.unhealthy";
+
 /// The in-memory engine.
 #[derive(Debug, Default)]
 pub struct Fake {
@@ -89,7 +94,8 @@ impl Fake {
         self.lock().calls.clear();
     }
 
-    /// Containers of a service, started later, turn unhealthy instead of healthy.
+    /// Containers of a service, started later, turn unhealthy instead of healthy
+    /// (so do containers labelled [`FAKE_UNHEALTHY`], whatever their service).
     pub fn make_unhealthy(&self, service: &str) {
         self.lock().unhealthy.insert(service.to_string());
     }
@@ -217,6 +223,11 @@ impl Observe for Fake {
             Health::None
         } else if c.c.state != ContainerState::Running
             || s.unhealthy.contains(c.c.label(crate::labels::SERVICE))
+            || c.c.labels.get(FAKE_UNHEALTHY).is_some_and(|v| {
+                v == "all"
+                    || v.split_whitespace()
+                        .any(|n| n == c.c.label(crate::labels::CONTAINER_NUMBER))
+            })
         {
             Health::Unhealthy
         } else {
