@@ -26,3 +26,4 @@ mod scale;
 mod switches;
 mod top_port;
 mod volumes;
+mod watch;

@@ -14,6 +14,7 @@ mod output;
 mod plugin;
 mod session;
 mod term;
+mod watcher;
 
 use clap::{CommandFactory, Parser};
 

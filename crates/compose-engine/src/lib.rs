@@ -42,6 +42,7 @@ pub mod run;
 pub mod runtime;
 pub mod stack;
 pub mod up;
+pub mod watch;
 
 pub use error::{Error, Result};
 

@@ -32,6 +32,7 @@ pub mod stack;
 pub mod top;
 pub mod up;
 pub mod version;
+pub mod watch;
 
 /// hoist: define and run multi-container applications, compatible with Docker Compose.
 #[derive(Debug, Parser)]
@@ -96,6 +97,8 @@ pub enum Command {
     Stack(stack::StackArgs),
     /// Print the public port for a port binding
     Port(port::PortArgs),
+    /// Watch build context for service and rebuild/refresh containers when files are updated
+    Watch(watch::WatchArgs),
     /// Show the hoist version information
     Version,
     /// Print the shell code that completes hoist command lines (bash, zsh, fish, ...)
@@ -142,6 +145,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Top(args) => top::run(g, &args),
         Command::Stack(args) => stack::run(g, &args),
         Command::Port(args) => port::run(g, &args),
+        Command::Watch(args) => watch::run(g, &args),
         Command::Version => version::run(),
         Command::Completion(args) => completion::run(&args),
         Command::Man(args) => man::run(&args),

@@ -27,9 +27,6 @@ pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
     let mut args = args.clone();
     args.validate()?;
     let args = &args;
-    if args.watch {
-        anyhow::bail!("--watch is not supported yet: run `hoist watch` beside `hoist up`");
-    }
     let session = Session::load(global, &args.services, Need::FileToCreate)?;
     let flags = args.flags(&session)?;
     block_on(async {
@@ -80,8 +77,40 @@ pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         let attach_to = attach_set(&prepared.specs.project, args)?;
-        attach(&session, &rt, &attach_to, args, started_at).await
+        let watching = if args.watch {
+            Some(watching(&prepared.specs, &session)?)
+        } else {
+            None
+        };
+        attach(&session, &rt, &attach_to, args, started_at, watching).await
     })
+}
+
+/// `--watch`: what is watched, as compose's `NewWatcher` and `watch` check
+/// it, and how batches are handled.
+fn watching(
+    specs: &compose_engine::desired::ProjectSpecs,
+    session: &Session,
+) -> anyhow::Result<(
+    compose_engine::desired::ProjectSpecs,
+    compose_engine::watch::Watching,
+    compose_engine::watch::HandleOptions,
+)> {
+    let project = &specs.project;
+    if !project
+        .services
+        .values()
+        .any(|s| s.develop.as_ref().is_some_and(|d| !d.watch.is_empty()))
+    {
+        anyhow::bail!("none of the selected services is configured for watch, see https://docs.docker.com/compose/how-tos/file-watch/");
+    }
+    let w = compose_engine::watch::Watching::new(project, &[])?;
+    let options = compose_engine::watch::HandleOptions {
+        quiet: false,
+        parallel: session.parallel(),
+        cancel: None,
+    };
+    Ok((specs.clone(), w, options))
 }
 
 /// The services whose output is shown (compose's `AttachTo`): `--attach`, or
@@ -145,6 +174,11 @@ async fn attach<R: Runtime>(
     attach_to: &BTreeSet<String>,
     args: &UpArgs,
     since: i64,
+    watching: Option<(
+        compose_engine::desired::ProjectSpecs,
+        compose_engine::watch::Watching,
+        compose_engine::watch::HandleOptions,
+    )>,
 ) -> anyhow::Result<ExitCode> {
     let all = session.containers(rt, &args.services, false).await?;
     let containers: Vec<_> = all
@@ -152,6 +186,52 @@ async fn attach<R: Runtime>(
         .filter(|c| attach_to.contains(c.label(labels::SERVICE)))
         .cloned()
         .collect();
+    let mut prefixes = Prefixes::new(
+        &containers,
+        output::color_stdout(args.no_color),
+        args.no_log_prefix,
+    );
+    // --watch: the watch logger's lines ("#watch") take part in the width.
+    let watch_enabled = watching.is_some();
+    if watch_enabled {
+        prefixes.width = prefixes.width.max("#watch".len());
+    }
+    let (rebuilt_tx, mut rebuilt_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<String>>();
+    let watch_log: compose_engine::watch::Log = {
+        let pad = " ".repeat(prefixes.width + 1);
+        let mark = if prefixes.color {
+            format!("\x1b[92m{pad} ⦿ \x1b[0m")
+        } else {
+            format!("{pad} ⦿ ")
+        };
+        std::sync::Arc::new(move |line: &str| output::stdout(&format!("{mark}{line}\n")))
+    };
+    // "Watch enabled" comes before "Attaching to", as in compose.
+    let active = match &watching {
+        Some((specs, w, _)) => Some(crate::watcher::start(rt, specs, w, &watch_log).await?),
+        None => None,
+    };
+    let watch_run = async {
+        let (Some(active), Some((specs, w, options))) = (active, &watching) else {
+            return std::future::pending::<()>().await;
+        };
+        let after = move |plan: &compose_engine::watch::BatchPlan| {
+            if !plan.rebuild.is_empty() {
+                let _ = rebuilt_tx.send(plan.rebuild.iter().cloned().collect());
+            }
+        };
+        active
+            .run(
+                rt,
+                specs,
+                w,
+                options,
+                &watch_log,
+                &after,
+                std::future::pending(),
+            )
+            .await;
+    };
     output::stderr_line(&format!(
         "Attaching to {}",
         containers
@@ -160,20 +240,17 @@ async fn attach<R: Runtime>(
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let prefixes = Prefixes::new(
-        &containers,
-        output::color_stdout(args.no_color),
-        args.no_log_prefix,
-    );
     let opts = LogOptions {
         follow: true,
         timestamps: args.timestamps,
         since: Some((since - 1).to_string()),
         ..Default::default()
     };
+    type Exit<'a> =
+        std::pin::Pin<Box<dyn std::future::Future<Output = (String, Option<i64>)> + Send + 'a>>;
     // Each attached container's stream ends with its exit code; containers
     // watched but not shown (--no-attach) are waited for.
-    let mut exits: FuturesUnordered<_> = containers
+    let mut exits: FuturesUnordered<Exit<'_>> = containers
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -182,10 +259,7 @@ async fn attach<R: Runtime>(
             Box::pin(async move {
                 let code = follow::follow(rt, c, prefix, opts, true).await;
                 (c.label(labels::SERVICE).to_string(), code)
-            })
-                as std::pin::Pin<
-                    Box<dyn std::future::Future<Output = (String, Option<i64>)> + Send + '_>,
-                >
+            }) as Exit<'_>
         })
         .collect();
     let watching_exits = args.abort_on_container_exit || args.abort_on_container_failure;
@@ -202,9 +276,22 @@ async fn attach<R: Runtime>(
     }
     let mut exit_code: Option<i64> = None;
     let mut from_code: Option<i64> = None;
+    // The containers to stop: with --watch a rebuild replaces some, so
+    // they are listed again.
+    let current = || async {
+        if watch_enabled {
+            session
+                .containers(rt, &args.services, false)
+                .await
+                .unwrap_or_else(|_| all.clone())
+        } else {
+            all.clone()
+        }
+    };
     let stop_all = || async {
         let sink = output::sink();
-        let stops = all.iter().map(|c| {
+        let now = current().await;
+        let stops = now.iter().map(|c| {
             let sink = sink.clone();
             async move {
                 let resource = format!("Container {}", c.name);
@@ -221,14 +308,44 @@ async fn attach<R: Runtime>(
         tokio::select! {
             _ = stop_all() => {}
             _ = interrupted() => {
-                for c in &all {
+                for c in current().await {
                     let _ = rt.kill_container(&c.id, "SIGKILL").await;
                 }
             }
         }
     };
+    let mut known: BTreeSet<String> = containers.iter().map(|c| c.id.clone()).collect();
     let watch = async {
-        while let Some((service, code)) = exits.next().await {
+        loop {
+            // With --watch the run goes on until Ctrl-C: rebuilt services'
+            // new containers are followed as they come.
+            let next = tokio::select! {
+                n = exits.next(), if !exits.is_empty() || !watch_enabled => n,
+                Some(services) = rebuilt_rx.recv() => {
+                    let fresh = session.containers(rt, &services, false).await.unwrap_or_default();
+                    for c in fresh {
+                        if !attach_to.contains(c.label(labels::SERVICE)) || !known.insert(c.id.clone()) {
+                            continue;
+                        }
+                        output::stdout(&format!("{} has been recreated\n", follow::log_name(&c)));
+                        let i = containers.iter().position(|o| o.name == c.name).unwrap_or(known.len());
+                        let prefix = prefixes.of(&c, i);
+                        let opts = opts.clone();
+                        exits.push(Box::pin(async move {
+                            let code = follow::follow(rt, &c, prefix, opts, true).await;
+                            (c.label(labels::SERVICE).to_string(), code)
+                        }));
+                    }
+                    continue;
+                }
+                else => None,
+            };
+            let Some((service, code)) = next else {
+                if watch_enabled {
+                    std::future::pending::<()>().await;
+                }
+                return;
+            };
             let Some(code) = code else { continue };
             if args.exit_code_from.as_deref() == Some(service.as_str()) && from_code.is_none() {
                 from_code = Some(code);
@@ -252,6 +369,7 @@ async fn attach<R: Runtime>(
     };
     tokio::select! {
         _ = watch => {}
+        _ = watch_run => {}
         _ = interrupted_run => return Ok(ExitCode::from(130)),
     }
     let code = if args.exit_code_from.is_some() {

@@ -346,6 +346,55 @@ pub(crate) fn tar_resource(
     Ok((Box::pin(stream), skipped))
 }
 
+/// Several local paths in one tar stream, each archived under its own name
+/// (compose's watch sync archive): `(host path, archive name)` pairs, a
+/// directory with everything under it; a path that no longer exists is
+/// skipped, as are files that cannot be archived.
+pub(crate) fn tar_paths(entries: Vec<(String, String)>) -> ByteStream {
+    let (tx, mut rx) = mpsc::channel::<io::Result<Vec<u8>>>(IN_FLIGHT);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let mut archiver = Archiver {
+            builder: tar::Builder::new(&mut out),
+            names: Names {
+                include: String::new(),
+                rebase_name: None,
+                rebase: None,
+            },
+            seen: HashMap::new(),
+            skipped: Arc::default(),
+        };
+        let mut result = Ok(());
+        for (host, name) in entries {
+            if fs::symlink_metadata(&host).is_err() {
+                continue;
+            }
+            let (_, include) = rules::split_path_dir_entry(&host);
+            archiver.names = Names {
+                include: include.clone(),
+                rebase_name: Some(name.trim_start_matches('/').to_string()),
+                rebase: None,
+            };
+            result = archiver.walk(Path::new(&host), &include);
+            if result.is_err() {
+                break;
+            }
+        }
+        let result = result.and_then(|()| archiver.builder.finish());
+        drop(archiver);
+        let result = result.and_then(|()| out.flush());
+        if let Err(e) = result {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                let _ = tx.blocking_send(Err(e));
+            }
+        }
+    });
+    Box::pin(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+}
+
 /// How walked names become archive names.
 struct Names {
     /// The element archived (the source's base name, or `.` for `dir/.`).

@@ -16,6 +16,8 @@
 //! `Copying` … `Copied`).
 
 mod host;
+
+pub(crate) use host::{go_errno as go_error_text, path_error as go_path_error};
 pub mod rules;
 
 use std::pin::Pin;
@@ -128,6 +130,22 @@ pub async fn copy<R: Runtime>(
         }
     });
     join_all(runs).await.into_iter().collect()
+}
+
+/// Local paths into container `id`, each at its own absolute container path
+/// (`(host path, container path)` pairs, compose's watch sync): one archive
+/// extracted at `/`, owners kept, a directory never replaced by a file.
+pub async fn upload_paths<R: Runtime>(
+    rt: &R,
+    id: &str,
+    entries: Vec<(String, String)>,
+) -> Result<()> {
+    let archive = host::tar_paths(entries);
+    let extract = ExtractOptions {
+        no_overwrite_dir_non_dir: true,
+        copy_uid_gid: true,
+    };
+    Ok(rt.put_archive(id, "/", archive, extract).await?)
 }
 
 /// The containers a copy acts on (compose's `listContainersTargetedForCopy`):

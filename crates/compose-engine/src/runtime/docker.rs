@@ -713,6 +713,11 @@ impl Observe for Docker {
                     .and_then(|t| parse_log_time(&t, unix_now()).ok())
                     .map(i64::from)
                     .filter(|t| *t > 0),
+                created: i
+                    .created
+                    .as_deref()
+                    .and_then(|t| parse_log_time(t, unix_now()).ok())
+                    .map(i64::from),
                 volumes: i
                     .config
                     .as_ref()

@@ -168,6 +168,7 @@ impl<O: Observe> Observe for DryRun<O> {
                 id: DRY_RUN_ID.to_string(),
                 tags: vec![name.to_string()],
                 last_tag_time: None,
+                created: None,
                 labels: Default::default(),
                 volumes: Vec::new(),
             }));

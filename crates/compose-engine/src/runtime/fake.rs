@@ -138,6 +138,7 @@ impl Fake {
             Image {
                 id,
                 last_tag_time: None,
+                created: None,
                 tags: vec![name.to_string()],
                 labels: Default::default(),
                 volumes: volumes.iter().map(|v| v.to_string()).collect(),
@@ -844,6 +845,7 @@ impl Runtime for Fake {
                 Image {
                     id: id.clone(),
                     last_tag_time: None,
+                    created: None,
                     tags: options.tags.clone(),
                     labels: options.labels.clone(),
                     volumes: vec![],

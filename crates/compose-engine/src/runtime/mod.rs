@@ -265,6 +265,8 @@ pub struct Image {
     pub tags: Vec<String>,
     /// When a tag was last put on it (Unix seconds), for `pull_policy: daily`/`every_<d>`.
     pub last_tag_time: Option<i64>,
+    /// When it was created (Unix seconds), for `watch`'s initial sync.
+    pub created: Option<i64>,
     /// Labels.
     pub labels: Labels,
     /// Paths the image declares as volumes (`VOLUME`), sorted: the engine
