@@ -21,6 +21,7 @@ mod interactive;
 mod interrupt;
 mod lifecycle;
 mod plan;
+mod progress;
 mod scale;
 mod switches;
 mod top_port;
