@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::e2e_project;
 use crate::harness::{hoist_bin, repo_root, wait_until, Project};
 
-/// A tmux server of its own with one 100x30 pane running bash in the
+/// A tmux server of its own with one 120x30 pane running bash in the
 /// project's directory, with the project's environment and no colour
 /// switches inherited; killed on drop.
 struct Pane {
@@ -21,7 +21,7 @@ struct Pane {
 }
 
 impl Pane {
-    fn new(p: &Project, tag: &str, env: &str) -> Option<Pane> {
+    fn new(p: &Project, tag: &str) -> Option<Pane> {
         if test_support::which("tmux").is_none() {
             test_support::skip_or_fail("progress e2e tests", "tmux is not installed");
             return None;
@@ -33,14 +33,14 @@ impl Pane {
             "new-session",
             "-d",
             "-x",
-            "100",
+            "120",
             "-y",
             "30",
             "-c",
             &p.path().to_string_lossy(),
             "env -u NO_COLOR -u COMPOSE_ANSI -u COMPOSE_PROGRESS bash --norc --noprofile",
         ]);
-        let mut setup = format!("{env} PS1='$ '");
+        let mut setup = String::from("PS1='$ '");
         for (k, v) in &p.env {
             setup.push_str(&format!("; export {k}='{v}'"));
         }
@@ -80,16 +80,31 @@ impl Pane {
     /// Clears the screen, runs `command` and waits for its end: the screen
     /// then (with colours when `colors`), from the top to the `done-rc=` line.
     fn run(&self, command: &str, colors: bool) -> String {
+        // The last command's marker gone first.
+        self.send("clear");
+        let cleared = wait_until(Duration::from_secs(10), || {
+            !self
+                .screen(false)
+                .lines()
+                .any(|l| l.starts_with("done-rc="))
+        });
+        assert!(cleared, "the pane was not cleared:\n{}", self.screen(false));
         self.tmux(&["clear-history", "-t", "0"]);
         self.send(&format!("clear; {command}; echo done-rc=$?"));
+        // The marker at the start of a line: the echo's output, not the typed command.
         let done = wait_until(Duration::from_secs(60), || {
-            self.screen(false).contains("done-rc=")
+            self.screen(false)
+                .lines()
+                .any(|l| l.starts_with("done-rc="))
         });
         assert!(done, "{command} did not end:\n{}", self.screen(false));
-        let screen = self.screen(colors);
-        let end = screen.find("done-rc=").unwrap();
-        let end = end + screen[end..].find('\n').unwrap_or(screen.len() - end);
-        screen[..end].to_string()
+        let plain = self.screen(false);
+        let last = plain
+            .lines()
+            .position(|l| l.starts_with("done-rc="))
+            .unwrap();
+        let screen = if colors { self.screen(true) } else { plain };
+        screen.lines().take(last + 1).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -105,7 +120,9 @@ fn times(s: &str) -> String {
     s.lines()
         .map(|l| {
             let t = l.trim_end();
-            let Some(at) = t.rfind(' ') else { return l.to_string() };
+            let Some(at) = t.rfind(' ') else {
+                return l.to_string();
+            };
             let word = &t[at + 1..];
             let is_time = word.len() >= 4
                 && word.ends_with('s')
@@ -141,7 +158,11 @@ fn shape(s: &str, project: &str) -> String {
                     continue;
                 }
                 if spaces > 0 {
-                    out.push_str(if spaces > 1 && !out.is_empty() { "  " } else { " " });
+                    out.push_str(if spaces > 1 && !out.is_empty() {
+                        "  "
+                    } else {
+                        " "
+                    });
                 }
                 spaces = 0;
                 out.push(c);
@@ -156,7 +177,7 @@ fn shape(s: &str, project: &str) -> String {
         + "\n"
 }
 
-/// compose's layout: every resource line as wide as the pane (its time
+/// compose's layout: every resource line as wide as the 120 columns of the pane (its time
 /// ending in the last column but one), and the status words in one column.
 fn assert_aligned(screen: &str) {
     let lines: Vec<&str> = screen
@@ -165,7 +186,11 @@ fn assert_aligned(screen: &str) {
         .collect();
     assert!(!lines.is_empty(), "no resource lines:\n{screen}");
     for l in &lines {
-        assert_eq!(l.trim_end().chars().count(), 99, "not as wide as the pane: {l:?}");
+        assert_eq!(
+            l.trim_end().chars().count(),
+            119,
+            "not as wide as the pane: {l:?}"
+        );
     }
     let column = |l: &str| {
         let chars: Vec<char> = l.chars().collect();
@@ -174,7 +199,11 @@ fn assert_aligned(screen: &str) {
     };
     let first = column(lines[0]);
     for l in &lines {
-        assert_eq!(column(l), first, "status words not in one column:\n{screen}");
+        assert_eq!(
+            column(l),
+            first,
+            "status words not in one column:\n{screen}"
+        );
     }
 }
 
@@ -200,7 +229,7 @@ fn live_display_in_a_terminal_as_compose() {
     };
     let mut screens: BTreeMap<(&str, bool), String> = BTreeMap::new();
     for hoist in [false, true] {
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }, "true") else {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
             return;
         };
         let t = tool(&p, hoist);
@@ -230,7 +259,8 @@ fn live_display_in_a_terminal_as_compose() {
     }
     for cmd in ["up", "down"] {
         assert_eq!(
-            screens[&(cmd, true)], screens[&(cmd, false)],
+            screens[&(cmd, true)],
+            screens[&(cmd, false)],
             "{cmd}: hoist's screen differs from compose's"
         );
     }
@@ -246,13 +276,16 @@ fn no_color_and_ansi_never_in_a_terminal() {
     };
     for hoist in [false, true] {
         let who = if hoist { "hoist" } else { "compose" };
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }, "true") else {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
             return;
         };
         let t = tool(&p, hoist);
         let screen = pane.run(&format!("NO_COLOR=1 {t} up -d"), true);
         assert!(screen.contains("[+] Running 3/3"), "{who}: {screen}");
-        assert!(!screen.contains('\x1b'), "{who}: colours under NO_COLOR: {screen:?}");
+        assert!(
+            !screen.contains('\x1b'),
+            "{who}: colours under NO_COLOR: {screen:?}"
+        );
         pane.run(&format!("{t} down -t 0"), false);
 
         for run in [
@@ -276,16 +309,29 @@ fn no_color_and_ansi_never_in_a_terminal() {
 /// be a JSON object with only compose's fields.
 fn json_events(stderr: &str) -> Vec<(String, String)> {
     let fields = [
-        "dry-run", "tail", "id", "parent_id", "text", "status", "current", "total", "percent",
+        "dry-run",
+        "tail",
+        "id",
+        "parent_id",
+        "text",
+        "status",
+        "current",
+        "total",
+        "percent",
     ];
     stderr
         .lines()
         .map(|l| {
             let v: serde_json::Value =
                 serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}"));
-            let o = v.as_object().unwrap_or_else(|| panic!("not an object: {l}"));
+            let o = v
+                .as_object()
+                .unwrap_or_else(|| panic!("not an object: {l}"));
             for k in o.keys() {
-                assert!(fields.contains(&k.as_str()), "field {k} is not compose's: {l}");
+                assert!(
+                    fields.contains(&k.as_str()),
+                    "field {k} is not compose's: {l}"
+                );
             }
             let s = |k: &str| o.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
             (s("id"), s("status"))
@@ -307,7 +353,13 @@ fn json_progress_of_up_and_down() {
     let app = format!("Container {name}-app-1");
     let mut by_tool = Vec::new();
     for hoist in [false, true] {
-        let run = |args: &[&str]| if hoist { p.hoist(args) } else { p.compose(args) };
+        let run = |args: &[&str]| {
+            if hoist {
+                p.hoist(args)
+            } else {
+                p.compose(args)
+            }
+        };
         let up = run(&["--progress", "json", "up", "-d"]);
         up.ok();
         let up_events = json_events(&up.stderr);
@@ -367,7 +419,8 @@ fn json_progress_of_up_and_down() {
     let bad = p.hoist(&["ps"]);
     bad.failed();
     assert!(
-        bad.stderr.contains("unsupported --progress value \"fancy\""),
+        bad.stderr
+            .contains("unsupported --progress value \"fancy\""),
         "{}",
         bad.stderr
     );

@@ -186,7 +186,10 @@ pub fn layer_event(service: &str, layer: &str, line: &str) -> Option<Event> {
         },
         None => (line, None),
     };
-    if phase.starts_with("Pulling from ") || phase.starts_with("Digest: ") || phase.starts_with("Status: ") {
+    if phase.starts_with("Pulling from ")
+        || phase.starts_with("Digest: ")
+        || phase.starts_with("Status: ")
+    {
         return None;
     }
     let (current, total) = counts.unwrap_or((0, 0));

@@ -99,7 +99,10 @@ mod tests {
     #[test]
     fn fields_as_compose_writes_them() {
         let e = Event::new("Container p-web-1", Status::Done, "Started");
-        assert_eq!(line(&e, false), r#"{"id":"Container p-web-1","status":"Started"}"#);
+        assert_eq!(
+            line(&e, false),
+            r#"{"id":"Container p-web-1","status":"Started"}"#
+        );
         assert_eq!(
             line(&e, true),
             r#"{"dry-run":true,"id":"Container p-web-1","status":"Started"}"#

@@ -237,24 +237,58 @@ mod tests {
     #[test]
     fn flags_and_environment_as_compose_reads_them() {
         use Mode::*;
-        let cases: &[(Option<Ansi>, Option<Progress>, &[(&str, &str)], Result<Mode, &str>)] = &[
+        let cases: &[(
+            Option<Ansi>,
+            Option<Progress>,
+            &[(&str, &str)],
+            Result<Mode, &str>,
+        )] = &[
             (None, None, &[], Ok(Auto)),
             (Some(Ansi::Never), None, &[], Ok(Plain)),
             (Some(Ansi::Always), None, &[], Ok(Tty)),
             (None, None, &[("COMPOSE_ANSI", "never")], Ok(Plain)),
-            (Some(Ansi::Auto), None, &[("COMPOSE_ANSI", "never")], Ok(Auto)),
+            (
+                Some(Ansi::Auto),
+                None,
+                &[("COMPOSE_ANSI", "never")],
+                Ok(Auto),
+            ),
             (None, None, &[("COMPOSE_PROGRESS", "json")], Ok(Json)),
             (None, None, &[("COMPOSE_PROGRESS", "none")], Ok(Quiet)),
             (Some(Ansi::Never), Some(Progress::Quiet), &[], Ok(Quiet)),
-            (None, Some(Progress::Plain), &[("COMPOSE_PROGRESS", "json")], Ok(Plain)),
-            (None, None, &[("COMPOSE_PROGRESS", "fancy")], Err("unsupported --progress value \"fancy\"")),
-            (Some(Ansi::Never), Some(Progress::Tty), &[], Err("can't use --progress tty while ANSI support is disabled")),
-            (None, Some(Progress::Plain), &[("COMPOSE_ANSI", "always")], Err("can't use --progress plain while ANSI support is forced")),
+            (
+                None,
+                Some(Progress::Plain),
+                &[("COMPOSE_PROGRESS", "json")],
+                Ok(Plain),
+            ),
+            (
+                None,
+                None,
+                &[("COMPOSE_PROGRESS", "fancy")],
+                Err("unsupported --progress value \"fancy\""),
+            ),
+            (
+                Some(Ansi::Never),
+                Some(Progress::Tty),
+                &[],
+                Err("can't use --progress tty while ANSI support is disabled"),
+            ),
+            (
+                None,
+                Some(Progress::Plain),
+                &[("COMPOSE_ANSI", "always")],
+                Err("can't use --progress plain while ANSI support is forced"),
+            ),
             (None, None, &[("NO_COLOR", "1")], Ok(Auto)),
         ];
         for (ansi, progress, vars, want) in cases {
             let got = resolve(*ansi, *progress, env(vars)).map(|s| s.mode);
-            assert_eq!(got, want.map_err(String::from), "{ansi:?} {progress:?} {vars:?}");
+            assert_eq!(
+                got,
+                want.map_err(String::from),
+                "{ansi:?} {progress:?} {vars:?}"
+            );
         }
         let s = resolve(None, None, env(&[("NO_COLOR", "1")])).unwrap();
         assert!(s.no_color);

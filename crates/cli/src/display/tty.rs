@@ -310,7 +310,14 @@ impl Display {
         let _ = queue!(out, Show);
     }
 
-    fn line_text(&mut self, id: &str, pad: &str, width: usize, padding: isize, now: Instant) -> String {
+    fn line_text(
+        &mut self,
+        id: &str,
+        pad: &str,
+        width: usize,
+        padding: isize,
+        now: Instant,
+    ) -> String {
         let c = self.colors;
         // Only a working parent shows its parts' progress.
         let (mut hide_details, mut total, mut current) = (false, 0u64, 0u64);
@@ -531,9 +538,18 @@ mod tests {
     fn frames_as_compose_lays_them_out() {
         let t0 = Instant::now();
         let mut d = Display::new("Running", false, false);
-        d.event(&Event::new("Network p_default", Status::Working, "Creating"), t0);
-        d.event(&Event::new("Network p_default", Status::Done, "Created"), t0 + Duration::from_millis(100));
-        d.event(&Event::new("Container p-web-1", Status::Working, "Starting"), t0);
+        d.event(
+            &Event::new("Network p_default", Status::Working, "Creating"),
+            t0,
+        );
+        d.event(
+            &Event::new("Network p_default", Status::Done, "Created"),
+            t0 + Duration::from_millis(100),
+        );
+        d.event(
+            &Event::new("Container p-web-1", Status::Working, "Starting"),
+            t0,
+        );
         let mut buf = Vec::new();
         d.frame(60, 20, t0 + Duration::from_millis(700), &mut buf);
         assert_eq!(
@@ -548,8 +564,14 @@ mod tests {
     fn parts_under_their_parent_with_its_total() {
         let t0 = Instant::now();
         let mut d = Display::new("Pulling", false, false);
-        d.event(&Event::new("web", Status::Working, "").with_details("Pulling"), t0);
-        for (layer, c, t) in [("aaa", 500_000u64, 1_000_000u64), ("bbb", 1_000_000, 1_000_000)] {
+        d.event(
+            &Event::new("web", Status::Working, "").with_details("Pulling"),
+            t0,
+        );
+        for (layer, c, t) in [
+            ("aaa", 500_000u64, 1_000_000u64),
+            ("bbb", 1_000_000, 1_000_000),
+        ] {
             let e = Event::new(layer, Status::Working, "")
                 .with_details("Downloading")
                 .with_parent("web")
@@ -561,7 +583,10 @@ mod tests {
         let s = strip(&buf);
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines[0], "[+] Pulling 0/3");
-        assert!(lines[1].starts_with(" ⠋ web [⣤⣿]   1.5MB / 2MB     Pulling"), "{s}");
+        assert!(
+            lines[1].starts_with(" ⠋ web [⣤⣿]   1.5MB / 2MB     Pulling"),
+            "{s}"
+        );
         assert!(lines[2].starts_with("   ⠋ aaa Downloading"), "{s}");
         assert_eq!(lines.len(), 4);
     }
@@ -570,13 +595,19 @@ mod tests {
     fn long_errors_cut_to_the_width() {
         let t0 = Instant::now();
         let mut d = Display::new("Running", false, false);
-        d.event(&Event::new("Container p-web-1", Status::Error, "x".repeat(200)), t0);
+        d.event(
+            &Event::new("Container p-web-1", Status::Error, "x".repeat(200)),
+            t0,
+        );
         let mut buf = Vec::new();
         d.frame(80, 20, t0, &mut buf);
         let s = strip(&buf);
         let line = s.lines().nth(1).unwrap();
         // compose's limit: the width less twice the name's column, less 15.
-        let cut = format!(" ✘ Container p-web-1  {}... ", "x".repeat(80 - 18 - 18 - 15));
+        let cut = format!(
+            " ✘ Container p-web-1  {}... ",
+            "x".repeat(80 - 18 - 18 - 15)
+        );
         assert!(line.starts_with(&cut), "{s}");
         assert_eq!(line.chars().count(), 80, "{s}");
     }
