@@ -198,9 +198,7 @@ pub fn layer_event(service: &str, layer: &str, line: &str) -> Option<Event> {
     match phase {
         "Downloading" | "Extracting" | "Verifying Checksum" => {
             (c, t) = (current, total);
-            if total > 0 {
-                percent = current * 100 / total;
-            }
+            percent = current.saturating_mul(100).checked_div(total).unwrap_or(0);
         }
         "Download complete" | "Already exists" | "Pull complete" => {
             status = Status::Done;

@@ -233,16 +233,19 @@ mod tests {
         }
     }
 
-    /// (ansi flag, progress flag, environment) → mode, or the error; compose's table.
+    /// (ansi flag, progress flag, environment) → mode, or the error.
+    type Case<'a> = (
+        Option<Ansi>,
+        Option<Progress>,
+        &'a [(&'a str, &'a str)],
+        Result<Mode, &'a str>,
+    );
+
+    /// compose's table of flags and variables.
     #[test]
     fn flags_and_environment_as_compose_reads_them() {
         use Mode::*;
-        let cases: &[(
-            Option<Ansi>,
-            Option<Progress>,
-            &[(&str, &str)],
-            Result<Mode, &str>,
-        )] = &[
+        let cases: &[Case<'_>] = &[
             (None, None, &[], Ok(Auto)),
             (Some(Ansi::Never), None, &[], Ok(Plain)),
             (Some(Ansi::Always), None, &[], Ok(Tty)),

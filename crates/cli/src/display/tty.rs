@@ -299,7 +299,8 @@ impl Display {
             }
         }
         // Blank what is left of a longer previous frame.
-        for _ in num_lines..self.num_lines {
+        let drawn = num_lines;
+        for _ in drawn..self.num_lines {
             if num_lines + 2 < height {
                 out.extend_from_slice(" ".repeat(width).as_bytes());
                 out.push(b'\n');
