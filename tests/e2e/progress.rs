@@ -341,7 +341,9 @@ fn json_events(stderr: &str) -> Vec<(String, String)> {
 
 /// `--progress json` (and `COMPOSE_PROGRESS=json`): every line of stderr is
 /// one of compose's JSON objects, and `up -d` and `down` report the events
-/// compose reports.
+/// compose reports; `--progress quiet` prints nothing, `COMPOSE_ANSI` beats
+/// `--ansi`, `COMPOSE_ANSI=always` draws the live display even into a pipe,
+/// as compose.
 #[test]
 fn json_progress_of_up_and_down() {
     let Some(mut p) = e2e_project!("progress-json", "progress") else {
@@ -402,6 +404,50 @@ fn json_progress_of_up_and_down() {
         by_tool.push((up_sorted, down_sorted));
     }
     assert_eq!(by_tool[0], by_tool[1], "compose's events, then hoist's");
+
+    // `--progress quiet` prints nothing; `COMPOSE_ANSI` (never, from the harness) beats
+    // `--ansi always` as in the compose binary; `COMPOSE_ANSI=always` draws the live display
+    // even into a pipe (no padding there: compose reads the width of stdout).
+    for hoist in [false, true] {
+        let run = |args: &[&str]| {
+            if hoist {
+                p.hoist(args)
+            } else {
+                p.compose(args)
+            }
+        };
+        let up = run(&["--progress", "quiet", "up", "-d"]);
+        up.ok();
+        assert_eq!(up.stderr, "", "quiet (hoist: {hoist})");
+        let down = run(&["--ansi", "always", "down", "-t", "0"]);
+        down.ok();
+        assert!(
+            !down.stderr.contains("[+]") && down.stderr.contains(&format!(" {app}  Removed\n")),
+            "COMPOSE_ANSI=never --ansi always (hoist: {hoist}): {:?}",
+            down.stderr
+        );
+    }
+    p.set_env("COMPOSE_ANSI", "always");
+    for hoist in [false, true] {
+        let run = |args: &[&str]| {
+            if hoist {
+                p.hoist(args)
+            } else {
+                p.compose(args)
+            }
+        };
+        run(&["up", "-d"]).ok();
+        let down = run(&["down", "-t", "0"]);
+        down.ok();
+        assert!(
+            down.stderr.contains("[+] Running 3/3")
+                && down.stderr.contains("\x1b[")
+                && down.stderr.contains(&format!(" {app}  Removed0.")),
+            "COMPOSE_ANSI=always (hoist: {hoist}): {:?}",
+            down.stderr
+        );
+    }
+    p.set_env("COMPOSE_ANSI", "never");
 
     // The environment variable, and the flag winning over it.
     p.set_env("COMPOSE_PROGRESS", "json");

@@ -77,7 +77,8 @@ fn progress_name(p: Progress) -> &'static str {
 }
 
 /// Reads the flags and the environment as compose's root command does:
-/// `COMPOSE_ANSI` when `--ansi` is not given, `--ansi never` makes the
+/// `COMPOSE_ANSI` (when set, even over `--ansi`, as the compose binary
+/// behaves), else `--ansi`; `never` makes the
 /// progress plain and `always` a live display, `--progress` (else
 /// `COMPOSE_PROGRESS`) then decides, refusing `tty` without ANSI and `plain`
 /// with ANSI forced; `NO_COLOR` (not empty) removes the colours but not the
@@ -87,9 +88,13 @@ pub fn resolve(
     progress: Option<Progress>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Settings, String> {
-    let ansi = match ansi {
-        Some(a) => ansi_name(a).to_string(),
-        None => env("COMPOSE_ANSI").unwrap_or_else(|| "auto".into()),
+    // compose.go means the flag to beat COMPOSE_ANSI (`!cmd.Flags().Changed("ansi")`), but in
+    // the v2.40.3 binary the variable wins whenever it is set: `COMPOSE_ANSI=never docker
+    // compose --ansi always up` prints plain lines. hoist does what the binary does.
+    let ansi = match (env("COMPOSE_ANSI"), ansi) {
+        (Some(v), _) => v,
+        (None, Some(a)) => ansi_name(a).to_string(),
+        (None, None) => "auto".into(),
     };
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut mode = match ansi.as_str() {

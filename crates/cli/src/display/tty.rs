@@ -420,11 +420,16 @@ fn len_ansi(s: &str) -> usize {
     n
 }
 
-/// The terminal's size; 80x24 when it cannot be read.
+/// The terminal's size, when stdout is one (compose asks stdout); 0x0
+/// otherwise, which compose's layout takes as it takes goterm's -1: no
+/// padding, no status cut, parts not shown, no blank lines.
 fn size() -> (usize, usize) {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return (0, 0);
+    }
     match crossterm::terminal::size() {
-        Ok((w, h)) if w > 0 && h > 0 => (usize::from(w), usize::from(h)),
-        _ => (80, 24),
+        Ok((w, h)) => (usize::from(w), usize::from(h)),
+        Err(_) => (0, 0),
     }
 }
 
