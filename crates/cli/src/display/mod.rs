@@ -256,10 +256,16 @@ mod tests {
             (Some(Ansi::Always), None, &[], Ok(Tty)),
             (None, None, &[("COMPOSE_ANSI", "never")], Ok(Plain)),
             (
-                Some(Ansi::Auto),
+                Some(Ansi::Always),
                 None,
                 &[("COMPOSE_ANSI", "never")],
-                Ok(Auto),
+                Ok(Plain),
+            ),
+            (
+                Some(Ansi::Never),
+                None,
+                &[("COMPOSE_ANSI", "always")],
+                Ok(Tty),
             ),
             (None, None, &[("COMPOSE_PROGRESS", "json")], Ok(Json)),
             (None, None, &[("COMPOSE_PROGRESS", "none")], Ok(Quiet)),
