@@ -712,4 +712,64 @@ mod tests {
         assert_eq!(e.exit_code(), 3);
         assert!(!fake.calls().contains(&"build image demo-app".to_string()));
     }
+
+    /// The engine's pull lines as compose's layer events: (layer, line) → status, event text,
+    /// status text, bytes, percentage; `None` for lines about the whole image.
+    #[test]
+    fn pull_lines_as_compose_layer_events() {
+        let cases: &[(&str, &str, Option<(Status, &str, u64, u64, u8)>)] = &[
+            (
+                "abc",
+                "Pulling fs layer",
+                Some((Status::Working, "Pulling fs layer", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Waiting",
+                Some((Status::Working, "Waiting", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Downloading 500/2000",
+                Some((Status::Working, "Downloading", 500, 2000, 25)),
+            ),
+            (
+                "abc",
+                "Extracting 2000/2000",
+                Some((Status::Working, "Extracting", 2000, 2000, 100)),
+            ),
+            (
+                "abc",
+                "Verifying Checksum",
+                Some((Status::Working, "Verifying Checksum", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Download complete",
+                Some((Status::Done, "Download complete", 0, 0, 100)),
+            ),
+            (
+                "abc",
+                "Already exists",
+                Some((Status::Done, "Already exists", 0, 0, 100)),
+            ),
+            (
+                "abc",
+                "Pull complete",
+                Some((Status::Done, "Pull complete", 0, 0, 100)),
+            ),
+            ("v1", "Pulling from hoist-e2e/app", None),
+            ("", "Digest: sha256:0123", None),
+            ("", "Status: Downloaded newer image for app:v1", None),
+        ];
+        for (layer, line, want) in cases {
+            let got = layer_event("web", layer, line)
+                .map(|e| (e.status, e.details.clone(), e.current, e.total, e.percent));
+            let want = want.map(|(s, d, c, t, p)| (s, d.to_string(), c, t, p));
+            assert_eq!(got, want, "{layer} {line}");
+        }
+        let e = layer_event("web", "abc", "Downloading 500/2000").unwrap();
+        assert_eq!((e.resource.as_str(), e.parent.as_str()), ("abc", "web"));
+        assert_eq!(e.text, crate::progress::bar(500, 2000));
+    }
 }
