@@ -717,7 +717,8 @@ mod tests {
     /// status text, bytes, percentage; `None` for lines about the whole image.
     #[test]
     fn pull_lines_as_compose_layer_events() {
-        let cases: &[(&str, &str, Option<(Status, &str, u64, u64, u8)>)] = &[
+        type Want = Option<(Status, &'static str, u64, u64, u8)>;
+        let cases: &[(&str, &str, Want)] = &[
             (
                 "abc",
                 "Pulling fs layer",
