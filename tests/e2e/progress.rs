@@ -192,10 +192,13 @@ fn assert_aligned(screen: &str) {
             "not as wide as the pane: {l:?}"
         );
     }
+    // The status word: the last but one word (the time is the last).
     let column = |l: &str| {
-        let chars: Vec<char> = l.chars().collect();
-        // The status word starts after the first run of two spaces past the name.
-        (3..chars.len()).find(|&i| chars[i - 1] == ' ' && chars[i - 2] == ' ' && chars[i] != ' ')
+        let words: Vec<&str> = l.split_whitespace().collect();
+        let status = words[words.len() - 2];
+        let before_time = l.trim_end().rfind(' ').unwrap();
+        let at = l[..before_time].rfind(status).unwrap();
+        l[..at].chars().count()
     };
     let first = column(lines[0]);
     for l in &lines {
@@ -219,7 +222,7 @@ fn tool(p: &Project, hoist: bool) -> String {
     }
 }
 
-/// `up -d` and `down` in a terminal: the same screen as compose's (times
+/// `up -d` (also under `--dry-run`) and `down` in a terminal: the same screen as compose's (times
 /// aside), laid out as compose lays it out, drawn in place (the header is
 /// in the history once), in compose's colours.
 #[test]
@@ -233,7 +236,11 @@ fn live_display_in_a_terminal_as_compose() {
             return;
         };
         let t = tool(&p, hoist);
-        for (cmd, args) in [("up", "up -d"), ("down", "down -t 0")] {
+        for (cmd, args) in [
+            ("dry-run", "--dry-run up -d"),
+            ("up", "up -d"),
+            ("down", "down -t 0"),
+        ] {
             let screen = pane.run(&format!("{t} {args}"), false);
             let who = if hoist { "hoist" } else { "compose" };
             assert_eq!(
@@ -257,7 +264,7 @@ fn live_display_in_a_terminal_as_compose() {
         assert!(screen.contains("\x1b[32mStarted"), "{screen:?}");
         pane.run(&format!("{t} down -t 0"), false);
     }
-    for cmd in ["up", "down"] {
+    for cmd in ["dry-run", "up", "down"] {
         assert_eq!(
             screens[&(cmd, true)],
             screens[&(cmd, false)],
