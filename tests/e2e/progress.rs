@@ -478,3 +478,37 @@ fn json_progress_of_up_and_down() {
         bad.stderr
     );
 }
+
+/// A warning about the whole run (orphan containers) is printed above the live display, as
+/// compose prints it.
+#[test]
+fn warnings_above_the_live_display() {
+    let Some(p) = e2e_project!("progress-warn", "progress") else {
+        return;
+    };
+    p.write(
+        "only-db.yaml",
+        "services:\n  db:\n    image: hoist-test/busybox:latest\n    init: true\n    command: [\"sleep\", \"3600\"]\n",
+    );
+    p.hoist(&["up", "-d"]).ok();
+    let mut screens = Vec::new();
+    for hoist in [false, true] {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
+            return;
+        };
+        let screen = pane.run(&format!("{} -f only-db.yaml up -d", tool(&p, hoist)), false);
+        assert!(
+            screen.starts_with("WARN[0000] Found orphan containers"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains(&format!(
+                "[+] Running 1/1\n ✔ Container {}-db-1  Running",
+                p.name
+            )),
+            "{screen}"
+        );
+        screens.push(times(&screen));
+    }
+    assert_eq!(screens[0], screens[1], "compose's screen, then hoist's");
+}
