@@ -91,19 +91,27 @@ impl Pane {
         assert!(cleared, "the pane was not cleared:\n{}", self.screen(false));
         self.tmux(&["clear-history", "-t", "0"]);
         self.send(&format!("clear; {command}; echo done-rc=$?"));
-        // The marker at the start of a line: the echo's output, not the typed command.
+        // The marker at the start of a line: the echo's output, not the typed command. The
+        // screen that showed it is the one kept (a capture may come back empty under load).
+        let marker = |s: &str| s.lines().position(|l| l.starts_with("done-rc="));
+        let mut plain = String::new();
         let done = wait_until(Duration::from_secs(60), || {
-            self.screen(false)
-                .lines()
-                .any(|l| l.starts_with("done-rc="))
+            plain = self.screen(false);
+            marker(&plain).is_some()
         });
         assert!(done, "{command} did not end:\n{}", self.screen(false));
-        let plain = self.screen(false);
-        let last = plain
-            .lines()
-            .position(|l| l.starts_with("done-rc="))
-            .unwrap();
-        let screen = if colors { self.screen(true) } else { plain };
+        let last = marker(&plain).unwrap();
+        let screen = if colors {
+            let mut colored = String::new();
+            let same = wait_until(Duration::from_secs(10), || {
+                colored = self.screen(true);
+                colored.lines().count() > last
+            });
+            assert!(same, "no coloured capture:\n{plain}");
+            colored
+        } else {
+            plain
+        };
         screen.lines().take(last + 1).collect::<Vec<_>>().join("\n")
     }
 }
@@ -468,6 +476,32 @@ fn json_progress_of_up_and_down() {
         "{}",
         down.stderr
     );
+    // Under `--progress json` compose logs its warnings as JSON entries too.
+    p.write(
+        "versioned.yaml",
+        "version: \"3\"\nservices:\n  db:\n    image: hoist-test/busybox:latest\n",
+    );
+    for hoist in [false, true] {
+        let args = ["-f", "versioned.yaml", "--progress", "json", "config", "-q"];
+        let r = if hoist {
+            p.hoist(&args)
+        } else {
+            p.compose(&args)
+        };
+        r.ok();
+        let line = r.stderr.lines().next().unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}, hoist: {hoist}): {:?}", r.stderr));
+        assert_eq!(v["level"], "warning", "{line}");
+        assert!(
+            v["msg"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("`version` is obsolete"),
+            "{line}"
+        );
+        assert!(v["time"].is_string(), "{line}");
+    }
     p.set_env("COMPOSE_PROGRESS", "fancy");
     let bad = p.hoist(&["ps"]);
     bad.failed();

@@ -167,7 +167,13 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
                 (None, Some(at)) => format!(" ({at})"),
                 (None, None) => String::new(),
             };
-            let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
+            if crate::display::settings().mode == crate::display::Mode::Json {
+                // compose logs as JSON under `--progress json`.
+                let msg = format!("{}{loc}", d.message);
+                let _ = writeln!(err, "{}", crate::display::json::log_line("warning", &msg));
+            } else {
+                let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
+            }
         }
     }
 }

@@ -789,9 +789,13 @@ impl Pane {
         let cleared = wait_until(Duration::from_secs(10), || !marked(&self.screen()));
         assert!(cleared, "not cleared:\n{}", self.screen());
         self.send(&format!("clear; {command}; echo done-rc=$?"));
-        let done = wait_until(Duration::from_secs(120), || marked(&self.screen()));
+        // The screen that showed the marker is kept (a capture may come back empty under load).
+        let mut s = String::new();
+        let done = wait_until(Duration::from_secs(120), || {
+            s = self.screen();
+            marked(&s)
+        });
         assert!(done, "{command} did not end:\n{}", self.screen());
-        let s = self.screen();
         let last = s.lines().position(|l| l.starts_with("done-rc=")).unwrap();
         s.lines().take(last + 1).collect::<Vec<_>>().join("\n")
     }
