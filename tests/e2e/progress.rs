@@ -80,13 +80,13 @@ impl Pane {
     /// Clears the screen, runs `command` and waits for its end: the screen
     /// then (with colours when `colors`), from the top to the `done-rc=` line.
     fn run(&self, command: &str, colors: bool) -> String {
-        // The last command's marker gone first.
+        // A cleared screen first: the prompt alone on its first line (an empty capture, which
+        // tmux may give under load, does not count).
         self.send("clear");
         let cleared = wait_until(Duration::from_secs(10), || {
-            !self
-                .screen(false)
-                .lines()
-                .any(|l| l.starts_with("done-rc="))
+            let s = self.screen(false);
+            s.lines().next().map(str::trim_end) == Some("$")
+                && !s.lines().any(|l| l.starts_with("done-rc="))
         });
         assert!(cleared, "the pane was not cleared:\n{}", self.screen(false));
         self.tmux(&["clear-history", "-t", "0"]);

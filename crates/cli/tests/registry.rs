@@ -786,7 +786,11 @@ impl Pane {
     fn run(&self, command: &str) -> String {
         let marked = |s: &str| s.lines().any(|l| l.starts_with("done-rc="));
         self.send("clear");
-        let cleared = wait_until(Duration::from_secs(10), || !marked(&self.screen()));
+        // The prompt alone on the first line (an empty capture does not count).
+        let cleared = wait_until(Duration::from_secs(10), || {
+            let s = self.screen();
+            s.lines().next().map(str::trim_end) == Some("$") && !marked(&s)
+        });
         assert!(cleared, "not cleared:\n{}", self.screen());
         self.send(&format!("clear; {command}; echo done-rc=$?"));
         // The screen that showed the marker is kept (a capture may come back empty under load).
