@@ -85,15 +85,14 @@ impl Pane {
         self.send("clear");
         let cleared = wait_until(Duration::from_secs(10), || {
             let s = self.screen(false);
-            s.lines().next().map(str::trim_end) == Some("$")
-                && !s.lines().any(|l| l.starts_with("done-rc="))
+            s.lines().next().map(str::trim_end) == Some("$") && !s.lines().any(exit_line)
         });
         assert!(cleared, "the pane was not cleared:\n{}", self.screen(false));
         self.tmux(&["clear-history", "-t", "0"]);
         self.send(&format!("clear; {command}; echo done-rc=$?"));
         // The marker at the start of a line: the echo's output, not the typed command. The
         // screen that showed it is the one kept (a capture may come back empty under load).
-        let marker = |s: &str| s.lines().position(|l| l.starts_with("done-rc="));
+        let marker = |s: &str| s.lines().position(exit_line);
         let mut plain = String::new();
         let done = wait_until(Duration::from_secs(60), || {
             plain = self.screen(false);
@@ -114,6 +113,13 @@ impl Pane {
         };
         screen.lines().take(last + 1).collect::<Vec<_>>().join("\n")
     }
+}
+
+/// The line the shell prints after a command, `done-rc=0`: not the typed `done-rc=$?`, which
+/// may start a line too when the typed command wraps.
+fn exit_line(l: &str) -> bool {
+    l.strip_prefix("done-rc=")
+        .is_some_and(|rc| rc.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 impl Drop for Pane {

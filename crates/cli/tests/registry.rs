@@ -784,7 +784,12 @@ impl Pane {
 
     /// Runs `command` on a cleared screen; the screen up to its `done-rc=` line.
     fn run(&self, command: &str) -> String {
-        let marked = |s: &str| s.lines().any(|l| l.starts_with("done-rc="));
+        // `done-rc=0`, not the typed `done-rc=$?` (which may start a line when the command wraps).
+        let exit_line = |l: &str| {
+            l.strip_prefix("done-rc=")
+                .is_some_and(|rc| rc.starts_with(|c: char| c.is_ascii_digit()))
+        };
+        let marked = |s: &str| s.lines().any(exit_line);
         self.send("clear");
         // The prompt alone on the first line (an empty capture does not count).
         let cleared = wait_until(Duration::from_secs(10), || {
@@ -800,7 +805,7 @@ impl Pane {
             marked(&s)
         });
         assert!(done, "{command} did not end:\n{}", self.screen());
-        let last = s.lines().position(|l| l.starts_with("done-rc=")).unwrap();
+        let last = s.lines().position(exit_line).unwrap();
         s.lines().take(last + 1).collect::<Vec<_>>().join("\n")
     }
 }
