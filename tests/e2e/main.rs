@@ -21,6 +21,7 @@ mod interactive;
 mod interrupt;
 mod lifecycle;
 mod plan;
+mod progress;
 mod rolling;
 mod scale;
 mod switches;

@@ -24,9 +24,10 @@ pub struct Global {
     #[arg(long = "profile", global = true)]
     pub profile: Vec<String>,
     /// Control when to print ANSI control characters ("never"|"always"|"auto")
-    #[arg(long = "ansi", global = true, value_enum, default_value_t = Ansi::Auto)]
-    pub ansi: Ansi,
-    /// Set type of progress output (auto, tty, plain, json, quiet)
+    /// (default auto, or COMPOSE_ANSI)
+    #[arg(long = "ansi", global = true, value_enum)]
+    pub ansi: Option<Ansi>,
+    /// Set type of progress output (auto, tty, plain, json, quiet) (default auto, or COMPOSE_PROGRESS)
     #[arg(long = "progress", global = true, value_enum)]
     pub progress: Option<Progress>,
     /// Control max parallelism, -1 for unlimited (default -1, or COMPOSE_PARALLEL_LIMIT)
@@ -115,6 +116,7 @@ pub enum Progress {
     Plain,
     /// One JSON object per event.
     Json,
-    /// Nothing.
+    /// Nothing (also `none`).
+    #[value(alias = "none")]
     Quiet,
 }

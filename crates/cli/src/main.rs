@@ -8,6 +8,7 @@ mod args;
 mod cli;
 mod commands;
 mod complete;
+mod display;
 mod follow;
 mod gotemplate;
 mod output;

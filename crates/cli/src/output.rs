@@ -1,7 +1,9 @@
 //! The output funnel: the one place that writes to stdout/stderr.
 //!
 //! Diagnostics are rendered with miette (file:line:col header, the source line,
-//! the span underlined, help), warnings as one line like compose's.
+//! the span underlined, help), warnings as one line like compose's. Progress
+//! events go to the display `--progress` chose ([`crate::display`]); a live
+//! display ends before anything else is written.
 
 use compose_spec::diag::{Diagnostic, Severity};
 use compose_spec::span::SourceMap;
@@ -10,6 +12,7 @@ use std::io::Write;
 
 /// Writes to stdout.
 pub fn stdout(s: &str) {
+    crate::display::finish();
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
     let _ = out.flush();
@@ -18,6 +21,7 @@ pub fn stdout(s: &str) {
 /// Prints an error that is not a diagnostic, with the chain of its causes
 /// (`service web: cannot pull x: <the engine's answer>`).
 pub fn error(e: &anyhow::Error) {
+    crate::display::finish();
     eprintln!("{e:#}");
 }
 
@@ -148,6 +152,7 @@ fn short_label(d: &Diagnostic) -> String {
 
 /// Prints diagnostics to stderr: errors rendered in full, warnings on one line.
 pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
+    crate::display::finish();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
     let mut err = std::io::stderr().lock();
@@ -162,87 +167,109 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
                 (None, Some(at)) => format!(" ({at})"),
                 (None, None) => String::new(),
             };
-            let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
+            if crate::display::settings().mode == crate::display::Mode::Json {
+                // compose logs as JSON under `--progress json`.
+                let msg = format!("{}{loc}", d.message);
+                let _ = writeln!(err, "{}", crate::display::json::log_line("warning", &msg));
+            } else {
+                let _ = writeln!(err, "WARN[0000] {}{loc}", d.message);
+            }
         }
     }
 }
 
 /// Writes one line to stderr.
 pub fn stderr_line(s: &str) {
+    crate::display::finish();
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{s}");
 }
 
-/// Whether the run is a dry run: progress lines are then marked as compose marks them.
-static DRY_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// compose's mark on every progress line of a dry run.
-const DRY_RUN_MARK: &str = " DRY-RUN MODE - ";
-
 /// Marks the progress lines that follow as those of a dry run (`--dry-run`).
 pub fn set_dry_run(on: bool) {
-    DRY_RUN.store(on, std::sync::atomic::Ordering::Relaxed);
+    crate::display::set_dry_run(on);
 }
 
-fn mark() -> &'static str {
-    if DRY_RUN.load(std::sync::atomic::Ordering::Relaxed) {
-        DRY_RUN_MARK
-    } else {
-        ""
-    }
+/// Reads `--progress`, `--ansi` and their environment variables as compose
+/// does (an invalid choice fails the command), and the live display's title
+/// (compose's per command: `Pulling`, `Removing`, ...; `Running` by default).
+pub fn configure(global: &crate::cli::Global, title: &'static str) -> anyhow::Result<()> {
+    let settings = crate::display::resolve(global.ansi, global.progress, |k| std::env::var(k).ok())
+        .map_err(anyhow::Error::msg)?;
+    crate::display::configure(settings);
+    crate::display::set_title(title);
+    Ok(())
 }
 
-/// Prints a progress event like compose's plain progress: ` Container demo-web-1  Started`
-/// (` demo-web-1 copy a to demo-web-1:/b Copied` with details)
-/// on stderr; a warning about the whole run as `WARN[0000] ...`; a line of a
-/// builder's output on stdout after `service | ` (the name padded to `width`).
+/// Shows a progress event as `--progress` asks (see [`crate::display`]):
+/// plain is compose's line ` Container demo-web-1  Started`
+/// (` demo-web-1 copy a to demo-web-1:/b Copied` with details) on stderr; a
+/// warning about the whole run is `WARN[0000] ...`; a line of a builder's
+/// output goes to stdout after `service | ` (the name padded to `width`).
 pub fn progress(e: &compose_engine::progress::Event, width: usize) {
-    use compose_engine::progress::Status;
-    match e.status {
-        Status::Output => {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{}{:<width$} | {}", mark(), e.resource, e.text);
-            let _ = out.flush();
-        }
-        Status::Warning if e.resource.is_empty() => {
-            stderr_line(&format!("WARN[0000] {}", e.text));
-        }
-        _ => {
-            let mut err = std::io::stderr().lock();
-            let text = match e.status {
-                Status::Warning => format!("Warning: {}", e.text),
-                _ => e.text.clone(),
-            };
-            // compose's plain line: the resource, what is done, the word.
-            let _ = writeln!(err, "{} {} {} {}", mark(), e.resource, e.details, text);
-        }
-    }
+    crate::display::event(e, width);
 }
 
-/// The engine's progress events, printed by [`progress`].
+/// The engine's progress events, shown by [`progress`].
 pub fn sink() -> compose_engine::progress::Sink {
     sink_padded(0)
 }
 
-/// Like [`sink`], with builders' output prefixed by service names padded to `width`.
-pub fn sink_padded(width: usize) -> compose_engine::progress::Sink {
-    std::sync::Arc::new(move |e| progress(&e, width))
+/// Ends the live display when the last copy of its sink is dropped.
+struct EndsDisplay;
+
+impl Drop for EndsDisplay {
+    fn drop(&mut self) {
+        crate::display::finish();
+    }
 }
 
-/// Whether stdout is a terminal that takes colours.
+/// Like [`sink`], with builders' output prefixed by service names padded to `width`.
+/// A live display runs until the last copy of the sink is dropped or
+/// anything else is printed.
+pub fn sink_padded(width: usize) -> compose_engine::progress::Sink {
+    let guard = EndsDisplay;
+    std::sync::Arc::new(move |e| {
+        let _ = &guard;
+        progress(&e, width)
+    })
+}
+
+/// Ends the live progress display, if one runs (before something else
+/// takes the terminal: an interactive session).
+pub fn end_progress() {
+    crate::display::finish();
+}
+
+/// One line on stdout, without ending the live display (the display's own use).
+pub(crate) fn raw_stdout_line(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{s}");
+    let _ = out.flush();
+}
+
+/// One line on stderr, without ending the live display (the display's own use).
+pub(crate) fn raw_stderr_line(s: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{s}");
+}
+
+/// Whether stdout takes colours: not `no_color` (a command's flag), and
+/// compose's `--ansi`/`COMPOSE_ANSI` (`auto`: when stdout is a terminal) and
+/// `NO_COLOR` (when not empty) allow them.
 pub fn color_stdout(no_color: bool) -> bool {
-    !no_color
-        && std::io::IsTerminal::is_terminal(&std::io::stdout())
-        && std::env::var_os("NO_COLOR").is_none()
+    !no_color && crate::display::use_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
 }
 
 /// Standard output as an async writer, for a stream of bytes (`cp … -`'s tar archive).
 pub fn stdout_writer() -> std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>> {
+    crate::display::finish();
     Box::pin(tokio::io::stdout())
 }
 
 /// Writes raw bytes to stdout (log lines).
 pub fn stdout_bytes(b: &[u8]) {
+    crate::display::finish();
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(b);
     let _ = out.flush();
@@ -250,6 +277,7 @@ pub fn stdout_bytes(b: &[u8]) {
 
 /// Writes a prompt to stderr without a newline.
 pub fn stderr_prompt(s: &str) {
+    crate::display::finish();
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "{s}");
     let _ = err.flush();

@@ -34,6 +34,7 @@ pub struct RawMode(bool);
 impl RawMode {
     /// Raw mode on, when `on` and stdin is a terminal.
     pub fn enable(on: bool) -> RawMode {
+        crate::output::end_progress(); // the session owns the terminal now
         RawMode(
             on && std::io::stdin().is_terminal() && crossterm::terminal::enable_raw_mode().is_ok(),
         )

@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use test_support::{repo_root, run, Out, Registry};
 
@@ -703,4 +704,219 @@ fn config_pins_image_digests_as_compose() {
         &[],
     )
     .expect_failure();
+}
+
+/// The pull events of a `--progress json` run: each line one of compose's JSON objects; the
+/// (id, parent_id, text) of those that do not depend on timing (no download or extraction
+/// steps), and every byte count checked against its percentage.
+fn stable_pull_events(stderr: &str) -> std::collections::BTreeSet<(String, String, String)> {
+    let timing = ["Downloading", "Extracting", "Verifying Checksum", "Waiting"];
+    let mut events = std::collections::BTreeSet::new();
+    for l in stderr.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}"));
+        let s = |k: &str| v.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let n = |k: &str| v.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+        if n("total") > 0 {
+            assert!(n("current") <= n("total"), "{l}");
+            assert_eq!(n("percent"), n("current") * 100 / n("total"), "{l}");
+        }
+        if ["Pull complete", "Already exists", "Download complete"].contains(&s("text").as_str()) {
+            assert_eq!(n("percent"), 100, "{l}");
+        }
+        if !timing.contains(&s("text").as_str()) {
+            events.insert((s("id"), s("parent_id"), s("text")));
+        }
+    }
+    events
+}
+
+/// A tmux pane (a real terminal, 120x30) of its own, killed on drop.
+struct Pane(String);
+
+impl Pane {
+    fn new(name: &str, dir: &std::path::Path) -> Option<Pane> {
+        if test_support::which("tmux").is_none() {
+            test_support::skip_or_fail("the pull display test", "tmux is not installed");
+            return None;
+        }
+        let pane = Pane(format!("{name}-pane"));
+        let out = std::process::Command::new("tmux")
+            .args([
+                "-L",
+                &pane.0,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "30",
+                "-c",
+            ])
+            .arg(dir)
+            .arg("env -u NO_COLOR -u COMPOSE_ANSI -u COMPOSE_PROGRESS bash --norc --noprofile")
+            .output()
+            .expect("tmux");
+        assert!(out.status.success(), "tmux: {out:?}");
+        pane.send("PS1='$ '");
+        Some(pane)
+    }
+
+    fn tmux(&self, args: &[&str]) -> Result<String, String> {
+        let out = std::process::Command::new("tmux")
+            .arg("-L")
+            .arg(&self.0)
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    fn send(&self, line: &str) {
+        let _ = self.tmux(&["send-keys", "-t", "0", "-l", line]);
+        let _ = self.tmux(&["send-keys", "-t", "0", "Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "0"])
+            .unwrap_or_default()
+    }
+
+    /// Runs `command` on a cleared screen; the screen up to its `done-rc=` line.
+    fn run(&self, command: &str) -> String {
+        // `done-rc=0`, not the typed `done-rc=$?` (which may start a line when the command wraps).
+        let exit_line = |l: &str| {
+            l.strip_prefix("done-rc=")
+                .is_some_and(|rc| rc.starts_with(|c: char| c.is_ascii_digit()))
+        };
+        let marked = |s: &str| s.lines().any(exit_line);
+        self.send("clear");
+        // The prompt alone on the first line (an empty capture does not count).
+        let cleared = wait_until(Duration::from_secs(10), || {
+            let s = self.screen();
+            s.lines().next().map(str::trim_end) == Some("$") && !marked(&s)
+        });
+        assert!(cleared, "not cleared:\n{}", self.screen());
+        self.send(&format!("clear; {command}; echo done-rc=$?"));
+        // The screen that showed the marker is kept (a capture may come back empty under load).
+        let mut s = String::new();
+        let done = wait_until(Duration::from_secs(120), || {
+            s = self.screen();
+            marked(&s)
+        });
+        assert!(done, "{command} did not end:\n{}", self.screen());
+        let last = s.lines().position(exit_line).unwrap();
+        s.lines().take(last + 1).collect::<Vec<_>>().join("\n")
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// Polls `cond` every 50ms for up to `limit`.
+fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    cond()
+}
+
+/// Elapsed times at the end of the lines made `T.Ts`.
+fn without_times(s: &str) -> String {
+    s.lines()
+        .map(|l| match l.rsplit_once(' ') {
+            Some((head, t)) if t.ends_with('s') && t[..t.len() - 1].parse::<f64>().is_ok() => {
+                format!("{head} T.Ts")
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Pull progress as compose shows it, with an image whose layers are partly here: under
+/// `--progress json` the service's `Pulling`/`Pulled` (as the event text) and each layer under
+/// it (`parent_id`) with compose's phases and byte counts; in a terminal, the live display's
+/// last frame is compose's: `[+] Pulling 4/4`, one line for the image, one per layer under it.
+#[test]
+fn pull_progress_as_compose() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("progress");
+    let repo = case.repo("");
+    let p = case.project("progress");
+    let image = case.image(&repo, "v1");
+    case.docker_build(&repo, &image, "1");
+    docker(&["push", &image]).expect_ok();
+    let mut json = Vec::new();
+    for tool in [Tool::Compose, Tool::Hoist] {
+        docker(&["image", "rm", &image]).expect_ok();
+        let r = case
+            .tool(
+                tool,
+                "pull",
+                &p,
+                &repo,
+                &["--progress", "json", "pull", "app"],
+                &[],
+            )
+            .expect_ok();
+        let events = stable_pull_events(&r.stderr);
+        assert!(
+            events.contains(&("app".into(), "".into(), "Pulling".into())),
+            "{}",
+            r.show()
+        );
+        assert!(
+            events.contains(&("app".into(), "".into(), "Pulled".into())),
+            "{}",
+            r.show()
+        );
+        assert!(
+            events
+                .iter()
+                .any(|(_, parent, text)| parent == "app" && text == "Pull complete"),
+            "a layer pulled under its service\n{}",
+            r.show()
+        );
+        json.push(events);
+    }
+    assert_eq!(json[0], json[1], "compose's events, then hoist's");
+
+    let mut screens = Vec::new();
+    for tool in [Tool::Compose, Tool::Hoist] {
+        docker(&["image", "rm", &image]).expect_ok();
+        let Some(pane) = Pane::new(&format!("{}-{}", case.name, tool.name()), case.dir.path())
+        else {
+            return;
+        };
+        let program = match tool {
+            Tool::Hoist => HOIST.to_string(),
+            Tool::Compose => "docker compose".to_string(),
+        };
+        let screen = pane.run(&format!(
+            "REGISTRY={} REPO={repo} {program} -f {} -p {p} pull app",
+            case.registry(),
+            fixture("pull").display()
+        ));
+        let lines: Vec<&str> = screen.lines().collect();
+        let layers = lines.iter().filter(|l| l.starts_with("   ✔ ")).count();
+        assert!(layers >= 2, "one line per layer, under the image\n{screen}");
+        let header = format!("[+] Pulling {0}/{0}", layers + 1);
+        assert!(lines.contains(&header.as_str()), "{header}:\n{screen}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(" ✔ app Pulled ")),
+            "{screen}"
+        );
+        screens.push(without_times(&screen));
+    }
+    assert_eq!(screens[0], screens[1], "compose's screen, then hoist's");
 }

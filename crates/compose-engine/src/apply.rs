@@ -169,12 +169,7 @@ fn kind_word(resource: &str) -> String {
 
 impl<R: Runtime, S: Specs> Exec<'_, R, S> {
     fn emit(&self, resource: &str, status: Status, text: impl Into<String>) {
-        (self.opts.sink)(Event {
-            resource: resource.to_string(),
-            status,
-            text: text.into(),
-            details: String::new(),
-        });
+        (self.opts.sink)(Event::new(resource, status, text));
     }
 
     fn id_of(&self, name: &str) -> String {

@@ -124,27 +124,38 @@ async fn pull_one<R: Runtime>(
     rt: &R,
     service: &str,
     image: &str,
+    buildable: bool,
     quiet: bool,
     sink: &Sink,
 ) -> Result<()> {
+    // compose's pull events: the service's phase is its event text (not its
+    // status text), each layer an event of its own under the service.
     if !quiet {
-        emit(sink, service, Status::Working, "Pulling");
+        sink(Event::new(service, Status::Working, "").with_details("Pulling"));
     }
-    let progress = |layer: &str, status: &str| {
-        if !quiet && !layer.is_empty() {
-            emit(sink, layer, Status::Working, status);
+    let progress = |layer: &str, line: &str| {
+        if !quiet {
+            if let Some(e) = layer_event(service, layer, line) {
+                sink(e);
+            }
         }
     };
     match rt.pull_image(image, &progress).await {
         Ok(()) => {
             if !quiet {
-                emit(sink, service, Status::Done, "Pulled");
+                sink(Event::new(service, Status::Done, "").with_details("Pulled"));
             }
             Ok(())
         }
         Err(e) => {
             if !quiet {
-                emit(sink, service, Status::Error, &format!("Error {e}"));
+                // An image that can be built may fail to pull: a warning, as in compose.
+                let (status, word) = if buildable {
+                    (Status::Warning, "Warning")
+                } else {
+                    (Status::Error, "Error")
+                };
+                sink(Event::new(service, status, e.to_string()).with_details(word));
             }
             Err(Error::Pull {
                 service: service.to_string(),
@@ -153,6 +164,54 @@ async fn pull_one<R: Runtime>(
             })
         }
     }
+}
+
+/// One line of the engine's pull stream (`Downloading 1024/4096`, as the
+/// runtime reports it) as compose's layer event (`toPullProgressEvent`):
+/// the layer under `service`, the phase as the event text, the engine's
+/// progress bar as the status text, bytes and percentage where the phase
+/// has them. Lines about the image as a whole (`Pulling from ...`,
+/// `Digest: ...`, `Status: ...`) are not layer events.
+pub fn layer_event(service: &str, layer: &str, line: &str) -> Option<Event> {
+    if layer.is_empty() {
+        return None;
+    }
+    let (phase, counts) = match line.rsplit_once(' ') {
+        Some((phase, n)) => match n.split_once('/') {
+            Some((c, t)) => match (c.parse::<u64>(), t.parse::<u64>()) {
+                (Ok(c), Ok(t)) => (phase, Some((c, t))),
+                _ => (line, None),
+            },
+            None => (line, None),
+        },
+        None => (line, None),
+    };
+    if phase.starts_with("Pulling from ")
+        || phase.starts_with("Digest: ")
+        || phase.starts_with("Status: ")
+    {
+        return None;
+    }
+    let (current, total) = counts.unwrap_or((0, 0));
+    let mut status = Status::Working;
+    let (mut c, mut t, mut percent) = (0, 0, 0u64);
+    match phase {
+        "Downloading" | "Extracting" | "Verifying Checksum" => {
+            (c, t) = (current, total);
+            percent = current.saturating_mul(100).checked_div(total).unwrap_or(0);
+        }
+        "Download complete" | "Already exists" | "Pull complete" => {
+            status = Status::Done;
+            percent = 100;
+        }
+        _ => {}
+    }
+    Some(
+        Event::new(layer, status, crate::progress::bar(current, total))
+            .with_details(phase)
+            .with_parent(service)
+            .with_progress(c, t, percent.min(100) as u8),
+    )
 }
 
 /// Pulls and builds what `up` needs, as compose does before creating
@@ -209,7 +268,7 @@ pub async fn ensure<R: Runtime>(
             let failures = &failures;
             let have_it = have.contains_key(&names[n]);
             async move {
-                match pull_one(rt, n, &s.image, o.quiet_pull, sink).await {
+                match pull_one(rt, n, &s.image, s.build.is_some(), o.quiet_pull, sink).await {
                     Ok(()) => {}
                     // An image that can be built, or that is already here, may fail to pull.
                     Err(_) if s.build.is_some() || have_it => {}
@@ -436,7 +495,7 @@ pub async fn pull<R: Runtime>(
         };
         if let Some(text) = skipped {
             if !o.quiet {
-                emit(sink, n, Status::Done, text);
+                sink(Event::new(n, Status::Done, "").with_details(text));
             }
             continue;
         }
@@ -444,7 +503,7 @@ pub async fn pull<R: Runtime>(
     }
     let results: Vec<(String, bool, Result<()>)> = futures_util::stream::iter(jobs)
         .map(|(n, image, buildable)| async move {
-            let r = pull_one(rt, &n, &image, o.quiet, sink).await;
+            let r = pull_one(rt, &n, &image, buildable, o.quiet, sink).await;
             (n, buildable, r)
         })
         .buffer_unordered(limit(parallel))
@@ -652,5 +711,66 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.exit_code(), 3);
         assert!(!fake.calls().contains(&"build image demo-app".to_string()));
+    }
+
+    /// The engine's pull lines as compose's layer events: (layer, line) → status, event text,
+    /// status text, bytes, percentage; `None` for lines about the whole image.
+    #[test]
+    fn pull_lines_as_compose_layer_events() {
+        type Want = Option<(Status, &'static str, u64, u64, u8)>;
+        let cases: &[(&str, &str, Want)] = &[
+            (
+                "abc",
+                "Pulling fs layer",
+                Some((Status::Working, "Pulling fs layer", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Waiting",
+                Some((Status::Working, "Waiting", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Downloading 500/2000",
+                Some((Status::Working, "Downloading", 500, 2000, 25)),
+            ),
+            (
+                "abc",
+                "Extracting 2000/2000",
+                Some((Status::Working, "Extracting", 2000, 2000, 100)),
+            ),
+            (
+                "abc",
+                "Verifying Checksum",
+                Some((Status::Working, "Verifying Checksum", 0, 0, 0)),
+            ),
+            (
+                "abc",
+                "Download complete",
+                Some((Status::Done, "Download complete", 0, 0, 100)),
+            ),
+            (
+                "abc",
+                "Already exists",
+                Some((Status::Done, "Already exists", 0, 0, 100)),
+            ),
+            (
+                "abc",
+                "Pull complete",
+                Some((Status::Done, "Pull complete", 0, 0, 100)),
+            ),
+            ("v1", "Pulling from hoist-e2e/app", None),
+            ("", "Digest: sha256:0123", None),
+            ("", "Status: Downloaded newer image for app:v1", None),
+        ];
+        for (layer, line, want) in cases {
+            let got = layer_event("web", layer, line)
+                .map(|e| (e.status, e.details.clone(), e.current, e.total, e.percent));
+            let want = want.map(|(s, d, c, t, p)| (s, d.to_string(), c, t, p));
+            assert_eq!(got, want, "{layer} {line}");
+        }
+        let e = layer_event("web", "abc", "Downloading 500/2000").unwrap();
+        assert_eq!((e.resource.as_str(), e.parent.as_str()), ("abc", "web"));
+        assert_eq!(e.text, crate::progress::bar(500, 2000));
     }
 }

@@ -108,11 +108,29 @@ pub enum Command {
     Man(man::ManArgs),
 }
 
+/// The live progress display's title, compose's for each command.
+fn progress_title(command: &Command) -> &'static str {
+    match command {
+        Command::Build(_) => "Building",
+        Command::Create(_) => "Creating",
+        Command::Cp(_) => "Copying",
+        Command::Kill(_) => "Killing",
+        Command::Pause(_) => "Pausing",
+        Command::Pull(_) => "Pulling",
+        Command::Push(_) => "Pushing",
+        Command::Restart(_) => "Restarting",
+        Command::Rm(_) => "Removing",
+        Command::Stop(_) => "Stopping",
+        _ => "Running",
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     use compose_engine::project::Lifecycle;
     let g = &cli.global;
     crate::output::set_dry_run(g.dry_run);
+    crate::output::configure(g, progress_title(&cli.command))?;
     g.parallel()?; // an invalid COMPOSE_PARALLEL_LIMIT fails every command, as in compose
                    // `_` in names (docker-compose v1's); `Session::load` also reads `.env`.
     compose_engine::naming::set_compatibility(
