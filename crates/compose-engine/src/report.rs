@@ -2,7 +2,7 @@
 //! `ls`, `images`, `volumes`, `events` and `wait` compute them, and the
 //! per-container operations `commit` and `export`; the CLI formats them.
 
-use futures_util::{stream, StreamExt};
+use futures_util::StreamExt;
 
 use crate::error::{Error, Result};
 use crate::labels;
@@ -365,18 +365,16 @@ pub async fn commit<R: Runtime>(
     Ok(id)
 }
 
-/// `export`: the filesystem of the container of `service` as a tar stream,
-/// with compose's progress line (`output` is where it goes, for the line).
+/// `export`: the filesystem of container `c` (found with
+/// [`container_at`], as compose looks for it) as a tar stream, with compose's
+/// progress line (`output` is where it goes, for the line).
 pub async fn export<O: Observe>(
     rt: &O,
-    project: &str,
-    service: &str,
-    index: Option<u32>,
+    c: &Container,
     output: &str,
     sink: &Sink,
 ) -> Result<(String, BoxStream<Result<Vec<u8>>>)> {
-    let c = container_at(rt, project, service, index, true, false).await?;
-    let name = name_of(&c);
+    let name = name_of(c);
     sink(
         Event::new(&name, Status::Working, "Exporting")
             .with_details(format!("export {name} to {output}")),
@@ -384,7 +382,7 @@ pub async fn export<O: Observe>(
     let s = rt
         .export_container(&c.id)
         .map(|r| r.map_err(Error::Runtime));
-    Ok((name, Box::pin(s.chain(stream::empty()))))
+    Ok((name, Box::pin(s)))
 }
 
 #[cfg(test)]
