@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn columns_as_gos_tabwriter_pads_them() {
-        let lines = vec!["NAME\tSTATUS\tFILES".to_string(), "p\trunning(3)\t/a".into()];
+        let lines = vec![
+            "NAME\tSTATUS\tFILES".to_string(),
+            "p\trunning(3)\t/a".into(),
+        ];
         assert_eq!(
             tabwrite(&lines, 20, 3),
             "NAME                STATUS              FILES\np                   running(3)          /a\n"

@@ -44,7 +44,9 @@ pub fn run(global: &Global, args: &EventsArgs) -> anyhow::Result<ExitCode> {
                 let e = e?;
                 output::stdout(&if args.json { json(&e) } else { text(&e) });
             }
-            anyhow::Ok(())
+            // The stream ends at `--until`: compose reports the end of the
+            // engine's answer as an error (`EOF`, exit 1), and so does hoist.
+            anyhow::bail!("EOF")
         };
         tokio::select! {
             r = print => r?,
@@ -70,7 +72,11 @@ fn json(e: &ProjectEvent) -> String {
 
 /// compose's text line (`api.Event.String()` then `Println`: a blank line follows).
 fn text(e: &ProjectEvent) -> String {
-    let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let attrs: Vec<String> = e
+        .attributes
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     format!(
         "{} container {} {} ({})\n\n",
         local_time(e.time_nano, false),
@@ -100,7 +106,10 @@ fn local_time(nanos: i64, rfc3339: bool) -> String {
     let y = yoe + era * 400 + i64::from(m <= 2);
     let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
     if !rfc3339 {
-        return format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}.{:06}", frac / 1000);
+        return format!(
+            "{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}.{:06}",
+            frac / 1000
+        );
     }
     let mut fraction = format!("{frac:09}");
     while fraction.ends_with('0') {
@@ -115,7 +124,11 @@ fn local_time(nanos: i64, rfc3339: bool) -> String {
         "Z".to_string()
     } else {
         let sign = if offset < 0 { '-' } else { '+' };
-        format!("{sign}{:02}:{:02}", offset.abs() / 3600, offset.abs() % 3600 / 60)
+        format!(
+            "{sign}{:02}:{:02}",
+            offset.abs() / 3600,
+            offset.abs() % 3600 / 60
+        )
     };
     format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{fraction}{zone}")
 }

@@ -50,8 +50,7 @@ pub fn run(global: &Global, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         } else {
             check_output_path(&to)?;
         }
-        let (name, mut tar) =
-            compose_engine::report::export(&rt, &c, &to, &sink).await?;
+        let (name, mut tar) = compose_engine::report::export(&rt, &c, &to, &sink).await?;
         if global.dry_run {
             // asked for, as compose does, but nothing is written
             drop(tar);

@@ -70,9 +70,17 @@ pub fn run(global: &Global, args: &ImagesArgs) -> anyhow::Result<ExitCode> {
                 let now = now_secs();
                 for i in &images {
                     let id = i.id.split_once(':').map_or(i.id.as_str(), |(_, h)| h);
-                    let none = |s: &str| if s.is_empty() { "<none>".to_string() } else { s.to_string() };
+                    let none = |s: &str| {
+                        if s.is_empty() {
+                            "<none>".to_string()
+                        } else {
+                            s.to_string()
+                        }
+                    };
                     // Go's zero time is about 292 years before now, as a saturated Duration
-                    let ago = i.last_tag_secs.map_or(292 * 365 * 86400 + 86400 * 71, |t| now - t);
+                    let ago = i
+                        .last_tag_secs
+                        .map_or(292 * 365 * 86400 + 86400 * 71, |t| now - t);
                     lines.push(format!(
                         "{}\t{}\t{}\t{}\t{}\t{}\t{} ago",
                         i.container,

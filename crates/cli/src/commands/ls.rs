@@ -44,9 +44,10 @@ pub fn run(global: &Global, args: &LsArgs) -> anyhow::Result<ExitCode> {
         names.iter().map(|n| regex::Regex::new(n).ok()).collect();
     let matches = |name: &str| {
         names.is_empty()
-            || names.iter().zip(&patterns).any(|(n, p)| {
-                n == name || p.as_ref().is_some_and(|p| p.is_match(name))
-            })
+            || names
+                .iter()
+                .zip(&patterns)
+                .any(|(n, p)| n == name || p.as_ref().is_some_and(|p| p.is_match(name)))
     };
     let format = args.format.to_lowercase();
     if !args.quiet && !matches!(format.as_str(), "table" | "pretty" | "" | "json") {

@@ -83,12 +83,14 @@ pub fn run(global: &Global, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         }
         let table: Table = Arc::new(Mutex::new(Vec::new()));
         let stream = !args.no_stream;
-        // Events first, so that a container starting meanwhile is not missed.
-        let events = (stream).then(|| {
+        // Events from the start of this second (replayed if the subscription
+        // comes after the list), so that a container starting meanwhile is
+        // not missed; one listed too is collected once.
+        let events = stream.then(|| {
             rt.events(&EventFilter {
                 labels: filters.clone(),
                 kinds: vec!["container".into()],
-                since: None,
+                since: Some(crate::table::now_secs().to_string()),
                 until: None,
             })
         });
@@ -254,7 +256,11 @@ fn entry(v: &Value) -> Entry {
         }
     }
     let (mut rx, mut tx) = (0.0, 0.0);
-    for n in v["networks"].as_object().into_iter().flat_map(|m| m.values()) {
+    for n in v["networks"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.values())
+    {
         rx += u(&n["rx_bytes"]);
         tx += u(&n["tx_bytes"]);
     }
@@ -332,4 +338,3 @@ fn header(field: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
-

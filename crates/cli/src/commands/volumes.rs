@@ -97,14 +97,7 @@ impl gotemplate::Data for Row<'_> {
     }
     fn method(&self, name: &str, args: &[String]) -> Option<serde_json::Value> {
         match (name, args) {
-            ("Label", [key]) => Some(
-                self.0
-                    .labels
-                    .get(key)
-                    .cloned()
-                    .unwrap_or_default()
-                    .into(),
-            ),
+            ("Label", [key]) => Some(self.0.labels.get(key).cloned().unwrap_or_default().into()),
             _ => None,
         }
     }
