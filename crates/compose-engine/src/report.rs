@@ -388,6 +388,117 @@ pub async fn export<O: Observe>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::dryrun::DryRun;
+    use crate::runtime::fake::Fake;
+    use crate::runtime::ContainerSpec;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// A container of `project`'s `service`, replica `n`, made from `files`, started when `run`.
+    async fn container(rt: &Fake, project: &str, service: &str, n: u32, files: &str, run: bool) {
+        let spec = ContainerSpec {
+            name: format!("{project}-{service}-{n}"),
+            body: serde_json::json!({
+                "Image": "busybox",
+                "Labels": {
+                    labels::PROJECT: project, labels::SERVICE: service,
+                    labels::CONTAINER_NUMBER: n.to_string(), labels::CONFIG_HASH: "h",
+                    labels::CONFIG_FILES: files, labels::ONEOFF: "False",
+                },
+                "HostConfig": {"Binds": [format!("{project}_data:/data")]},
+            }),
+            extra_networks: Vec::new(),
+        };
+        let id = rt.create_container(&spec).await.unwrap();
+        if run {
+            rt.start_container(&id).await.unwrap();
+        }
+    }
+
+    #[test]
+    fn projects_counted_by_state_with_their_files() {
+        let rt = Fake::new();
+        block(async {
+            container(&rt, "b", "web", 1, "/b/compose.yaml", true).await;
+            container(
+                &rt,
+                "b",
+                "web",
+                2,
+                "/b/compose.yaml,/b/override.yaml",
+                false,
+            )
+            .await;
+            container(&rt, "a", "db", 1, "/a/compose.yaml", false).await;
+            let all = projects(&rt, true).await.unwrap();
+            let text: Vec<(String, String, String)> = all
+                .into_iter()
+                .map(|s| (s.name, s.status, s.config_files))
+                .collect();
+            assert_eq!(
+                text,
+                [
+                    ("a".into(), "created(1)".into(), "/a/compose.yaml".into()),
+                    (
+                        "b".into(),
+                        "created(1), running(1)".into(),
+                        "/b/compose.yaml,/b/override.yaml".into()
+                    ),
+                ]
+            );
+            let running = projects(&rt, false).await.unwrap();
+            assert_eq!(running.len(), 1);
+            assert_eq!(running[0].status, "running(1)");
+        });
+    }
+
+    #[test]
+    fn commit_records_under_dry_run_and_names_the_container() {
+        let dry = DryRun::new(crate::runtime::ReadOnly(Fake::new()));
+        let rt = &dry.inner().0;
+        block(async {
+            container(rt, "p", "web", 1, "/p/compose.yaml", true).await;
+            container(rt, "p", "web", 2, "/p/compose.yaml", true).await;
+            let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+            let seen = std::sync::Arc::clone(&events);
+            let sink: Sink = std::sync::Arc::new(move |e: Event| {
+                seen.lock()
+                    .unwrap()
+                    .push(format!("{} {} {}", e.resource, e.details, e.text));
+            });
+            let options = CommitOptions {
+                reference: "img:t".into(),
+                ..Default::default()
+            };
+            let id = commit(&dry, "p", "web", Some(2), &options, &sink)
+                .await
+                .unwrap();
+            assert_eq!(id, crate::runtime::dryrun::DRY_RUN_ID);
+            assert_eq!(dry.calls().len(), 1, "{:?}", dry.calls());
+            assert!(!rt.calls().iter().any(|c| c.starts_with("commit")));
+            assert_eq!(
+                *events.lock().unwrap(),
+                [
+                    "p-web-2 Commit p-web-2 Committing",
+                    "p-web-2 Commit p-web-2 Committed"
+                ]
+            );
+            commit(rt, "p", "web", None, &options, &sink).await.unwrap();
+            assert!(rt
+                .calls()
+                .contains(&"commit container p-web-1 img:t".to_string()));
+            let missing = commit(rt, "p", "web", Some(3), &options, &sink).await;
+            assert_eq!(
+                missing.unwrap_err().to_string(),
+                "service \"web\" is not running container #3"
+            );
+        });
+    }
 
     #[test]
     fn references_in_their_familiar_form() {
