@@ -537,3 +537,101 @@ fn logs_follow_picks_up_containers_started_later() {
     let seen = g.lines.lock().unwrap().clone();
     assert!(!seen.iter().any(|l| l.contains("talker")), "{seen:#?}");
 }
+
+/// A running `stats` (hoist's or compose's), its raw output collected as it comes.
+struct Screen {
+    child: std::process::Child,
+    bytes: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn start(mut child: std::process::Child) -> Screen {
+        let mut stdout = child.stdout.take().unwrap();
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&bytes);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Screen { child, bytes }
+    }
+
+    /// The complete frames so far (each ends with erase-below).
+    fn frames(&self) -> Vec<String> {
+        let text = String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned();
+        let mut frames: Vec<String> = text.split_inclusive("\x1b[J").map(String::from).collect();
+        if frames.last().is_some_and(|f| !f.ends_with("\x1b[J")) {
+            frames.pop();
+        }
+        frames
+    }
+
+    /// The first frame `pred` holds for.
+    #[track_caller]
+    fn frame_where(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let mut found = None;
+        let ok = wait_until(Duration::from_secs(30), || {
+            found = self.frames().into_iter().find(|f| pred(f));
+            found.is_some()
+        });
+        assert!(ok, "no frame {what}: {:?}", self.frames().last());
+        found.unwrap()
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn stats_streams_as_compose_and_follows_containers() {
+    let Some(p) = e2e_project!("cmds-stats", "cmds") else {
+        return;
+    };
+    up(&p);
+    let row = |service: &str, n: u32| format!("{}-{service}-{n} \x1b[K\n", p.name);
+    let args = ["-p", p.name.as_str(), "stats", "--format", "{{.Name}}"];
+    let hoist = Screen::start(crate::harness::spawn(
+        crate::harness::hoist_bin(),
+        &args,
+        p.path(),
+        &p.env,
+    ));
+    let mut compose_args = vec!["compose"];
+    compose_args.extend_from_slice(&args);
+    let compose = Screen::start(crate::harness::spawn(
+        "docker",
+        &compose_args,
+        p.path(),
+        &p.env,
+    ));
+    let all_three = |f: &str| {
+        f.contains(&row("web", 1)) && f.contains(&row("web", 2)) && f.contains(&row("other", 1))
+    };
+    // the same screen: home, the lines, home again, each line erased to its end, erase below
+    let want = compose.frame_where("with the three containers", all_three);
+    let got = hoist.frame_where("with the three containers", all_three);
+    assert_eq!(got, want);
+    assert!(
+        got.starts_with("\x1b[H") && got.ends_with(" \x1b[K\n\x1b[J"),
+        "{got:?}"
+    );
+    drop(compose);
+    // a container started later appears, a stopped one goes
+    p.hoist(&["up", "-d", "--scale", "web=3"]).ok();
+    hoist.frame_where("with web-3", |f| f.contains(&row("web", 3)));
+    p.hoist(&["stop", "other"]).ok();
+    let before = hoist.frames().len();
+    hoist.frame_where("without other-1", |f| {
+        !f.contains(&row("other", 1)) && f.contains(&row("web", 3))
+    });
+    assert!(hoist.frames().len() > before);
+}

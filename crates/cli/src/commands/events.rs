@@ -56,7 +56,7 @@ pub fn run(global: &Global, args: &EventsArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// compose's JSON line: `encoding/json` of a map, so keys sorted, the time
+/// compose's JSON line: `json.Marshal` of a map (keys sorted, `<>&` escaped), the time
 /// in RFC 3339 with nanoseconds and the local offset.
 fn json(e: &ProjectEvent) -> String {
     let v = serde_json::json!({
@@ -67,7 +67,7 @@ fn json(e: &ProjectEvent) -> String {
         "time": local_time(e.time_nano, true),
         "type": "container",
     });
-    format!("{}\n", serde_json::to_string(&v).unwrap_or_default())
+    format!("{}\n", compose_spec::gocompat::json::to_string(&v))
 }
 
 /// compose's text line (`api.Event.String()` then `Println`: a blank line follows).
