@@ -536,6 +536,25 @@ fn logs_follow_picks_up_containers_started_later() {
     f.wait_for("other-1  | other ready", 2);
     let seen = g.lines.lock().unwrap().clone();
     assert!(!seen.iter().any(|l| l.contains("talker")), "{seen:#?}");
+    // each run's line once: a restart does not replay the output before it
+    let all = f.lines.lock().unwrap().clone();
+    for line in [
+        "talker-1  | talker run 1",
+        "talker-1  | talker run 2",
+        "talker-1  | talker run 3",
+        "talker-1  | talker run 4",
+        "talker-2  | talker run 1",
+        "talker-2  | talker run 2",
+        "talker-2  | talker run 3",
+    ] {
+        let n = all.iter().filter(|l| *l == line).count();
+        assert_eq!(n, 1, "{line}: {all:#?}");
+    }
+    let ready = all
+        .iter()
+        .filter(|l| *l == "other-1  | other ready")
+        .count();
+    assert_eq!(ready, 2, "started, then restarted: {all:#?}");
 }
 
 /// A running `stats` (hoist's or compose's), its raw output collected as it comes.

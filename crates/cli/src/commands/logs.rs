@@ -134,30 +134,36 @@ async fn follow_all<O: Observe>(
     let mut active: BTreeSet<String> = BTreeSet::new();
     let mut colour = initial.len();
     let mut running = FuturesUnordered::new();
-    let start = |c: Container, prefix: String, opts: LogOptions| async move {
-        follow::follow(rt, &c, prefix, opts, false).await;
-        c
+    let start = |c: Container, prefix: String, opts: LogOptions, after: Option<i64>| async move {
+        let (_, last) = follow::follow_from(rt, &c, prefix, opts, false, after).await;
+        (c, last)
     };
+    // when the last line shown of each container was written: a container
+    // followed again shows only what came after
+    let mut seen: std::collections::BTreeMap<String, i64> = Default::default();
     for (i, c) in initial.into_iter().enumerate() {
         active.insert(c.id.clone());
         let prefix = prefixes.of(&c, i);
-        running.push(start(c, prefix, opts.clone()));
+        running.push(start(c, prefix, opts.clone(), None));
     }
     loop {
         if live.is_empty() && running.is_empty() {
             return Ok(());
         }
         tokio::select! {
-            Some(c) = running.next(), if !running.is_empty() => {
+            Some((c, last)) = running.next(), if !running.is_empty() => {
                 active.remove(&c.id);
-                // restarted just as its stream ended: follow it again from now
+                if let Some(t) = last {
+                    seen.insert(c.id.clone(), t);
+                }
+                // restarted just as its stream ended: follow it again
                 if let Ok(d) = rt.inspect_container(&c.id).await {
                     if d.state == ContainerState::Running {
                         active.insert(c.id.clone());
-                        let again = LogOptions { since: Some(follow::now_secs().to_string()), tail: None, ..opts.clone() };
+                        let after = Some(seen.get(&c.id).copied().unwrap_or_else(follow::now_nanos));
                         let prefix = prefixes.of(&c, colour);
                         colour += 1;
-                        running.push(start(c, prefix, again));
+                        running.push(start(c, prefix, opts.clone(), after));
                     }
                 }
             }
@@ -182,12 +188,11 @@ async fn follow_all<O: Observe>(
                             continue;
                         };
                         active.insert(c.id.clone());
-                        // from its start on (whole seconds: the engine's `since`)
-                        let since = e.time_nano.div_euclid(1_000_000_000);
-                        let from_start = LogOptions { since: Some(since.to_string()), ..opts.clone() };
+                        // all of a new container's output; of one followed before, what came after
+                        let after = seen.get(&c.id).copied();
                         let prefix = prefixes.of(&c, colour);
                         colour += 1;
-                        running.push(start(c, prefix, from_start));
+                        running.push(start(c, prefix, opts.clone(), after));
                     }
                     "die" => {
                         let gone = match rt.inspect_container(&e.id).await {
