@@ -85,12 +85,65 @@ pub async fn follow<O: Observe>(
     rt: &O,
     c: &Container,
     prefix: String,
-    mut opts: LogOptions,
+    opts: LogOptions,
     announce_exit: bool,
 ) -> Option<i64> {
+    follow_from(rt, c, prefix, opts, announce_exit, None)
+        .await
+        .0
+}
+
+/// Like [`follow`], showing with `opts.follow` only the lines written after
+/// `after` (nanoseconds since the epoch), and returning, besides the exit
+/// code, when the last line it saw was written. Followed lines are asked for
+/// with their timestamps (shown only when `opts` asks for them): the engine's
+/// `since` counts whole seconds, so a restart's re-attachment would repeat
+/// what the container wrote earlier in that second; lines up to the last
+/// one seen are dropped instead.
+pub async fn follow_from<O: Observe>(
+    rt: &O,
+    c: &Container,
+    prefix: String,
+    mut opts: LogOptions,
+    announce_exit: bool,
+    after: Option<i64>,
+) -> (Option<i64>, Option<i64>) {
     let name = log_name(c);
+    let shown_timestamps = opts.timestamps;
+    let began = now_nanos();
+    let mut last: Option<i64> = after;
+    if let Some(t) = after {
+        opts.since = Some(t.div_euclid(1_000_000_000).to_string());
+    }
     loop {
-        let mut stream = rt.logs(&c.id, &opts);
+        let mut ask = opts.clone();
+        ask.timestamps = opts.follow || shown_timestamps;
+        let mut print = |line: &[u8]| {
+            let line = if opts.follow {
+                let space = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+                let stamp = timestamp_nanos(&String::from_utf8_lossy(&line[..space]));
+                if let Some(t) = stamp {
+                    if last.is_some_and(|l| t <= l) {
+                        return;
+                    }
+                    last = Some(t);
+                }
+                if shown_timestamps || stamp.is_none() {
+                    line
+                } else {
+                    line.get(space + 1..).unwrap_or_default()
+                }
+            } else {
+                line
+            };
+            let mut out = prefix.as_bytes().to_vec();
+            out.extend_from_slice(line);
+            if !line.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            output::stdout_bytes(&out);
+        };
+        let mut stream = rt.logs(&c.id, &ask);
         let mut pending: Vec<u8> = Vec::new();
         while let Some(chunk) = stream.next().await {
             let bytes = match chunk {
@@ -100,19 +153,14 @@ pub async fn follow<O: Observe>(
             pending.extend_from_slice(&bytes);
             while let Some(pos) = pending.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=pos).collect();
-                let mut out = prefix.as_bytes().to_vec();
-                out.extend_from_slice(&line);
-                output::stdout_bytes(&out);
+                print(&line);
             }
         }
         if !pending.is_empty() {
-            let mut out = prefix.as_bytes().to_vec();
-            out.extend_from_slice(&pending);
-            out.push(b'\n');
-            output::stdout_bytes(&out);
+            print(&pending);
         }
         if !opts.follow {
-            return None;
+            return (None, last);
         }
         // The stream ends when the container stops: follow a restart, if any.
         let mut restarted = false;
@@ -127,16 +175,63 @@ pub async fn follow<O: Observe>(
                     if announce_exit {
                         output::stdout(&format!("{name} exited with code {}\n", d.exit_code));
                     }
-                    return Some(d.exit_code);
+                    return (Some(d.exit_code), last);
                 }
-                Err(_) => return None,
+                Err(_) => return (None, last),
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         if !restarted {
-            return None;
+            return (None, last);
         }
-        opts.since = Some(now_secs().to_string());
+        // Again from the second of the last line seen (or of when following
+        // began, when none was), the lines up to it dropped.
+        let from = *last.get_or_insert(began);
+        opts.since = Some(from.div_euclid(1_000_000_000).to_string());
         opts.tail = None;
+    }
+}
+
+/// Nanoseconds since the epoch, now.
+pub fn now_nanos() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// Nanoseconds since the epoch of a log line's RFC 3339 timestamp
+/// (`2024-01-02T03:04:05.123456789Z`).
+pub fn timestamp_nanos(stamp: &str) -> Option<i64> {
+    let secs = compose_engine::report::rfc3339_secs(stamp)?;
+    let frac = stamp
+        .split_once('.')
+        .map(|(_, f)| {
+            f.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let frac = format!("{frac:0<9}");
+    Some(secs * 1_000_000_000 + frac[..9].parse::<i64>().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn log_timestamps_to_nanoseconds() {
+        assert_eq!(
+            super::timestamp_nanos("1970-01-01T00:00:01.5Z"),
+            Some(1_500_000_000)
+        );
+        assert_eq!(
+            super::timestamp_nanos("1970-01-01T00:00:02.000000007Z"),
+            Some(2_000_000_007)
+        );
+        assert_eq!(
+            super::timestamp_nanos("1970-01-01T00:00:03Z"),
+            Some(3_000_000_000)
+        );
+        assert_eq!(super::timestamp_nanos("talker"), None);
     }
 }

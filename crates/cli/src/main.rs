@@ -14,6 +14,7 @@ mod gotemplate;
 mod output;
 mod plugin;
 mod session;
+mod table;
 mod term;
 mod watcher;
 
@@ -51,6 +52,8 @@ fn local_flags(command: &str) -> (&'static [(char, &'static str)], bool) {
     match command {
         "logs" => (&[('f', "--follow")], true),
         "rm" => (&[('f', "--force")], true),
+        "version" => (&[('f', "--format")], true),
+        "commit" => (&[('p', "--pause")], true),
         "run" => (&[('p', "--publish")], false),
         "exec" => (&[], false),
         _ => (&[], true),
@@ -109,6 +112,20 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
         }
         if !interspersed && LOCAL_WITH_VALUE.contains(&a.as_str()) {
             skip_value = true;
+        }
+        // `-p=false` (`commit`): the shadowed flag with its value attached.
+        let attached = a
+            .strip_prefix('-')
+            .and_then(|r| r.split_once('='))
+            .and_then(|(f, v)| {
+                let mut cs = f.chars();
+                let c = cs.next().filter(|_| cs.next().is_none())?;
+                let (_, long) = rewrites.iter().find(|(s, _)| *s == c)?;
+                Some(format!("{long}={v}"))
+            });
+        if let Some(long) = attached {
+            out.push(long);
+            continue;
         }
         if a.len() > 1 && a.starts_with('-') && !a.starts_with("--") {
             // `-f`, or a cluster like `-ft`: take the shadowed letters out.

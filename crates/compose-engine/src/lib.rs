@@ -38,6 +38,7 @@ pub mod progress;
 pub mod project;
 pub mod query;
 pub mod reconcile;
+pub mod report;
 pub mod run;
 pub mod runtime;
 pub mod stack;

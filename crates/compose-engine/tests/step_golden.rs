@@ -270,6 +270,8 @@ fn observed(v: &Value) -> Observed {
                 name: string(f.get("name"), ""),
                 driver: "local".into(),
                 labels: string_map(f.get("labels")),
+                mountpoint: String::new(),
+                scope: "local".into(),
             }
         })
         .collect();

@@ -10,15 +10,20 @@ use crate::cli::Global;
 
 pub mod attach;
 pub mod build;
+pub mod commit;
 pub mod completion;
 pub mod config;
 pub mod cp;
 pub mod create;
 pub mod down;
+pub mod events;
 pub mod exec;
+pub mod export;
+pub mod images;
 pub mod kill;
 pub mod lifecycle;
 pub mod logs;
+pub mod ls;
 pub mod man;
 pub mod plan;
 pub mod port;
@@ -29,9 +34,12 @@ pub mod rm;
 pub mod run;
 pub mod scale;
 pub mod stack;
+pub mod stats;
 pub mod top;
 pub mod up;
 pub mod version;
+pub mod volumes;
+pub mod wait;
 pub mod watch;
 
 /// hoist: define and run multi-container applications, compatible with Docker Compose.
@@ -100,7 +108,23 @@ pub enum Command {
     /// Watch build context for service and rebuild/refresh containers when files are updated
     Watch(watch::WatchArgs),
     /// Show the hoist version information
-    Version,
+    Version(version::VersionArgs),
+    /// List running compose projects
+    Ls(ls::LsArgs),
+    /// List images used by the created containers
+    Images(images::ImagesArgs),
+    /// List volumes
+    Volumes(volumes::VolumesArgs),
+    /// Display a live stream of container(s) resource usage statistics
+    Stats(stats::StatsArgs),
+    /// Receive real time events from containers
+    Events(events::EventsArgs),
+    /// Block until containers of all (or specified) services stop.
+    Wait(wait::WaitArgs),
+    /// Create a new image from a service container's changes
+    Commit(commit::CommitArgs),
+    /// Export a service container's filesystem as a tar archive
+    Export(export::ExportArgs),
     /// Print the shell code that completes hoist command lines (bash, zsh, fish, ...)
     Completion(completion::CompletionArgs),
     /// Write hoist's manual pages
@@ -164,7 +188,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stack(args) => stack::run(g, &args),
         Command::Port(args) => port::run(g, &args),
         Command::Watch(args) => watch::run(g, &args),
-        Command::Version => version::run(),
+        Command::Version(args) => version::run(&args),
+        Command::Ls(args) => ls::run(g, &args),
+        Command::Images(args) => images::run(g, &args),
+        Command::Volumes(args) => volumes::run(g, &args),
+        Command::Stats(args) => stats::run(g, &args),
+        Command::Events(args) => events::run(g, &args),
+        Command::Wait(args) => wait::run(g, &args),
+        Command::Commit(args) => commit::run(g, &args),
+        Command::Export(args) => export::run(g, &args),
         Command::Completion(args) => completion::run(&args),
         Command::Man(args) => man::run(&args),
     }

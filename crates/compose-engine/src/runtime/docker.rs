@@ -626,6 +626,8 @@ impl Observe for Docker {
                 name: v.name,
                 driver: v.driver,
                 labels: v.labels.into_iter().collect(),
+                mountpoint: v.mountpoint,
+                scope: v.scope.map(|s| s.to_string()).unwrap_or_default(),
             })
             .collect())
     }
@@ -694,6 +696,8 @@ impl Observe for Docker {
                 name: v.name,
                 driver: v.driver,
                 labels: v.labels.into_iter().collect(),
+                mountpoint: v.mountpoint,
+                scope: v.scope.map(|s| s.to_string()).unwrap_or_default(),
             })),
             Err(e) => match self.err(e) {
                 RuntimeError::NotFound(_) => Ok(None),
@@ -865,9 +869,119 @@ impl Observe for Docker {
             .filter(|d| !d.is_empty())
             .ok_or_else(|| RuntimeError::Other(format!("the registry gave no digest for {image}")))
     }
+
+    async fn inspect_image_json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        match self.client.inspect_image(name).await {
+            Ok(i) => serde_json::to_value(i)
+                .map(Some)
+                .map_err(|e| RuntimeError::Other(e.to_string())),
+            Err(e) => match self.err(e) {
+                RuntimeError::NotFound(_) => Ok(None),
+                e => Err(e),
+            },
+        }
+    }
+
+    fn stats(&self, id: &str, stream: bool) -> BoxStream<Result<serde_json::Value>> {
+        let options = bollard::query_parameters::StatsOptions {
+            stream,
+            one_shot: false,
+        };
+        let target = Arc::clone(&self.target);
+        Box::pin(
+            self.client
+                .stats(id, Some(options))
+                .map(move |item| match item {
+                    Ok(s) => {
+                        serde_json::to_value(s).map_err(|e| RuntimeError::Other(e.to_string()))
+                    }
+                    Err(e) => Err(map_error(&target, e)),
+                }),
+        )
+    }
+
+    fn events(&self, filter: &super::EventFilter) -> BoxStream<Result<super::EngineEvent>> {
+        let now = unix_now();
+        let time = |v: &Option<String>| -> std::result::Result<Option<String>, String> {
+            v.as_deref()
+                .map(|s| parse_log_time(s, now).map(|t| t.to_string()))
+                .transpose()
+        };
+        let (since, until) = match (time(&filter.since), time(&filter.until)) {
+            (Ok(s), Ok(u)) => (s, u),
+            (Err(e), _) | (_, Err(e)) => {
+                return Box::pin(stream::once(async move { Err(RuntimeError::Other(e)) }))
+            }
+        };
+        let mut filters = label_query(&filter.labels).unwrap_or_default();
+        if !filter.kinds.is_empty() {
+            filters.insert("type".to_string(), filter.kinds.clone());
+        }
+        let options = bollard::query_parameters::EventsOptions {
+            since,
+            until,
+            filters: (!filters.is_empty()).then_some(filters),
+        };
+        let target = Arc::clone(&self.target);
+        Box::pin(
+            self.client
+                .events(Some(options))
+                .map(move |item| match item {
+                    Ok(e) => {
+                        let actor = e.actor.unwrap_or_default();
+                        let time_nano = e
+                            .time_nano
+                            .filter(|t| *t != 0)
+                            .unwrap_or_else(|| e.time.unwrap_or_default() * 1_000_000_000);
+                        Ok(super::EngineEvent {
+                            kind: e.typ.map(|t| t.to_string()).unwrap_or_default(),
+                            action: e.action.unwrap_or_default(),
+                            id: actor.id.unwrap_or_default(),
+                            attributes: actor.attributes.unwrap_or_default().into_iter().collect(),
+                            time_nano,
+                        })
+                    }
+                    Err(e) => Err(map_error(&target, e)),
+                }),
+        )
+    }
+
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
+        let target = Arc::clone(&self.target);
+        Box::pin(
+            self.client
+                .export_container(id)
+                .map(move |item| item.map(|b| b.to_vec()).map_err(|e| map_error(&target, e))),
+        )
+    }
 }
 
 impl Runtime for Docker {
+    async fn commit_container(&self, id: &str, options: &super::CommitOptions) -> Result<String> {
+        let (repo, tag) = if options.reference.is_empty() {
+            (None, None)
+        } else {
+            let (r, t) = super::split_tag(&options.reference);
+            (Some(r.to_string()), (!t.is_empty()).then(|| t.to_string()))
+        };
+        let query = bollard::query_parameters::CommitContainerOptions {
+            container: Some(id.to_string()),
+            repo,
+            tag,
+            comment: (!options.comment.is_empty()).then(|| options.comment.clone()),
+            author: (!options.author.is_empty()).then(|| options.author.clone()),
+            pause: options.pause,
+            // the engine joins repeated `changes` with newlines: one parameter is the same
+            changes: (!options.changes.is_empty()).then(|| options.changes.join("\n")),
+        };
+        let r = self
+            .client
+            .commit_container(query, bollard::models::ContainerConfig::default())
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(r.id)
+    }
+
     async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
         let typed: NetworkCreateRequest =
             serde_json::from_value(body.clone()).map_err(|e| invalid_body("network create", e))?;

@@ -19,9 +19,10 @@ use futures_util::{stream, StreamExt};
 
 use super::{
     AttachOptions, Attached, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress,
-    ByteStream, Container, ContainerDetails, ContainerSpec, ContainerState, EngineVersion,
-    ExecSpec, ExecState, ExtractOptions, Health, Image, LayerProgress, LogChunk, LogOptions,
-    Network, Observe, PathStat, Processes, ReadOnly, Result, Runtime, RuntimeError, Volume,
+    ByteStream, CommitOptions, Container, ContainerDetails, ContainerSpec, ContainerState,
+    EngineEvent, EngineVersion, EventFilter, ExecSpec, ExecState, ExtractOptions, Health, Image,
+    LayerProgress, LogChunk, LogOptions, Network, Observe, PathStat, Processes, ReadOnly, Result,
+    Runtime, RuntimeError, Volume,
 };
 
 /// The id the dry run gives images it pretends to build or pull (compose's word).
@@ -157,6 +158,8 @@ impl<O: Observe> Observe for DryRun<O> {
                 name: name.to_string(),
                 driver: "local".into(),
                 labels: Default::default(),
+                mountpoint: String::new(),
+                scope: "local".into(),
             }));
         }
         self.inner.inspect_volume(name).await
@@ -239,9 +242,48 @@ impl<O: Observe> Observe for DryRun<O> {
     async fn registry_digest(&self, image: &str) -> Result<String> {
         self.inner.registry_digest(image).await
     }
+
+    async fn inspect_image_json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        if self.lock().images.contains(&image_key(name)) {
+            return Ok(Some(serde_json::json!({
+                "Id": DRY_RUN_ID, "RepoTags": [name], "Size": 0,
+            })));
+        }
+        self.inner.inspect_image_json(name).await
+    }
+
+    fn stats(&self, id: &str, stream: bool) -> BoxStream<Result<serde_json::Value>> {
+        if self.created(id).is_some() {
+            return Box::pin(stream::empty());
+        }
+        self.inner.stats(id, stream)
+    }
+
+    fn events(&self, filter: &EventFilter) -> BoxStream<Result<EngineEvent>> {
+        self.inner.events(filter)
+    }
+
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
+        if self.created(id).is_some() {
+            return Box::pin(stream::empty());
+        }
+        self.inner.export_container(id)
+    }
 }
 
 impl<O: Observe> Runtime for DryRun<O> {
+    async fn commit_container(&self, id: &str, options: &CommitOptions) -> Result<String> {
+        self.note(
+            format!("commit container {id} {}", options.reference)
+                .trim_end()
+                .to_string(),
+        );
+        if !options.reference.is_empty() {
+            self.lock().images.insert(image_key(&options.reference));
+        }
+        Ok(DRY_RUN_ID.to_string())
+    }
+
     async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
         let name = body["Name"].as_str().unwrap_or_default().to_string();
         let mut r = self.lock();
@@ -555,9 +597,33 @@ impl<R: Runtime> Observe for Connection<R> {
     async fn registry_digest(&self, image: &str) -> Result<String> {
         either!(self, rt => rt.registry_digest(image))
     }
+    async fn inspect_image_json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        either!(self, rt => rt.inspect_image_json(name))
+    }
+    fn stats(&self, id: &str, stream: bool) -> BoxStream<Result<serde_json::Value>> {
+        match self {
+            Connection::Live(rt) => rt.stats(id, stream),
+            Connection::DryRun(rt) => rt.stats(id, stream),
+        }
+    }
+    fn events(&self, filter: &EventFilter) -> BoxStream<Result<EngineEvent>> {
+        match self {
+            Connection::Live(rt) => rt.events(filter),
+            Connection::DryRun(rt) => rt.events(filter),
+        }
+    }
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
+        match self {
+            Connection::Live(rt) => rt.export_container(id),
+            Connection::DryRun(rt) => rt.export_container(id),
+        }
+    }
 }
 
 impl<R: Runtime> Runtime for Connection<R> {
+    async fn commit_container(&self, id: &str, options: &CommitOptions) -> Result<String> {
+        either!(self, rt => rt.commit_container(id, options))
+    }
     async fn create_network(&self, body: &serde_json::Value) -> Result<String> {
         either!(self, rt => rt.create_network(body))
     }

@@ -352,9 +352,49 @@ impl Observe for Fake {
             sha2::Sha256::digest(image.as_bytes())
         ))
     }
+
+    async fn inspect_image_json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        Ok(self.inspect_image(name).await?.map(|i| {
+            serde_json::json!({
+                "Id": i.id, "RepoTags": i.tags, "Size": 0,
+                "Created": "1970-01-01T00:00:00Z", "Os": "linux", "Architecture": "amd64",
+            })
+        }))
+    }
+
+    fn stats(&self, id: &str, _stream: bool) -> BoxStream<Result<serde_json::Value>> {
+        let s = self.lock();
+        let item = Fake::find(&s, id).map(
+            |id| serde_json::json!({"id": id, "name": format!("/{}", Fake::name_of(&s, &id))}),
+        );
+        Box::pin(stream::iter(vec![item]))
+    }
+
+    fn events(&self, _filter: &super::EventFilter) -> BoxStream<Result<super::EngineEvent>> {
+        Box::pin(stream::empty())
+    }
+
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
+        let s = self.lock();
+        let item = Fake::find(&s, id).map(|_| Vec::new());
+        Box::pin(stream::iter(vec![item]))
+    }
 }
 
 impl Runtime for Fake {
+    async fn commit_container(&self, id: &str, options: &super::CommitOptions) -> Result<String> {
+        let mut s = self.lock();
+        let id = Fake::find(&s, id)?;
+        let name = Fake::name_of(&s, &id);
+        Fake::record(
+            &mut s,
+            format!("commit container {name} {}", options.reference)
+                .trim_end()
+                .to_string(),
+        );
+        Ok(format!("sha256:commit-{name}"))
+    }
+
     async fn create_exec(&self, container: &str, spec: &super::ExecSpec) -> Result<String> {
         let mut s = self.lock();
         let id = Fake::find(&s, container)?;
@@ -484,6 +524,8 @@ impl Runtime for Fake {
                 name: name.clone(),
                 driver: body["Driver"].as_str().unwrap_or("local").to_string(),
                 labels: str_labels(body.get("Labels")),
+                mountpoint: format!("/var/lib/docker/volumes/{name}/_data"),
+                scope: "local".into(),
             },
         );
         Fake::record(&mut s, format!("create volume {name}"));
@@ -600,6 +642,8 @@ impl Runtime for Fake {
                         name: m.name.clone(),
                         driver: "local".into(),
                         labels: Default::default(),
+                        mountpoint: format!("/var/lib/docker/volumes/{}/_data", m.name),
+                        scope: "local".into(),
                     },
                 );
             }

@@ -254,6 +254,10 @@ pub struct Volume {
     pub driver: String,
     /// Labels.
     pub labels: Labels,
+    /// Where the engine keeps it on the host (`/var/lib/docker/volumes/x/_data`).
+    pub mountpoint: String,
+    /// `local` or `global`.
+    pub scope: String,
 }
 
 /// An image present locally.
@@ -414,6 +418,50 @@ pub struct ExtractOptions {
 /// A stream of bytes (an archive, in chunks).
 pub type ByteStream = BoxStream<std::io::Result<Vec<u8>>>;
 
+/// One event of the engine's event stream (`GET /events`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EngineEvent {
+    /// `container`, `network`, `volume`, `image`, ...
+    pub kind: String,
+    /// `create`, `start`, `die`, `health_status: healthy`, ...
+    pub action: String,
+    /// The object's id.
+    pub id: String,
+    /// The object's attributes (a container's labels, `name`, `image`, `exitCode`, ...).
+    pub attributes: Labels,
+    /// When it happened, nanoseconds since the epoch.
+    pub time_nano: i64,
+}
+
+/// Which engine events to receive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// `key=value` (or bare `key`) label filters, all of which must match.
+    pub labels: Vec<String>,
+    /// Only events of these object types (`container`, ...); all when empty.
+    pub kinds: Vec<String>,
+    /// Events since this time (RFC 3339, Unix seconds or a relative duration);
+    /// from now when `None`.
+    pub since: Option<String>,
+    /// Events until this time; the stream ends there (endless when `None`).
+    pub until: Option<String>,
+}
+
+/// How a container is committed to an image (`POST /commit`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CommitOptions {
+    /// `repo[:tag]` of the new image (untagged when empty).
+    pub reference: String,
+    /// Commit message.
+    pub comment: String,
+    /// Author.
+    pub author: String,
+    /// Dockerfile instructions applied to the image (`CMD ["x"]`, `ENV A=b`).
+    pub changes: Vec<String>,
+    /// Pause the container while committing.
+    pub pause: bool,
+}
+
 /// Read-only access to the runtime.
 pub trait Observe: Send + Sync {
     /// The engine's version.
@@ -477,6 +525,20 @@ pub trait Observe: Send + Sync {
     /// through the engine (`GET /distribution/{name}/json`) with the
     /// registry's credentials.
     fn registry_digest(&self, image: &str) -> impl Future<Output = Result<String>> + Send;
+    /// A local image's full `docker image inspect` JSON (`Size`, `Created`,
+    /// `Architecture`, `Metadata`, ...), `None` when absent.
+    fn inspect_image_json(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>>> + Send;
+    /// A container's resource usage as the engine's stats JSON: one sample
+    /// (with `PreCPUStats` filled) unless `stream`, else one every second.
+    fn stats(&self, id: &str, stream: bool) -> BoxStream<Result<serde_json::Value>>;
+    /// The engine's events matching `filter`, as they happen (and the past ones
+    /// since `filter.since`).
+    fn events(&self, filter: &EventFilter) -> BoxStream<Result<EngineEvent>>;
+    /// A container's whole filesystem as a tar archive, streamed (`docker export`).
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>>;
 }
 
 /// Read and write access to the runtime.
@@ -595,6 +657,12 @@ pub trait Runtime: Observe {
         tar: ByteStream,
         options: ExtractOptions,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Creates an image from a container's changes; returns the image id.
+    fn commit_container(
+        &self,
+        id: &str,
+        options: &CommitOptions,
+    ) -> impl Future<Output = Result<String>> + Send;
 }
 
 /// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],
@@ -674,6 +742,21 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn registry_digest(&self, image: &str) -> impl Future<Output = Result<String>> + Send {
         self.0.registry_digest(image)
+    }
+    fn inspect_image_json(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>>> + Send {
+        self.0.inspect_image_json(name)
+    }
+    fn stats(&self, id: &str, stream: bool) -> BoxStream<Result<serde_json::Value>> {
+        self.0.stats(id, stream)
+    }
+    fn events(&self, filter: &EventFilter) -> BoxStream<Result<EngineEvent>> {
+        self.0.events(filter)
+    }
+    fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
+        self.0.export_container(id)
     }
 }
 
