@@ -1,12 +1,15 @@
-//! Building service images with the classic builder, as `docker compose build`
-//! does when BuildKit is not available (`build_classic.go`).
+//! Building service images, with the engine's BuildKit by default and with the
+//! classic builder when `DOCKER_BUILDKIT` says so, as `docker compose build`
+//! decides (the docker CLI's `BuildKitEnabled`).
 //!
 //! * [`ignore`]: `.dockerignore` matching (moby's `patternmatcher`);
 //! * [`context`]: the context tar;
+//! * [`buildkit_enabled`]: which builder;
 //! * [`plan`] maps a service's `build:` section to [`BuildOptions`] (image name
 //!   `<project>-<service>` unless `image:` is set, `build.tags` too, build args
 //!   merged with `--build-arg` and resolved from the project environment,
-//!   labels plus `com.docker.compose.image.builder=classic`);
+//!   labels plus `com.docker.compose.image.builder=classic` with the classic
+//!   builder, `build_classic.go`);
 //! * [`build`] prepares the context and runs the build through a [`Runtime`].
 
 pub mod context;
@@ -73,6 +76,30 @@ fn parse_args(items: &[String]) -> BTreeMap<String, Option<String>> {
         .collect()
 }
 
+/// Whether builds use BuildKit, as the docker CLI's `BuildKitEnabled` decides
+/// for a Linux engine: `DOCKER_BUILDKIT` (Go's `strconv.ParseBool`) when set
+/// and not empty, else yes.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use compose_engine::build::buildkit_enabled;
+/// let env = |v: &str| BTreeMap::from([("DOCKER_BUILDKIT".to_string(), v.to_string())]);
+/// assert_eq!(buildkit_enabled(&BTreeMap::new()), Ok(true));
+/// assert_eq!(buildkit_enabled(&env("0")), Ok(false));
+/// assert_eq!(buildkit_enabled(&env("")), Ok(true));
+/// assert!(buildkit_enabled(&env("maybe")).unwrap_err().contains("expects boolean value"));
+/// ```
+pub fn buildkit_enabled(environment: &BTreeMap<String, String>) -> Result<bool, String> {
+    match environment.get("DOCKER_BUILDKIT").map(String::as_str) {
+        None | Some("") => Ok(true),
+        Some(v) => compose_spec::gocompat::strconv::parse_bool(v).ok_or_else(|| {
+            format!(
+                "DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing {v:?}: invalid syntax"
+            )
+        }),
+    }
+}
+
 /// The build of `service`, or `None` when it has no `build:` section.
 ///
 /// Errors are compose's own for what the classic builder cannot do.
@@ -84,25 +111,57 @@ pub fn plan(
     let Some(b) = &service.build else {
         return Ok(None);
     };
-    let unsupported = |what: &str| {
-        Err(format!(
-            "the classic builder doesn't support {what}, set DOCKER_BUILDKIT=1 to use BuildKit"
-        ))
-    };
-    if b.platforms.len() > 1 {
-        return Err("the classic builder doesn't support multi-arch build, set DOCKER_BUILDKIT=1 to use BuildKit".into());
-    }
-    if b.privileged {
-        return unsupported("privileged mode");
-    }
-    if !b.additional_contexts.is_empty() {
-        return unsupported("additional contexts");
-    }
-    if !b.ssh.is_empty() {
-        return unsupported("SSH keys");
-    }
-    if !b.secrets.is_empty() {
-        return unsupported("secrets");
+    let buildkit = buildkit_enabled(&overrides.environment)?;
+    if buildkit {
+        // What hoist's BuildKit builder (the engine's `/build` with a session
+        // that serves registry credentials) cannot hand to BuildKit.
+        let unsupported = |what: &str| {
+            Err(format!(
+                "building with BuildKit: {what} not supported by hoist yet; remove it from the build section of service {:?}",
+                service.name
+            ))
+        };
+        if b.platforms.len() > 1 {
+            return unsupported(
+                "multi-platform builds (build.platforms with several platforms) are",
+            );
+        }
+        if b.privileged {
+            return unsupported("privileged builds (the security.insecure entitlement) are");
+        }
+        if !b.additional_contexts.is_empty() {
+            return unsupported("additional_contexts are");
+        }
+        if !b.ssh.is_empty() {
+            return unsupported("ssh forwarding is");
+        }
+        if !b.secrets.is_empty() {
+            return unsupported("build secrets are");
+        }
+        if !b.cache_to.is_empty() {
+            return unsupported("cache_to is");
+        }
+    } else {
+        let unsupported = |what: &str| {
+            Err(format!(
+                "the classic builder doesn't support {what}, set DOCKER_BUILDKIT=1 to use BuildKit"
+            ))
+        };
+        if b.platforms.len() > 1 {
+            return Err("the classic builder doesn't support multi-arch build, set DOCKER_BUILDKIT=1 to use BuildKit".into());
+        }
+        if b.privileged {
+            return unsupported("privileged mode");
+        }
+        if !b.additional_contexts.is_empty() {
+            return unsupported("additional contexts");
+        }
+        if !b.ssh.is_empty() {
+            return unsupported("SSH keys");
+        }
+        if !b.secrets.is_empty() {
+            return unsupported("secrets");
+        }
     }
 
     // resolveAndMergeBuildArgs: the file's args, overridden by --build-arg, and
@@ -120,7 +179,9 @@ pub fn plan(
         .collect();
 
     let mut image_labels = b.labels.clone();
-    image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
+    if !buildkit {
+        image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
+    }
 
     let image = image_name(&project.name, service);
     let mut tags = b.tags.clone();
@@ -147,6 +208,7 @@ pub fn plan(
             extra_hosts: b.extra_hosts.as_list(":"),
             cache_from: b.cache_from.clone(),
             isolation: b.isolation.clone(),
+            buildkit,
         },
         context: ContextSpec {
             dir,
