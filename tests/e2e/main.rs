@@ -9,6 +9,7 @@
 
 mod harness;
 
+mod buildkit;
 mod compat;
 mod cp;
 mod cross;

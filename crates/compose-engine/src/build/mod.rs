@@ -294,13 +294,23 @@ services:
     image: busybox
 "#,
         );
-        let o = Overrides {
+        let mut o = Overrides {
             no_cache: true,
             pull: true,
             args: vec!["OVER=cli".into(), "CLI_ENV".into()],
             environment,
         };
+        // BuildKit by default: no builder label (compose marks classic builds only).
         let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
+        assert!(web.options.buildkit);
+        assert_eq!(
+            web.options.labels,
+            BTreeMap::from([("x.y".to_string(), "z".to_string())])
+        );
+        o.environment
+            .insert("DOCKER_BUILDKIT".to_string(), "false".to_string());
+        let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
+        assert!(!web.options.buildkit);
         assert_eq!(web.image, "demo-web");
         assert_eq!(web.options.tags, vec!["demo/web:1", "demo-web"]);
         assert_eq!(
@@ -348,9 +358,17 @@ services:
             t.path(),
             "services:\n  a:\n    build:\n      context: .\n      privileged: true\n",
         );
+        let classic = Overrides {
+            environment: BTreeMap::from([("DOCKER_BUILDKIT".to_string(), "0".to_string())]),
+            ..Default::default()
+        };
+        assert_eq!(
+            plan(&p, &p.services["a"], &classic).unwrap_err(),
+            "the classic builder doesn't support privileged mode, set DOCKER_BUILDKIT=1 to use BuildKit"
+        );
         assert_eq!(
             plan(&p, &p.services["a"], &Overrides::default()).unwrap_err(),
-            "the classic builder doesn't support privileged mode, set DOCKER_BUILDKIT=1 to use BuildKit"
+            "building with BuildKit: privileged builds (the security.insecure entitlement) are not supported by hoist yet; remove it from the build section of service \"a\""
         );
     }
 
