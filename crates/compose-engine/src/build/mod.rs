@@ -37,6 +37,8 @@ pub struct Overrides {
     pub pull: bool,
     /// `--build-arg KEY=VALUE` (or `KEY`, taken from the project environment).
     pub args: Vec<String>,
+    /// `-m/--memory` in bytes (0: none); the classic builder only.
+    pub memory: i64,
     /// The project environment (process environment and `.env`, as the loader
     /// used it for interpolation): values of build args given without one.
     pub environment: BTreeMap<String, String>,
@@ -112,6 +114,10 @@ pub fn plan(
         return Ok(None);
     };
     let buildkit = buildkit_enabled(&overrides.environment)?;
+    if buildkit && overrides.memory > 0 {
+        // compose's `-m` is documented "Not supported by BuildKit"; say so.
+        return Err("--memory is not supported by BuildKit; set DOCKER_BUILDKIT=0 to build with the classic builder".into());
+    }
     if buildkit {
         // What hoist's BuildKit builder (the engine's `/build` with a session
         // that serves registry credentials) cannot hand to BuildKit.
@@ -208,6 +214,7 @@ pub fn plan(
             extra_hosts: b.extra_hosts.as_list(":"),
             cache_from: b.cache_from.clone(),
             isolation: b.isolation.clone(),
+            memory: overrides.memory,
             buildkit,
         },
         context: ContextSpec {

@@ -1354,6 +1354,7 @@ fn build_query(options: &BuildOptions) -> BuildImageOptions {
         labels: (!options.labels.is_empty()).then(|| options.labels.clone().into_iter().collect()),
         networkmode: (!options.network.is_empty()).then(|| options.network.clone()),
         target: options.target.clone(),
+        memory: (options.memory > 0).then(|| clamp_i32(options.memory)),
         ..Default::default()
     }
 }

@@ -704,6 +704,8 @@ pub struct BuildOptions {
     pub cache_from: Vec<String>,
     /// Isolation technology (empty: default).
     pub isolation: String,
+    /// Memory limit of the build containers in bytes (0: none; classic builder only).
+    pub memory: i64,
     /// Build with the engine's BuildKit (`version=2` and a session) instead of
     /// the classic builder.
     pub buildkit: bool,
