@@ -160,3 +160,64 @@ fn build_classic_with_docker_buildkit_0() {
         &["DOCKER_BUILDKIT environment variable expects boolean value"],
     );
 }
+
+/// The flags hoist cannot honour are refused, each by name, before anything is
+/// built; `-m` is the classic builder's.
+#[test]
+fn build_flags_refused_or_honoured() {
+    let Some(mut p) = e2e_project!("bk-flags", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["stages", "dev"]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["--ssh"], "build --ssh: not supported by hoist"),
+        (&["--ssh", "default"], "build --ssh: not supported by hoist"),
+        (&["--check"], "build --check: not supported by hoist"),
+        (&["--print"], "build --print: not supported by hoist"),
+        (
+            &["--provenance", "mode=max"],
+            "build --provenance: not supported by hoist",
+        ),
+        (&["--sbom", "true"], "build --sbom: not supported by hoist"),
+        (
+            &["--builder", "mybuilder"],
+            "build --builder mybuilder: not supported by hoist",
+        ),
+        (&["-m", "64m"], "--memory is not supported by BuildKit"),
+    ];
+    for (flags, message) in cases {
+        let mut a = vec!["build"];
+        a.extend_from_slice(flags);
+        a.push("stages");
+        let out = p.hoist(&a);
+        assert_eq!(out.code, 1, "{}", out.dump());
+        assert_mentions(&out, &[message]);
+        let image = format!("{}-stages", p.name);
+        assert!(
+            !docker(&["image", "inspect", &image]).status.success(),
+            "{flags:?} built anyway"
+        );
+    }
+
+    // --with-dependencies builds what dev depends on too; --builder default is the engine's.
+    let out = p.hoist(&[
+        "build",
+        "--builder",
+        "default",
+        "--with-dependencies",
+        "dev",
+    ]);
+    assert!(out.status.success(), "{}", out.dump());
+    assert_eq!(cat(&format!("{}-dev", p.name), "/stage"), "dev\n");
+    assert_eq!(cat(&format!("{}-stages", p.name), "/stage"), "prod\n");
+
+    p.set_env("DOCKER_BUILDKIT", "0");
+    let out = p.hoist(&["build", "-m", "64m", "dev"]);
+    assert!(out.status.success(), "{}", out.dump());
+    let out = p.hoist(&["build", "-m", "lots", "dev"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &["invalid argument \"lots\" for \"-m, --memory\" flag"],
+    );
+}
