@@ -305,6 +305,7 @@ services:
             no_cache: true,
             pull: true,
             args: vec!["OVER=cli".into(), "CLI_ENV".into()],
+            memory: 0,
             environment,
         };
         // BuildKit by default: no builder label (compose marks classic builds only).
