@@ -212,12 +212,36 @@ fn build_flags_refused_or_honoured() {
     assert_eq!(cat(&format!("{}-stages", p.name), "/stage"), "prod\n");
 
     p.set_env("DOCKER_BUILDKIT", "0");
-    let out = p.hoist(&["build", "-m", "64m", "dev"]);
+    // --no-cache: the classic builder's cache lookups race with the other
+    // tests' classic builds of the same steps.
+    let out = p.hoist(&["build", "--no-cache", "-m", "64m", "dev"]);
     assert!(out.status.success(), "{}", out.dump());
     let out = p.hoist(&["build", "-m", "lots", "dev"]);
     assert_eq!(out.code, 1, "{}", out.dump());
     assert_mentions(
         &out,
         &["invalid argument \"lots\" for \"-m, --memory\" flag"],
+    );
+}
+
+/// A failing step: its output and error as progress lines, the step named in
+/// the error, and the command's exit code as hoist's.
+#[test]
+fn buildkit_failure_names_the_step_and_exits_with_its_code() {
+    let Some(p) = e2e_project!("bk-fails", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["fails"]);
+    let out = p.hoist(&["build", "fails"]);
+    assert_eq!(out.code, 3, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &[
+            "fails | #",
+            "about to fail",
+            "exit code: 3",
+            "failed at #",
+            "RUN echo about to fail && exit 3",
+        ],
     );
 }
