@@ -78,6 +78,14 @@ fn buildkit_target_and_labels_as_the_reference() {
     assert!(out.status.success(), "{}", out.dump());
     let out = p.compose_as(&reference, &["build", "stages"]);
     assert!(out.status.success(), "{}", out.dump());
+    // The same labels (compose's project and service ones under BuildKit).
+    let ours = crate::harness::inspect(&format!("{}-stages", p.name))["Config"]["Labels"].clone();
+    let theirs =
+        crate::harness::inspect(&format!("{reference}-stages"))["Config"]["Labels"].clone();
+    assert_eq!(
+        ours.to_string().replace(&p.name, "P"),
+        theirs.to_string().replace(&reference, "P"),
+    );
     for image in [format!("{}-stages", p.name), format!("{reference}-stages")] {
         assert_eq!(cat(&image, "/stage"), "prod\n", "{image}");
         assert_eq!(cat(&image, "/base"), "base\n", "{image}");

@@ -185,7 +185,15 @@ pub fn plan(
         .collect();
 
     let mut image_labels = b.labels.clone();
-    if !buildkit {
+    if buildkit {
+        // compose's BuildKit path (`toBuildOptions`) marks the project and service.
+        image_labels.insert(labels::PROJECT.to_string(), project.name.clone());
+        image_labels.insert(labels::SERVICE.to_string(), service.name.clone());
+        image_labels.insert(
+            labels::VERSION.to_string(),
+            labels::COMPOSE_VERSION.to_string(),
+        );
+    } else {
         image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
     }
 
@@ -308,12 +316,21 @@ services:
             memory: 0,
             environment,
         };
-        // BuildKit by default: no builder label (compose marks classic builds only).
+        // BuildKit by default: project and service labels, no builder label
+        // (compose marks classic builds only).
         let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
         assert!(web.options.buildkit);
         assert_eq!(
             web.options.labels,
-            BTreeMap::from([("x.y".to_string(), "z".to_string())])
+            BTreeMap::from([
+                ("com.docker.compose.project".to_string(), "demo".to_string()),
+                ("com.docker.compose.service".to_string(), "web".to_string()),
+                (
+                    "com.docker.compose.version".to_string(),
+                    "2.40.3".to_string()
+                ),
+                ("x.y".to_string(), "z".to_string())
+            ])
         );
         o.environment
             .insert("DOCKER_BUILDKIT".to_string(), "false".to_string());
