@@ -9,6 +9,7 @@
 
 mod harness;
 
+mod buildkit;
 mod commands;
 mod compat;
 mod cp;

@@ -67,6 +67,9 @@ async fn hoist_build(
     env: BTreeMap<String, String>,
     service: &str,
 ) -> (Result<String, BuildError>, Vec<String>) {
+    // The classic builder, which these tests compare with `DOCKER_BUILDKIT=0 docker build`.
+    let mut env = env;
+    env.insert("DOCKER_BUILDKIT".to_string(), "0".to_string());
     let overrides = Overrides {
         environment: env,
         ..Default::default()

@@ -1,5 +1,13 @@
-//! `hoist build [SERVICES...]`: build the services' images with the engine's
-//! classic builder, as `docker compose build` does without BuildKit.
+//! `hoist build [SERVICES...]`: build the services' images through the
+//! engine's BuildKit, or its classic builder with `DOCKER_BUILDKIT=0`, as
+//! `docker compose build` does (compose_engine's `build::buildkit_enabled`).
+//!
+//! `--with-dependencies` adds the services the named ones depend on, `--push`
+//! pushes the built images (as `push` does), `-m` sets the classic builder's
+//! memory limit. The flags that need what hoist's BuildKit session does not
+//! serve (`--ssh`, `--check`, `--print`, `--provenance`, `--sbom`, a
+//! `--builder` other than the engine's own `default`) are refused with exit 1,
+//! never ignored.
 //!
 //! Services build in dependency order, several at a time up to `--parallel`
 //! (compose_engine's `images::build_layers`). The builder's output is printed
@@ -36,29 +44,130 @@ pub struct BuildArgs {
     /// Suppress the build output
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Push service images
+    #[arg(long)]
+    pub push: bool,
+    /// Also build dependencies (transitively)
+    #[arg(long)]
+    pub with_dependencies: bool,
+    /// Set memory limit for the build container. Not supported by BuildKit.
+    #[arg(short = 'm', long, value_name = "BYTES")]
+    pub memory: Option<String>,
+    /// Set SSH authentications used when building service images. (use 'default' for using your default SSH Agent)
+    #[arg(long, num_args = 0..=1, default_missing_value = "default")]
+    pub ssh: Option<String>,
+    /// Set builder to use
+    #[arg(long)]
+    pub builder: Option<String>,
+    /// Check build configuration
+    #[arg(long)]
+    pub check: bool,
+    /// Print equivalent bake file
+    #[arg(long)]
+    pub print: bool,
+    /// Add a provenance attestation
+    #[arg(long)]
+    pub provenance: Option<String>,
+    /// Add a SBOM attestation
+    #[arg(long)]
+    pub sbom: Option<String>,
+}
+
+/// The flags hoist cannot honour, as one clear refusal each.
+fn refused(args: &BuildArgs) -> Option<String> {
+    let not_yet =
+        |flag: &str, why: &str| Some(format!("build {flag}: not supported by hoist: {why}"));
+    if args.ssh.is_some() {
+        return not_yet(
+            "--ssh",
+            "its BuildKit session does not forward ssh agents yet",
+        );
+    }
+    if args.check {
+        return not_yet(
+            "--check",
+            "BuildKit's build checks need a newer Dockerfile frontend than hoist drives",
+        );
+    }
+    if args.print {
+        return not_yet("--print", "the bake file is not written yet");
+    }
+    if args.provenance.is_some() {
+        return not_yet("--provenance", "attestations need a BuildKit builder with an image store that keeps them, not the engine's docker exporter");
+    }
+    if args.sbom.is_some() {
+        return not_yet("--sbom", "attestations need a BuildKit builder with an image store that keeps them, not the engine's docker exporter");
+    }
+    let builder = args
+        .builder
+        .clone()
+        .or_else(|| std::env::var("BUILDX_BUILDER").ok())
+        .filter(|b| !b.is_empty());
+    if let Some(b) = builder.filter(|b| b != "default") {
+        return Some(format!(
+            "build --builder {b}: not supported by hoist: it builds only with the engine's own BuildKit (builder \"default\")"
+        ));
+    }
+    None
 }
 
 /// Runs `build`.
 pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
+    if let Some(message) = refused(args) {
+        output::stderr_line(&message);
+        return Ok(ExitCode::from(1));
+    }
     let session = Session::load(global, &args.services, Need::File)?;
     let project = session.require_project()?;
+    let memory = match &args.memory {
+        Some(m) => compose_spec::gocompat::units::ram_in_bytes(m).map_err(|e| {
+            anyhow::anyhow!("invalid argument {m:?} for \"-m, --memory\" flag: {e}")
+        })?,
+        None => 0,
+    };
     let overrides = Overrides {
         no_cache: args.no_cache,
         pull: args.pull,
         args: args.build_arg.clone(),
+        memory,
         environment: project.environment.clone(),
     };
-    let builds = images::plan_builds(project, &args.services, &overrides)?;
+    let graph = Graph::new(project)?;
+    let services: Vec<String> = if args.with_dependencies && !args.services.is_empty() {
+        graph
+            .with_dependencies(&args.services)
+            .into_iter()
+            .collect()
+    } else {
+        args.services.clone()
+    };
+    let builds = images::plan_builds(project, &services, &overrides)?;
     if builds.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    let graph = Graph::new(project)?;
+    let pushed: Vec<String> = builds.keys().cloned().collect();
     let width = builds.keys().map(String::len).max().unwrap_or(0);
     block_on(async {
         let rt = session.engine()?;
         let sink = output::sink_padded(width);
         match images::build_layers(&rt, &graph, builds, session.parallel(), args.quiet, &sink).await
         {
+            Ok(()) if args.push => {
+                let o = images::PushOptions {
+                    services: pushed,
+                    include_deps: false,
+                    quiet: args.quiet,
+                };
+                let failures = images::push(&rt, project, &o, &output::sink()).await?;
+                for (service, image, e) in &failures {
+                    output::stderr_line(&format!("service {service}: cannot push {image}: {e}"));
+                }
+                Ok(if failures.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                })
+            }
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(e @ compose_engine::Error::Build { .. }) => {
                 output::stderr_line(&e.to_string());

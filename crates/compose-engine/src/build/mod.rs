@@ -1,12 +1,15 @@
-//! Building service images with the classic builder, as `docker compose build`
-//! does when BuildKit is not available (`build_classic.go`).
+//! Building service images, with the engine's BuildKit by default and with the
+//! classic builder when `DOCKER_BUILDKIT` says so, as `docker compose build`
+//! decides (the docker CLI's `BuildKitEnabled`).
 //!
 //! * [`ignore`]: `.dockerignore` matching (moby's `patternmatcher`);
 //! * [`context`]: the context tar;
+//! * [`buildkit_enabled`]: which builder;
 //! * [`plan`] maps a service's `build:` section to [`BuildOptions`] (image name
 //!   `<project>-<service>` unless `image:` is set, `build.tags` too, build args
 //!   merged with `--build-arg` and resolved from the project environment,
-//!   labels plus `com.docker.compose.image.builder=classic`);
+//!   labels plus `com.docker.compose.image.builder=classic` with the classic
+//!   builder, `build_classic.go`);
 //! * [`build`] prepares the context and runs the build through a [`Runtime`].
 
 pub mod context;
@@ -34,6 +37,8 @@ pub struct Overrides {
     pub pull: bool,
     /// `--build-arg KEY=VALUE` (or `KEY`, taken from the project environment).
     pub args: Vec<String>,
+    /// `-m/--memory` in bytes (0: none); the classic builder only.
+    pub memory: i64,
     /// The project environment (process environment and `.env`, as the loader
     /// used it for interpolation): values of build args given without one.
     pub environment: BTreeMap<String, String>,
@@ -73,6 +78,30 @@ fn parse_args(items: &[String]) -> BTreeMap<String, Option<String>> {
         .collect()
 }
 
+/// Whether builds use BuildKit, as the docker CLI's `BuildKitEnabled` decides
+/// for a Linux engine: `DOCKER_BUILDKIT` (Go's `strconv.ParseBool`) when set
+/// and not empty, else yes.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use compose_engine::build::buildkit_enabled;
+/// let env = |v: &str| BTreeMap::from([("DOCKER_BUILDKIT".to_string(), v.to_string())]);
+/// assert_eq!(buildkit_enabled(&BTreeMap::new()), Ok(true));
+/// assert_eq!(buildkit_enabled(&env("0")), Ok(false));
+/// assert_eq!(buildkit_enabled(&env("")), Ok(true));
+/// assert!(buildkit_enabled(&env("maybe")).unwrap_err().contains("expects boolean value"));
+/// ```
+pub fn buildkit_enabled(environment: &BTreeMap<String, String>) -> Result<bool, String> {
+    match environment.get("DOCKER_BUILDKIT").map(String::as_str) {
+        None | Some("") => Ok(true),
+        Some(v) => compose_spec::gocompat::strconv::parse_bool(v).ok_or_else(|| {
+            format!(
+                "DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing {v:?}: invalid syntax"
+            )
+        }),
+    }
+}
+
 /// The build of `service`, or `None` when it has no `build:` section.
 ///
 /// Errors are compose's own for what the classic builder cannot do.
@@ -84,25 +113,61 @@ pub fn plan(
     let Some(b) = &service.build else {
         return Ok(None);
     };
-    let unsupported = |what: &str| {
-        Err(format!(
-            "the classic builder doesn't support {what}, set DOCKER_BUILDKIT=1 to use BuildKit"
-        ))
-    };
-    if b.platforms.len() > 1 {
-        return Err("the classic builder doesn't support multi-arch build, set DOCKER_BUILDKIT=1 to use BuildKit".into());
+    let buildkit = buildkit_enabled(&overrides.environment)?;
+    if buildkit && overrides.memory > 0 {
+        // compose's `-m` is documented "Not supported by BuildKit"; say so.
+        return Err("--memory is not supported by BuildKit; set DOCKER_BUILDKIT=0 to build with the classic builder".into());
     }
-    if b.privileged {
-        return unsupported("privileged mode");
-    }
-    if !b.additional_contexts.is_empty() {
-        return unsupported("additional contexts");
-    }
-    if !b.ssh.is_empty() {
-        return unsupported("SSH keys");
-    }
-    if !b.secrets.is_empty() {
-        return unsupported("secrets");
+    if buildkit {
+        // What hoist's BuildKit builder (the engine's `/build` with a session
+        // that serves registry credentials) cannot hand to BuildKit.
+        let unsupported = |what: &str| {
+            Err(format!(
+                "building with BuildKit: {what} not supported by hoist yet; remove it from the build section of service {:?}",
+                service.name
+            ))
+        };
+        if b.platforms.len() > 1 {
+            return unsupported(
+                "multi-platform builds (build.platforms with several platforms) are",
+            );
+        }
+        if b.privileged {
+            return unsupported("privileged builds (the security.insecure entitlement) are");
+        }
+        if !b.additional_contexts.is_empty() {
+            return unsupported("additional_contexts are");
+        }
+        if !b.ssh.is_empty() {
+            return unsupported("ssh forwarding is");
+        }
+        if !b.secrets.is_empty() {
+            return unsupported("build secrets are");
+        }
+        if !b.cache_to.is_empty() {
+            return unsupported("cache_to is");
+        }
+    } else {
+        let unsupported = |what: &str| {
+            Err(format!(
+                "the classic builder doesn't support {what}, set DOCKER_BUILDKIT=1 to use BuildKit"
+            ))
+        };
+        if b.platforms.len() > 1 {
+            return Err("the classic builder doesn't support multi-arch build, set DOCKER_BUILDKIT=1 to use BuildKit".into());
+        }
+        if b.privileged {
+            return unsupported("privileged mode");
+        }
+        if !b.additional_contexts.is_empty() {
+            return unsupported("additional contexts");
+        }
+        if !b.ssh.is_empty() {
+            return unsupported("SSH keys");
+        }
+        if !b.secrets.is_empty() {
+            return unsupported("secrets");
+        }
     }
 
     // resolveAndMergeBuildArgs: the file's args, overridden by --build-arg, and
@@ -120,7 +185,17 @@ pub fn plan(
         .collect();
 
     let mut image_labels = b.labels.clone();
-    image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
+    if buildkit {
+        // compose's BuildKit path (`toBuildOptions`) marks the project and service.
+        image_labels.insert(labels::PROJECT.to_string(), project.name.clone());
+        image_labels.insert(labels::SERVICE.to_string(), service.name.clone());
+        image_labels.insert(
+            labels::VERSION.to_string(),
+            labels::COMPOSE_VERSION.to_string(),
+        );
+    } else {
+        image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
+    }
 
     let image = image_name(&project.name, service);
     let mut tags = b.tags.clone();
@@ -147,6 +222,8 @@ pub fn plan(
             extra_hosts: b.extra_hosts.as_list(":"),
             cache_from: b.cache_from.clone(),
             isolation: b.isolation.clone(),
+            memory: overrides.memory,
+            buildkit,
         },
         context: ContextSpec {
             dir,
@@ -232,13 +309,33 @@ services:
     image: busybox
 "#,
         );
-        let o = Overrides {
+        let mut o = Overrides {
             no_cache: true,
             pull: true,
             args: vec!["OVER=cli".into(), "CLI_ENV".into()],
+            memory: 0,
             environment,
         };
+        // BuildKit by default: project and service labels, no builder label
+        // (compose marks classic builds only).
         let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
+        assert!(web.options.buildkit);
+        assert_eq!(
+            web.options.labels,
+            BTreeMap::from([
+                ("com.docker.compose.project".to_string(), "demo".to_string()),
+                ("com.docker.compose.service".to_string(), "web".to_string()),
+                (
+                    "com.docker.compose.version".to_string(),
+                    "2.40.3".to_string()
+                ),
+                ("x.y".to_string(), "z".to_string())
+            ])
+        );
+        o.environment
+            .insert("DOCKER_BUILDKIT".to_string(), "false".to_string());
+        let web = plan(&p, &p.services["web"], &o).unwrap().unwrap();
+        assert!(!web.options.buildkit);
         assert_eq!(web.image, "demo-web");
         assert_eq!(web.options.tags, vec!["demo/web:1", "demo-web"]);
         assert_eq!(
@@ -286,9 +383,17 @@ services:
             t.path(),
             "services:\n  a:\n    build:\n      context: .\n      privileged: true\n",
         );
+        let classic = Overrides {
+            environment: BTreeMap::from([("DOCKER_BUILDKIT".to_string(), "0".to_string())]),
+            ..Default::default()
+        };
+        assert_eq!(
+            plan(&p, &p.services["a"], &classic).unwrap_err(),
+            "the classic builder doesn't support privileged mode, set DOCKER_BUILDKIT=1 to use BuildKit"
+        );
         assert_eq!(
             plan(&p, &p.services["a"], &Overrides::default()).unwrap_err(),
-            "the classic builder doesn't support privileged mode, set DOCKER_BUILDKIT=1 to use BuildKit"
+            "building with BuildKit: privileged builds (the security.insecure entitlement) are not supported by hoist yet; remove it from the build section of service \"a\""
         );
     }
 

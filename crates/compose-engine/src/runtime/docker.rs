@@ -42,8 +42,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use bollard::container::LogOutput;
 use bollard::errors::Error as BollardError;
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, NetworkConnectRequest, NetworkCreateRequest,
-    VolumeCreateRequest,
+    BuildInfoAux, ContainerCreateBody, EndpointSettings, NetworkConnectRequest,
+    NetworkCreateRequest, VolumeCreateRequest,
 };
 use bollard::query_parameters::{
     BuildImageOptions, CreateContainerOptions, InspectContainerOptions, InspectNetworkOptions,
@@ -714,14 +714,11 @@ impl Observe for Docker {
                 last_tag_time: i
                     .metadata
                     .and_then(|m| m.last_tag_time)
-                    .and_then(|t| parse_log_time(&t, unix_now()).ok())
-                    .map(i64::from)
+                    // bollard's `time` feature (which its BuildKit support
+                    // needs) decodes the timestamp; Go's zero time is negative.
+                    .map(|t| t.unix_timestamp())
                     .filter(|t| *t > 0),
-                created: i
-                    .created
-                    .as_deref()
-                    .and_then(|t| parse_log_time(t, unix_now()).ok())
-                    .map(i64::from),
+                created: i.created.map(|t| t.unix_timestamp()),
                 volumes: i
                     .config
                     .as_ref()
@@ -1251,8 +1248,21 @@ impl Runtime for Docker {
                 }
                 req
             });
-        let mut stream = client.build_image(query, None, Some(bollard::body_full(context.into())));
+        let mut query = query;
+        // BuildKit: `version=2` and a session of ours (bollard serves the
+        // registry credentials over it), as the docker CLI builds through the
+        // engine; the context still travels as the request's tar.
+        let credentials = options.buildkit.then(|| {
+            query.version = bollard::query_parameters::BuilderVersion::BuilderBuildKit;
+            query.session = Some(session_id());
+            all.iter()
+                .map(|(host, a)| (host.clone(), docker_credentials(a)))
+                .collect::<HashMap<_, _>>()
+        });
+        let mut stream =
+            client.build_image(query, credentials, Some(bollard::body_full(context.into())));
         let mut lines = LineSplitter::default();
+        let mut vertices = VertexLog::default();
         let mut image_id = None;
         while let Some(item) = stream.next().await {
             match item {
@@ -1266,9 +1276,23 @@ impl Runtime for Docker {
                             None => progress(&status),
                         }
                     }
-                    if let Some(id) = info.aux.and_then(|a| a.id) {
-                        image_id = Some(id);
+                    match info.aux {
+                        Some(BuildInfoAux::Default(i)) => {
+                            if let Some(id) = i.id {
+                                image_id = Some(id);
+                            }
+                        }
+                        Some(BuildInfoAux::BuildKit(status)) => {
+                            vertices.push(&status, progress);
+                        }
+                        None => {}
                     }
+                }
+                Err(BollardError::DockerStreamError { error }) if options.buildkit => {
+                    return Err(BuildError::Failed(build_failure(
+                        &error,
+                        vertices.failed.take(),
+                    )));
                 }
                 Err(BollardError::DockerStreamError { error }) => {
                     lines.flush(progress);
@@ -1460,6 +1484,7 @@ fn build_query(options: &BuildOptions) -> BuildImageOptions {
         labels: (!options.labels.is_empty()).then(|| options.labels.clone().into_iter().collect()),
         networkmode: (!options.network.is_empty()).then(|| options.network.clone()),
         target: options.target.clone(),
+        memory: (options.memory > 0).then(|| clamp_i32(options.memory)),
         ..Default::default()
     }
 }
@@ -1517,6 +1542,118 @@ impl LineSplitter {
             self.last_step = Some(line.to_string());
         }
         progress(line);
+    }
+}
+
+/// A BuildKit session id: random, as the docker CLI's (`identity.NewID`).
+fn session_id() -> String {
+    use sha2::Digest;
+    let seed = format!(
+        "{}-{:?}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default(),
+        SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let digest = sha2::Sha256::digest(seed.as_bytes());
+    digest[..13]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()[..25]
+        .to_string()
+}
+
+static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A credential as bollard's session hands it to BuildKit.
+fn docker_credentials(a: &AuthConfig) -> bollard::auth::DockerCredentials {
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    bollard::auth::DockerCredentials {
+        username: some(&a.username),
+        password: some(a.password.expose()),
+        email: some(&a.email),
+        serveraddress: some(&a.server_address),
+        identitytoken: some(a.identity_token.expose()),
+        registrytoken: some(a.registry_token.expose()),
+        ..Default::default()
+    }
+}
+
+/// BuildKit's vertex status stream as lines, the way `--progress=plain`
+/// prints it without timings: `#3 [2/3] RUN make`, the step's output
+/// `#3 built`, then `#3 CACHED`, `#3 DONE` or `#3 ERROR: ...`. Each vertex gets
+/// its number when it first appears.
+#[derive(Default)]
+struct VertexLog {
+    numbers: HashMap<String, usize>,
+    names: HashMap<String, String>,
+    finished: std::collections::HashSet<String>,
+    pending: HashMap<String, String>,
+    /// The step that failed (`#3 [2/3] RUN exit 3`), for the error.
+    failed: Option<String>,
+}
+
+impl VertexLog {
+    fn number(&mut self, digest: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(digest.to_string()).or_insert(next)
+    }
+
+    fn push(
+        &mut self,
+        status: &bollard::moby::buildkit::v1::StatusResponse,
+        progress: BuildProgress<'_>,
+    ) {
+        for v in &status.vertexes {
+            let n = self.number(&v.digest);
+            if !self.names.contains_key(&v.digest) {
+                self.names.insert(v.digest.clone(), v.name.clone());
+                progress(&format!("#{n} {}", v.name));
+            }
+            if self.finished.contains(&v.digest) {
+                continue;
+            }
+            if !v.error.is_empty() {
+                self.flush_vertex(&v.digest, progress);
+                self.finished.insert(v.digest.clone());
+                progress(&format!("#{n} ERROR: {}", v.error));
+                self.failed = Some(format!("#{n} {}", v.name));
+            } else if v.cached {
+                self.finished.insert(v.digest.clone());
+                progress(&format!("#{n} CACHED"));
+            } else if v.completed.is_some() {
+                self.flush_vertex(&v.digest, progress);
+                self.finished.insert(v.digest.clone());
+                progress(&format!("#{n} DONE"));
+            }
+        }
+        for l in &status.logs {
+            let n = self.number(&l.vertex);
+            let text = String::from_utf8_lossy(&l.msg);
+            let pending = self.pending.entry(l.vertex.clone()).or_default();
+            pending.push_str(&text);
+            while let Some(i) = pending.find('\n') {
+                let line: String = pending.drain(..=i).collect();
+                progress(&format!("#{n} {}", line.trim_end_matches(['\n', '\r'])));
+            }
+        }
+        for w in &status.warnings {
+            let n = self.number(&w.vertex);
+            progress(&format!(
+                "#{n} WARNING: {}",
+                String::from_utf8_lossy(&w.short)
+            ));
+        }
+    }
+
+    fn flush_vertex(&mut self, digest: &str, progress: BuildProgress<'_>) {
+        if let Some(rest) = self.pending.remove(digest) {
+            if !rest.is_empty() {
+                let n = self.number(digest);
+                progress(&format!("#{n} {rest}"));
+            }
+        }
     }
 }
 

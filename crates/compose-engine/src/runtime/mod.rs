@@ -597,8 +597,10 @@ pub trait Runtime: Observe {
         path: &str,
         tar: Vec<u8>,
     ) -> impl Future<Output = Result<()>> + Send;
-    /// Builds an image from a context tar with the classic builder (BuildKit is
-    /// not used); the builder's output lines go to `progress`.
+    /// Builds an image from a context tar, with the engine's BuildKit when
+    /// `options.buildkit` is set, else with the classic builder; the builder's
+    /// output lines (BuildKit: its vertex status stream, as `--progress=plain`
+    /// prints it) go to `progress`.
     fn build_image(
         &self,
         options: &BuildOptions,
@@ -760,7 +762,7 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
 }
 
-/// What the classic builder is asked to do (`POST /build` parameters), besides
+/// What the builder is asked to do (`POST /build` parameters), besides
 /// the context tar.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BuildOptions {
@@ -788,6 +790,11 @@ pub struct BuildOptions {
     pub cache_from: Vec<String>,
     /// Isolation technology (empty: default).
     pub isolation: String,
+    /// Memory limit of the build containers in bytes (0: none; classic builder only).
+    pub memory: i64,
+    /// Build with the engine's BuildKit (`version=2` and a session) instead of
+    /// the classic builder.
+    pub buildkit: bool,
 }
 
 /// A successful build.
@@ -831,11 +838,13 @@ pub enum BuildError {
 /// Receives the builder's output, one line at a time (without the newline).
 pub type BuildProgress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 
-/// The step line most recently announced in a classic builder's output, and
-/// the exit code in its error message (`... returned a non-zero code: 3`).
+/// The step line most recently announced in a builder's output, and the exit
+/// code in its error message (classic: `... returned a non-zero code: 3`,
+/// BuildKit: `... did not complete successfully: exit code: 3`).
 pub fn build_failure(message: &str, last_step: Option<String>) -> BuildFailure {
     let code = message
         .rsplit_once("returned a non-zero code: ")
+        .or_else(|| message.rsplit_once("exit code: "))
         .and_then(|(_, c)| c.trim().parse().ok())
         .filter(|c| *c != 0)
         .unwrap_or(1);

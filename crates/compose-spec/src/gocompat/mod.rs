@@ -18,4 +18,4 @@ pub mod json;
 pub mod path;
 pub mod shellwords;
 pub mod strconv;
-pub(crate) mod units;
+pub mod units;

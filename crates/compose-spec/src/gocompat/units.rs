@@ -5,7 +5,7 @@
 use super::strconv::parse_float;
 
 /// docker/go-units `RAMInBytes`: `512m`, `1.5g`, `1024`, `10 KiB`...
-pub(crate) fn ram_in_bytes(size: &str) -> Result<i64, String> {
+pub fn ram_in_bytes(size: &str) -> Result<i64, String> {
     let invalid = || format!("invalid size: '{size}'");
     let sep = size
         .rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')

@@ -1,0 +1,255 @@
+//! Builds through the engine's BuildKit (hoist's default, as the docker CLI's)
+//! and the classic builder with `DOCKER_BUILDKIT=0`, on `fixtures/e2e/buildkit`
+//! (base image: the local test image, nothing pulled). What the builds did is
+//! read back from the images' content, never from timings.
+
+use crate::e2e_project;
+use crate::harness::{assert_mentions, docker, Project};
+
+/// Removes the images a test built (`<project>-<service>`), whatever happens.
+struct Images(Vec<String>);
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for i in &self.0 {
+            let _ = docker(&["rmi", "-f", i]);
+        }
+    }
+}
+
+fn images(p: &Project, services: &[&str]) -> Images {
+    Images(services.iter().map(|s| format!("{}-{s}", p.name)).collect())
+}
+
+/// `cat FILE` in a throwaway container of `image`.
+fn cat(image: &str, file: &str) -> String {
+    let out = docker(&["run", "--rm", image, "cat", file]);
+    assert!(out.status.success(), "{}", out.dump());
+    out.stdout
+}
+
+#[test]
+fn buildkit_cache_mount_is_shared_between_builds() {
+    let Some(mut p) = e2e_project!("bk-cache", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["cache"]);
+    let image = format!("{}-cache", p.name);
+    let first = format!("{}-first", p.name);
+    let second = format!("{}-second", p.name);
+    p.set_env("RUN_ID", &first);
+    let out = p.hoist(&["build", "cache"]);
+    assert!(out.status.success(), "{}", out.dump());
+    // BuildKit's vertex stream, through the same progress lines as classic output.
+    assert_mentions(
+        &out,
+        &["cache | #", "RUN --mount=type=cache", "DONE", "Built"],
+    );
+    assert!(!out.all().contains("Step 1/"), "{}", out.dump());
+    assert!(cat(&image, "/runs").ends_with(&format!("run {first}\n")));
+
+    // A new RUN_ID reruns the step; the cache mount still holds the first run.
+    p.set_env("RUN_ID", &second);
+    let out = p.hoist(&["build", "cache"]);
+    assert!(out.status.success(), "{}", out.dump());
+    let runs = cat(&image, "/runs");
+    assert!(
+        runs.ends_with(&format!("run {first}\nrun {second}\n")),
+        "the cache mount should keep the first build's line:\n{runs}"
+    );
+
+    // The context was sent without what .dockerignore names.
+    let ctx = docker(&["run", "--rm", &image, "ls", "/ctx"]).stdout;
+    assert!(ctx.contains("Dockerfile"), "{ctx}");
+    assert!(!ctx.contains("ignored.txt"), "{ctx}");
+}
+
+#[test]
+fn buildkit_target_and_labels_as_the_reference() {
+    let Some(p) = e2e_project!("bk-stages", "buildkit") else {
+        return;
+    };
+    let reference = format!("{}-ref", p.name);
+    let _images = Images(vec![
+        format!("{}-stages", p.name),
+        format!("{reference}-stages"),
+    ]);
+    let out = p.hoist(&["build", "stages"]);
+    assert!(out.status.success(), "{}", out.dump());
+    let out = p.compose_as(&reference, &["build", "stages"]);
+    assert!(out.status.success(), "{}", out.dump());
+    // The same labels (compose's project and service ones under BuildKit).
+    let ours = crate::harness::inspect(&format!("{}-stages", p.name))["Config"]["Labels"].clone();
+    let theirs =
+        crate::harness::inspect(&format!("{reference}-stages"))["Config"]["Labels"].clone();
+    assert_eq!(
+        ours.to_string().replace(&p.name, "P"),
+        theirs.to_string().replace(&reference, "P"),
+    );
+    for image in [format!("{}-stages", p.name), format!("{reference}-stages")] {
+        assert_eq!(cat(&image, "/stage"), "prod\n", "{image}");
+        assert_eq!(cat(&image, "/base"), "base\n", "{image}");
+        let labels = crate::harness::inspect(&image)["Config"]["Labels"].clone();
+        assert_eq!(labels["org.example.stage"], "prod", "{image}: {labels}");
+        // compose marks only classic builds.
+        assert!(
+            labels.get("com.docker.compose.image.builder").is_none(),
+            "{image}: {labels}"
+        );
+    }
+}
+
+/// Heredocs need a Dockerfile frontend >= 1.4; the 20.10 engine's built-in one
+/// predates them and `# syntax=` would pull a frontend image. hoist hands the
+/// Dockerfile to the engine's BuildKit as the reference does: same verdict.
+#[test]
+fn buildkit_heredoc_as_the_reference() {
+    let Some(p) = e2e_project!("bk-heredoc", "buildkit") else {
+        return;
+    };
+    let reference = format!("{}-ref", p.name);
+    let _images = Images(vec![
+        format!("{}-heredoc", p.name),
+        format!("{reference}-heredoc"),
+    ]);
+    let hoist = p.hoist(&["build", "heredoc"]);
+    let compose = p.compose_as(&reference, &["build", "heredoc"]);
+    assert_eq!(
+        hoist.status.success(),
+        compose.status.success(),
+        "{}\n{}",
+        hoist.dump(),
+        compose.dump()
+    );
+    if compose.status.success() {
+        let image = format!("{}-heredoc", p.name);
+        assert_eq!(cat(&image, "/heredoc"), "one\ntwo\n");
+    } else {
+        assert_mentions(&compose, &["unknown instruction: ECHO"]);
+        assert_mentions(&hoist, &["unknown instruction: ECHO"]);
+        assert_eq!(hoist.code, 1, "{}", hoist.dump());
+    }
+}
+
+#[test]
+fn build_classic_with_docker_buildkit_0() {
+    let Some(mut p) = e2e_project!("bk-classic", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["cache", "stages"]);
+    p.set_env("DOCKER_BUILDKIT", "0");
+    // The classic builder rejects RUN --mount, with its own words.
+    let out = p.hoist(&["build", "cache"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &[
+            "the --mount option requires BuildKit",
+            "failed at Step 3/5 : RUN --mount",
+        ],
+    );
+    // ... and builds the rest, marked as compose marks classic builds.
+    let out = p.hoist(&["build", "stages"]);
+    assert!(out.status.success(), "{}", out.dump());
+    assert_mentions(&out, &["Step 1/"]);
+    let image = format!("{}-stages", p.name);
+    assert_eq!(cat(&image, "/stage"), "prod\n");
+    let labels = crate::harness::inspect(&image)["Config"]["Labels"].clone();
+    assert_eq!(
+        labels["com.docker.compose.image.builder"], "classic",
+        "{labels}"
+    );
+
+    p.set_env("DOCKER_BUILDKIT", "maybe");
+    let out = p.hoist(&["build", "stages"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &["DOCKER_BUILDKIT environment variable expects boolean value"],
+    );
+}
+
+/// The flags hoist cannot honour are refused, each by name, before anything is
+/// built; `-m` is the classic builder's.
+#[test]
+fn build_flags_refused_or_honoured() {
+    let Some(mut p) = e2e_project!("bk-flags", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["stages", "dev"]);
+    let cases: &[(&[&str], &str)] = &[
+        (&["--ssh"], "build --ssh: not supported by hoist"),
+        (&["--ssh", "default"], "build --ssh: not supported by hoist"),
+        (&["--check"], "build --check: not supported by hoist"),
+        (&["--print"], "build --print: not supported by hoist"),
+        (
+            &["--provenance", "mode=max"],
+            "build --provenance: not supported by hoist",
+        ),
+        (&["--sbom", "true"], "build --sbom: not supported by hoist"),
+        (
+            &["--builder", "mybuilder"],
+            "build --builder mybuilder: not supported by hoist",
+        ),
+        (&["-m", "64m"], "--memory is not supported by BuildKit"),
+    ];
+    for (flags, message) in cases {
+        let mut a = vec!["build"];
+        a.extend_from_slice(flags);
+        a.push("stages");
+        let out = p.hoist(&a);
+        assert_eq!(out.code, 1, "{}", out.dump());
+        assert_mentions(&out, &[message]);
+        let image = format!("{}-stages", p.name);
+        assert!(
+            !docker(&["image", "inspect", &image]).status.success(),
+            "{flags:?} built anyway"
+        );
+    }
+
+    // --with-dependencies builds what dev depends on too; --builder default is the engine's.
+    let out = p.hoist(&[
+        "build",
+        "--builder",
+        "default",
+        "--with-dependencies",
+        "dev",
+    ]);
+    assert!(out.status.success(), "{}", out.dump());
+    assert_eq!(cat(&format!("{}-dev", p.name), "/stage"), "dev\n");
+    assert_eq!(cat(&format!("{}-stages", p.name), "/stage"), "prod\n");
+
+    p.set_env("DOCKER_BUILDKIT", "0");
+    // --no-cache: the classic builder's cache lookups race with the other
+    // tests' classic builds of the same steps.
+    let out = p.hoist(&["build", "--no-cache", "-m", "64m", "dev"]);
+    assert!(out.status.success(), "{}", out.dump());
+    let out = p.hoist(&["build", "-m", "lots", "dev"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &["invalid argument \"lots\" for \"-m, --memory\" flag"],
+    );
+}
+
+/// A failing step: its output and error as progress lines, the step named in
+/// the error, and the command's exit code as hoist's.
+#[test]
+fn buildkit_failure_names_the_step_and_exits_with_its_code() {
+    let Some(p) = e2e_project!("bk-fails", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["fails"]);
+    let out = p.hoist(&["build", "fails"]);
+    assert_eq!(out.code, 3, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &[
+            "fails | #",
+            "about to fail",
+            "exit code: 3",
+            "failed at #",
+            "RUN echo about to fail && exit 3",
+        ],
+    );
+}
