@@ -19,6 +19,7 @@ pub mod exec;
 pub mod kill;
 pub mod lifecycle;
 pub mod logs;
+pub mod lsp;
 pub mod man;
 pub mod plan;
 pub mod port;
@@ -93,6 +94,8 @@ pub enum Command {
     Top(top::TopArgs),
     /// Print the public port for a port binding
     Port(port::PortArgs),
+    /// Run the Compose language server (LSP) on standard input/output
+    Lsp(lsp::LspArgs),
     /// Show the hoist version information
     Version,
     /// Print the shell code that completes hoist command lines (bash, zsh, fish, ...)
@@ -133,6 +136,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cp(args) => cp::run(g, &args),
         Command::Top(args) => top::run(g, &args),
         Command::Port(args) => port::run(g, &args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Version => version::run(),
         Command::Completion(args) => completion::run(&args),
         Command::Man(args) => man::run(&args),
