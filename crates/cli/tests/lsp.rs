@@ -16,7 +16,7 @@
 
 use serde_json::{json, Value as Json};
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -91,20 +91,32 @@ impl Client {
             fresh: HashSet::new(),
         };
         let uri = c.uri("");
-        let init = c.request("initialize", json!({"processId": null, "rootUri": uri, "capabilities": {}}));
-        assert!(init.get("result").is_some_and(|r| r.get("capabilities").is_some()), "{init}");
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri, "capabilities": {}}),
+        );
+        assert!(
+            init.get("result")
+                .is_some_and(|r| r.get("capabilities").is_some()),
+            "{init}"
+        );
         c.notify("initialized", json!({}));
         c
     }
 
     fn uri(&self, rel: &str) -> String {
-        let p = if rel.is_empty() { self.root.clone() } else { self.root.join(rel) };
+        let p = if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        };
         format!("file://{}", p.display())
     }
 
     fn send(&mut self, msg: Json) {
         let text = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len()).expect("write to hoist lsp");
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len())
+            .expect("write to hoist lsp");
         self.stdin.flush().expect("flush");
     }
 
@@ -120,7 +132,8 @@ impl Client {
             .expect("hoist lsp answered (the server may have died)");
         if m.get("method").and_then(Json::as_str) == Some("textDocument/publishDiagnostics") {
             let uri = m["params"]["uri"].as_str().unwrap_or_default().to_string();
-            self.diags.insert(uri.clone(), m["params"]["diagnostics"].clone());
+            self.diags
+                .insert(uri.clone(), m["params"]["diagnostics"].clone());
             self.fresh.insert(uri);
         }
         m
@@ -145,11 +158,12 @@ impl Client {
         }
     }
 
-    /// The next diagnostics published for `uri` since the last edit.
+    /// The diagnostics published for `uri` since the last edit.
     fn diagnostics(&mut self, uri: &str) -> Json {
-        while !self.fresh.contains(uri) {
-            self.recv();
-        }
+        assert!(
+            self.fresh.contains(uri),
+            "no diagnostics were published for {uri} since the last edit"
+        );
         self.diags[uri].clone()
     }
 
@@ -161,7 +175,19 @@ impl Client {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
         );
-        self.docs.insert(uri, (text, 1));
+        self.docs.insert(uri.clone(), (text, 1));
+        self.sync(&uri);
+    }
+
+    /// Every request is answered after the pending edits are loaded and their
+    /// diagnostics published: after this, the publications of the new state
+    /// have been read (later ones overwrite earlier ones).
+    fn sync(&mut self, uri: &str) {
+        let r = self.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert!(r.get("error").is_none(), "{r}");
     }
 
     fn change(&mut self, rel: &str, text: &str) {
@@ -172,7 +198,8 @@ impl Client {
             "textDocument/didChange",
             json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
-        self.docs.insert(uri, (text.to_string(), version));
+        self.docs.insert(uri.clone(), (text.to_string(), version));
+        self.sync(&uri);
     }
 
     /// Replaces `{"find": …, "plus": n}` by the position it stands for.
@@ -202,7 +229,11 @@ impl Client {
             }
             Json::String(s) if s.starts_with("$diagnostics:") => {
                 let rel = &s["$diagnostics:".len()..];
-                *v = self.diags.get(&self.uri(rel)).cloned().unwrap_or(Json::Null);
+                *v = self
+                    .diags
+                    .get(&self.uri(rel))
+                    .cloned()
+                    .unwrap_or(Json::Null);
             }
             Json::Array(items) => items.iter_mut().for_each(|x| self.positions(x, uri)),
             _ => {}
@@ -224,7 +255,9 @@ fn fixtures() -> PathBuf {
 
 /// `${ROOT}` for the project directory, so that answers do not depend on the checkout.
 fn unroot(v: &Json, root: &Path) -> Json {
-    let s = v.to_string().replace(&root.display().to_string(), "${ROOT}");
+    let s = v
+        .to_string()
+        .replace(&root.display().to_string(), "${ROOT}");
     serde_json::from_str(&s).expect("json")
 }
 
@@ -262,12 +295,18 @@ fn run_script(case: &Path, bless: bool) -> Vec<String> {
             c.diagnostics(&uri)
         } else if let Some(method) = step.get("request").and_then(Json::as_str) {
             let mut params = step.get("params").cloned().unwrap_or(Json::Null);
-            let uri = params["textDocument"]["uri"].as_str().unwrap_or_default().to_string();
+            let uri = params["textDocument"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             c.positions(&mut params, &uri);
             let r = c.request(method, params);
             only(r, step.get("only").and_then(Json::as_str))
         } else {
-            panic!("{}: step {i} is not open/change/diagnostics/request: {step}", script_path.display());
+            panic!(
+                "{}: step {i} is not open/change/diagnostics/request: {step}",
+                script_path.display()
+            );
         };
         let actual = unroot(&actual, &root);
         let expect = unroot(step.get("expect").unwrap_or(&Json::Null), &root);
@@ -278,7 +317,9 @@ fn run_script(case: &Path, bless: bool) -> Vec<String> {
                 failures.push(format!(
                     "{} step {i} ({}):\nexpected {}\n  actual {}",
                     case.display(),
-                    step.get("request").or(step.get("diagnostics")).unwrap_or(&Json::Null),
+                    step.get("request")
+                        .or(step.get("diagnostics"))
+                        .unwrap_or(&Json::Null),
                     serde_json::to_string_pretty(&expect).unwrap_or_default(),
                     serde_json::to_string_pretty(&actual).unwrap_or_default(),
                 ));
@@ -303,7 +344,10 @@ fn protocol_scripts() {
         .filter(|p| p.join("script.json").is_file())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 4, "the protocol cases are missing: {cases:?}");
+    assert!(
+        cases.len() >= 4,
+        "the protocol cases are missing: {cases:?}"
+    );
     let mut failures = Vec::new();
     for case in &cases {
         failures.extend(run_script(case, bless));
@@ -315,13 +359,19 @@ fn protocol_scripts() {
 fn neovim_client() {
     let nvim = test_support::which("nvim")
         .expect("nvim is needed (apt-get install neovim; .ci/run installs it)");
-    let root = fixtures().join("basic/project").canonicalize().expect("project");
+    let root = fixtures()
+        .join("basic/project")
+        .canonicalize()
+        .expect("project");
     let out_dir = tempfile::tempdir().expect("tempdir");
     let out = out_dir.path().join("results.json");
     // rename edits the buffers only (nothing is written), so the fixture stays as it is
     let status = Command::new(nvim)
         .args(["--headless", "--clean", "-n", "-c"])
-        .arg(format!("luafile {}", fixtures().join("nvim-client.lua").display()))
+        .arg(format!(
+            "luafile {}",
+            fixtures().join("nvim-client.lua").display()
+        ))
         .env("HOIST", env!("CARGO_BIN_EXE_hoist"))
         .env("ROOT", &root)
         .env("OUT", &out)
@@ -345,17 +395,42 @@ fn neovim_client() {
     let d = r["diagnostics_after_edit"].as_array().expect("diagnostics");
     assert!(
         d.iter().any(|d| d["code"] == "schema::unknown-key"
-            && d["message"].as_str().is_some_and(|m| m.contains("imagee") && m.contains("did you mean `image`"))),
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("imagee") && m.contains("did you mean `image`"))),
         "{r:#}"
     );
     assert_eq!(r["diagnostics_before_edit"], json!([]), "{r:#}");
     let hover = r["hover"].as_str().expect("hover text");
-    assert!(hover.contains("services.web.image") && hover.contains("nginx:1.27") && hover.contains(".env` line 1"), "{hover}");
-    let labels: Vec<&str> = r["completion"].as_array().expect("completion").iter().filter_map(Json::as_str).collect();
-    assert!(labels.contains(&"healthcheck") && labels.contains(&"restart"), "{labels:?}");
-    assert!(!labels.contains(&"image"), "a key already there is not offered: {labels:?}");
-    assert_eq!(r["definition"], json!({"line": 14, "file": "compose.yaml"}), "{r:#}");
+    assert!(
+        hover.contains("services.web.image")
+            && hover.contains("nginx:1.27")
+            && hover.contains(".env` line 1"),
+        "{hover}"
+    );
+    let labels: Vec<&str> = r["completion"]
+        .as_array()
+        .expect("completion")
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    assert!(
+        labels.contains(&"healthcheck") && labels.contains(&"restart"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"image"),
+        "a key already there is not offered: {labels:?}"
+    );
+    assert_eq!(
+        r["definition"],
+        json!({"line": 14, "file": "compose.yaml"}),
+        "{r:#}"
+    );
     assert_eq!(r["renamed"]["depends_on"], "      - database2", "{r:#}");
     assert_eq!(r["renamed"]["definition"], "  database2:", "{r:#}");
-    assert_eq!(r["renamed"]["link"], "      - \"database2:database\"", "{r:#}");
+    assert_eq!(
+        r["renamed"]["link"], "      - \"database2:database\"",
+        "{r:#}"
+    );
 }

@@ -186,6 +186,9 @@ pub struct Context {
     pub prefix: String,
     /// Byte offset where `prefix` starts.
     pub prefix_start: usize,
+    /// The other keys of the same mapping (lines at the same indentation in
+    /// the same block, above and below), for not offering them again.
+    pub siblings: Vec<String>,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -235,6 +238,8 @@ fn line_key(content: &str) -> Option<&str> {
 /// let c = context_at(text, text.find("- d").unwrap() + 3);
 /// assert_eq!(c.path, ["services", "web", "depends_on"]);
 /// assert!(c.list_item && c.prefix == "d");
+/// let c = context_at(text, text.len());
+/// assert_eq!(c.siblings, ["depends_on"]);
 /// let text = "services:\n  web:\n    restart: no";
 /// let c = context_at(text, text.len());
 /// assert_eq!((c.path.len(), c.key.as_deref(), c.prefix.as_str()), (2, Some("restart"), "no"));
@@ -310,7 +315,46 @@ pub fn context_at(text: &str, offset: usize) -> Context {
     }
     segs.reverse();
     ctx.path = segs;
+    if dash.is_none() {
+        ctx.siblings = siblings(text, line_start, content_col);
+    }
     ctx
+}
+
+/// Keys written at column `col` in the block around the line at `line_start`.
+fn siblings(text: &str, line_start: usize, col: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let line_end = text[line_start..]
+        .find('\n')
+        .map(|i| line_start + i + 1)
+        .unwrap_or(text.len());
+    let mut scan = |line: &str| -> bool {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            return true;
+        }
+        let (dash, c, content) = strip_dashes(line);
+        if c < col || dash.is_some_and(|d| d < col) {
+            return false;
+        }
+        if c == col {
+            if let Some(k) = line_key(content) {
+                out.push(k.to_string());
+            }
+        }
+        true
+    };
+    for l in text[..line_start].lines().rev() {
+        if !scan(l) {
+            break;
+        }
+    }
+    for l in text[line_end..].lines() {
+        if !scan(l) {
+            break;
+        }
+    }
+    out
 }
 
 /// The kinds of names compose files refer to.
@@ -408,7 +452,10 @@ pub fn name_refs(root: &Node, text: &str) -> Vec<NameRef> {
         });
     };
     for (section, e) in top.entries() {
-        let Some(kind) = NameKind::ALL.into_iter().find(|k| k.section() == section.as_str()) else {
+        let Some(kind) = NameKind::ALL
+            .into_iter()
+            .find(|k| k.section() == section.as_str())
+        else {
             continue;
         };
         let Some(defs) = e.value.as_map() else {

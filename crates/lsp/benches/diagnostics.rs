@@ -26,13 +26,21 @@ fn bench(c: &mut Criterion) {
     let mut world = World::new(Default::default());
     let files = world.project_files(&path);
     let first = world.analyze(files.clone());
-    assert!(!first.loaded.has_errors(), "{:?}", first.loaded.diagnostics.first());
+    assert!(
+        !first.loaded.has_errors(),
+        "{:?}",
+        first.loaded.diagnostics.first()
+    );
     let mut version = 0;
     c.bench_function("lsp diagnostics after an edit, 1000 services", |b| {
         b.iter(|| {
             version += 1;
             // an edit: a value of the first service changes, as typing does
-            let edited = text.replacen("interval: 10s", &format!("interval: {}s", 10 + version % 50), 1);
+            let edited = text.replacen(
+                "interval: 10s",
+                &format!("interval: {}s", 10 + version % 50),
+                1,
+            );
             world.docs.insert(
                 path.clone(),
                 Doc {
@@ -45,21 +53,25 @@ fn bench(c: &mut Criterion) {
         })
     });
     // an edit that breaks the file (half-typed key): diagnostics of a failing load
-    c.bench_function("lsp diagnostics after a breaking edit, 1000 services", |b| {
-        b.iter(|| {
-            version += 1;
-            let edited = text.replacen("    command:", &format!("    command{}:", version % 9), 1);
-            world.docs.insert(
-                path.clone(),
-                Doc {
-                    text: edited.into(),
-                    version,
-                },
-            );
-            let a = world.analyze(files.clone());
-            hoist_lsp::features::diagnostics(&a)
-        })
-    });
+    c.bench_function(
+        "lsp diagnostics after a breaking edit, 1000 services",
+        |b| {
+            b.iter(|| {
+                version += 1;
+                let edited =
+                    text.replacen("    command:", &format!("    command{}:", version % 9), 1);
+                world.docs.insert(
+                    path.clone(),
+                    Doc {
+                        text: edited.into(),
+                        version,
+                    },
+                );
+                let a = world.analyze(files.clone());
+                hoist_lsp::features::diagnostics(&a)
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench);

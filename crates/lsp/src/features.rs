@@ -27,7 +27,10 @@ pub fn diagnostics(a: &Analysis) -> HashMap<Url, Vec<lt::Diagnostic>> {
             out.entry(u).or_default();
         }
     }
-    let first = a.config_files.first().and_then(|p| Url::from_file_path(p).ok());
+    let first = a
+        .config_files
+        .first()
+        .and_then(|p| Url::from_file_path(p).ok());
     let mut indexes: HashMap<u32, LineIndex> = HashMap::new();
     let mut to_loc = |span: compose_spec::span::Span| -> Option<(Url, Range)> {
         let f = sources.get(span.file)?;
@@ -98,7 +101,11 @@ fn truncate_lines(s: &str, max: usize) -> String {
     if lines.len() <= max {
         return s.trim_end().to_string();
     }
-    format!("{}\n# … {} more lines", lines[..max].join("\n"), lines.len() - max)
+    format!(
+        "{}\n# … {} more lines",
+        lines[..max].join("\n"),
+        lines.len() - max
+    )
 }
 
 /// The final model's node for a path written in the file (short syntaxes
@@ -242,8 +249,7 @@ pub fn completion(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<lt::Completi
                 })
             }),
             text_edit: Some(lt::CompletionTextEdit::Edit(lt::TextEdit::new(
-                edit_range,
-                insert,
+                edit_range, insert,
             ))),
             ..Default::default()
         }
@@ -291,13 +297,14 @@ pub fn completion(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<lt::Completi
             }
         }
         None if !ctx.list_item => {
-            let present: Vec<String> = f
+            let mut present: Vec<String> = f
                 .tree
                 .as_ref()
                 .and_then(|t| node_at(t, &key_path(&ctx.path)))
                 .and_then(Node::as_map)
                 .map(|m| m.keys().map(|k| k.to_string()).collect())
                 .unwrap_or_default();
+            present.extend(ctx.siblings.iter().cloned());
             for k in schema::allowed_keys(&strs(&ctx.path)) {
                 if present.iter().any(|p| p == k && p != &ctx.prefix) {
                     continue;
@@ -334,7 +341,11 @@ fn loc(f: &FileInfo, span: compose_spec::span::Span) -> Option<Location> {
 }
 
 /// Every occurrence of the name under the cursor, across the project's files.
-pub fn occurrences(a: &Analysis, f: &FileInfo, pos: Position) -> Option<(NameRef, Vec<(Url, Range, bool)>)> {
+pub fn occurrences(
+    a: &Analysis,
+    f: &FileInfo,
+    pos: Position,
+) -> Option<(NameRef, Vec<(Url, Range, bool)>)> {
     let r = ref_at(f, f.offset(pos))?.clone();
     let mut out = Vec::new();
     for file in &a.files {
@@ -406,8 +417,7 @@ pub fn definition(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<Location> {
 /// Whether a name is one compose accepts for services, networks, ….
 pub fn valid_name(n: &str) -> bool {
     !n.is_empty()
-        && n
-            .chars()
+        && n.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
@@ -545,7 +555,11 @@ fn backticked(s: &str) -> Option<&str> {
 
 /// Code actions for the diagnostics the client sends back: the did-you-mean
 /// fix, and declaring a missing top-level network or volume.
-pub fn code_actions(f: &FileInfo, uri: &Url, diags: &[lt::Diagnostic]) -> Vec<lt::CodeActionOrCommand> {
+pub fn code_actions(
+    f: &FileInfo,
+    uri: &Url,
+    diags: &[lt::Diagnostic],
+) -> Vec<lt::CodeActionOrCommand> {
     let mut out = Vec::new();
     for d in diags {
         if d.source.as_deref() != Some(SOURCE) {
@@ -577,8 +591,15 @@ pub fn code_actions(f: &FileInfo, uri: &Url, diags: &[lt::Diagnostic]) -> Vec<lt
                 let written = &f.text[start..end];
                 // replace the wrong word inside the span (a volume's `src:dst` keeps `:dst`)
                 let msg = data.get("message").and_then(|m| m.as_str()).unwrap_or("");
-                let wrong = msg.rsplit(' ').next().unwrap_or("").trim_matches(['"', '`']);
-                let (ws, we) = match written.find(wrong).filter(|_| !wrong.is_empty() && code.starts_with("compose::undefined")) {
+                let wrong = msg
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches(['"', '`']);
+                let (ws, we) = match written
+                    .find(wrong)
+                    .filter(|_| !wrong.is_empty() && code.starts_with("compose::undefined"))
+                {
                     Some(i) => (start + i, start + i + wrong.len()),
                     None => {
                         let w = written.trim_matches(['"', '\'']);
@@ -588,7 +609,10 @@ pub fn code_actions(f: &FileInfo, uri: &Url, diags: &[lt::Diagnostic]) -> Vec<lt
                 };
                 out.push(fix(
                     format!("Change to `{s}`"),
-                    vec![lt::TextEdit::new(range(&f.text, &f.lines, ws, we), s.to_string())],
+                    vec![lt::TextEdit::new(
+                        range(&f.text, &f.lines, ws, we),
+                        s.to_string(),
+                    )],
                 ));
             }
         }
@@ -604,7 +628,10 @@ pub fn code_actions(f: &FileInfo, uri: &Url, diags: &[lt::Diagnostic]) -> Vec<lt
             let name = msg.rsplit(' ').next().unwrap_or("").trim_matches('"');
             if valid_name(name) && section != "secrets" && section != "configs" {
                 out.push(fix(
-                    format!("Declare {} `{name}` under the top-level `{section}:`", &section[..section.len() - 1]),
+                    format!(
+                        "Declare {} `{name}` under the top-level `{section}:`",
+                        &section[..section.len() - 1]
+                    ),
                     vec![declare(f, section, name)],
                 ));
             }
@@ -617,7 +644,11 @@ pub fn code_actions(f: &FileInfo, uri: &Url, diags: &[lt::Diagnostic]) -> Vec<lt
 fn declare(f: &FileInfo, section: &str, name: &str) -> lt::TextEdit {
     let text = &f.text;
     let end_pos = range(text, &f.lines, text.len(), text.len()).end;
-    let sep = if text.is_empty() || text.ends_with('\n') { "" } else { "\n" };
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
     if let Some(e) = f
         .tree
         .as_ref()
@@ -627,12 +658,22 @@ fn declare(f: &FileInfo, section: &str, name: &str) -> lt::TextEdit {
         if let Some(m) = e.value.as_map().filter(|m| !m.is_empty()) {
             // after the section's last entry, at its indentation
             let (_, last) = m.entries().last().unwrap_or_else(|| unreachable!());
-            let line_start = text[..last.key_span.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let line_start = text[..last.key_span.start]
+                .rfind('\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
             let indent = last.key_span.start - line_start;
             let end = last.value.span.end.max(last.key_span.end);
-            let eol = text[end..].find('\n').map(|i| end + i + 1).unwrap_or(text.len());
+            let eol = text[end..]
+                .find('\n')
+                .map(|i| end + i + 1)
+                .unwrap_or(text.len());
             let at = range(text, &f.lines, eol, eol).start;
-            let nl = if eol == text.len() && !text.ends_with('\n') { "\n" } else { "" };
+            let nl = if eol == text.len() && !text.ends_with('\n') {
+                "\n"
+            } else {
+                ""
+            };
             return lt::TextEdit::new(
                 Range::new(at, at),
                 format!("{nl}{}{name}: {{}}\n", " ".repeat(indent)),

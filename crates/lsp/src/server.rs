@@ -126,8 +126,12 @@ fn is_yaml(p: &Path) -> bool {
 }
 
 fn path_of(uri: &Url) -> Result<PathBuf, (i32, String)> {
-    uri.to_file_path()
-        .map_err(|_| (ErrorCode::InvalidParams as i32, format!("not a file URI: {uri}")))
+    uri.to_file_path().map_err(|_| {
+        (
+            ErrorCode::InvalidParams as i32,
+            format!("not a file URI: {uri}"),
+        )
+    })
 }
 
 fn params<P: serde::de::DeserializeOwned>(v: Json) -> Result<P, (i32, String)> {
@@ -322,7 +326,10 @@ impl Server {
         }
     }
 
-    fn file(&mut self, uri: &Url) -> Result<(Arc<crate::world::Analysis>, Arc<FileInfo>), (i32, String)> {
+    fn file(
+        &mut self,
+        uri: &Url,
+    ) -> Result<(Arc<crate::world::Analysis>, Arc<FileInfo>), (i32, String)> {
         let path = path_of(uri)?;
         let a = self.world.analysis_for(&path);
         let f = match a.files.iter().find(|f| f.path == path) {

@@ -40,7 +40,10 @@ impl FileInfo {
     fn new(path: PathBuf, text: Arc<str>) -> Self {
         let mut d = Diagnostics::new();
         let tree = compose_spec::yaml::parse::parse(&text, FileId(0), &mut d);
-        let refs = tree.as_ref().map(|t| name_refs(t, &text)).unwrap_or_default();
+        let refs = tree
+            .as_ref()
+            .map(|t| name_refs(t, &text))
+            .unwrap_or_default();
         FileInfo {
             lines: LineIndex::new(&text),
             path,
@@ -93,7 +96,8 @@ impl Analysis {
     }
 
     /// Definitions of `kind` across the project: the final model's names (so
-    /// included files count) plus every file's own.
+    /// included files count) plus the compose files' own (`extends` targets'
+    /// services are not the project's).
     pub fn names(&self, kind: NameKind) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         if let Some(m) = self
@@ -105,7 +109,12 @@ impl Analysis {
         {
             out.extend(m.keys().map(|k| k.to_string()));
         }
-        for f in &self.files {
+        // the compose files' own, when the load stopped before the final tree
+        for f in self
+            .files
+            .iter()
+            .filter(|f| self.config_files.contains(&f.path))
+        {
             for r in &f.refs {
                 if r.definition && r.kind == kind && !out.contains(&r.name) {
                     out.push(r.name.clone());
@@ -189,8 +198,7 @@ impl World {
             }
         }
         for a in self.projects.values() {
-            if a.files.iter().any(|f| f.path == path) && !a.config_files.iter().any(|p| p == path)
-            {
+            if a.files.iter().any(|f| f.path == path) && !a.config_files.iter().any(|p| p == path) {
                 return a.config_files.clone();
             }
         }
