@@ -262,7 +262,7 @@ pub fn context_at(text: &str, offset: usize) -> Context {
         }
     }
     let word_start = line
-        .rfind(|c: char| c == ' ' || c == '{' || c == '[' || c == ',' || c == '"' || c == '\'')
+        .rfind([' ', '{', '[', ',', '"', '\''])
         .map(|i| i + 1)
         .unwrap_or(0)
         .max(content_col.min(line.len()));
@@ -705,7 +705,7 @@ pub fn file_refs(root: &Node) -> Vec<FileRef> {
 /// ```
 /// use compose_spec::editor::variable_at;
 /// let t = "image: app:${TAG:-latest}";
-/// assert_eq!(variable_at(t, t.find("TAG").unwrap() + 1), Some(("TAG", 12, 15)));
+/// assert_eq!(variable_at(t, t.find("TAG").unwrap() + 1), Some(("TAG", 13, 16)));
 /// assert_eq!(variable_at(t, 2), None);
 /// ```
 pub fn variable_at(text: &str, offset: usize) -> Option<(&str, usize, usize)> {

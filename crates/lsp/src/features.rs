@@ -64,13 +64,23 @@ pub fn diagnostics(a: &Analysis) -> HashMap<Url, Vec<lt::Diagnostic>> {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        out.entry(uri).or_default().push(lt::Diagnostic {
+        let list = out.entry(uri).or_default();
+        // the loader reports an included file's schema errors twice (once per
+        // pass over it): one is enough in an editor
+        let code = lt::NumberOrString::String(d.code.as_str().into());
+        if list
+            .iter()
+            .any(|x| x.range == rng && x.message == message && x.code.as_ref() == Some(&code))
+        {
+            continue;
+        }
+        list.push(lt::Diagnostic {
             range: rng,
             severity: Some(match d.severity {
                 Severity::Error => lt::DiagnosticSeverity::ERROR,
                 Severity::Warning => lt::DiagnosticSeverity::WARNING,
             }),
-            code: Some(lt::NumberOrString::String(d.code.as_str().into())),
+            code: Some(code),
             source: Some(SOURCE.into()),
             message,
             related_information: (!related.is_empty()).then_some(related),
@@ -144,12 +154,20 @@ pub fn hover(a: &Analysis, f: &FileInfo, pos: Position) -> Option<lt::Hover> {
         md.push_str("\n\n");
         md.push_str(d);
     }
+    let mut target = resolved(a, &at.path);
     if let Some(r) = ref_at(f, off) {
         if !r.definition {
             md.push_str(&format!("\n\n{} `{}`", r.kind.word(), r.name));
+            // a reference: what it names, as resolved
+            target = a
+                .loaded
+                .tree
+                .as_ref()
+                .and_then(|t| t.get(r.kind.section()))
+                .and_then(|s| s.get(&r.name));
         }
     }
-    if let Some(n) = resolved(a, &at.path) {
+    if let Some(n) = target {
         let yaml = compose_spec::yaml::emit::to_yaml(&n.to_json());
         md.push_str("\n\nResolved (as `hoist config`):\n```yaml\n");
         md.push_str(&truncate_lines(&yaml, 30));
@@ -340,19 +358,34 @@ fn loc(f: &FileInfo, span: compose_spec::span::Span) -> Option<Location> {
     Some(Location::new(f.uri()?, f.range(span)))
 }
 
+/// One place a name is written.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    /// The file.
+    pub uri: Url,
+    /// The name's range.
+    pub range: Range,
+    /// Whether it is the definition.
+    pub definition: bool,
+}
+
 /// Every occurrence of the name under the cursor, across the project's files.
 pub fn occurrences(
     a: &Analysis,
     f: &FileInfo,
     pos: Position,
-) -> Option<(NameRef, Vec<(Url, Range, bool)>)> {
+) -> Option<(NameRef, Vec<Occurrence>)> {
     let r = ref_at(f, f.offset(pos))?.clone();
     let mut out = Vec::new();
     for file in &a.files {
         for o in &file.refs {
             if o.kind == r.kind && o.name == r.name {
                 if let Some(l) = loc(file, o.span) {
-                    out.push((l.uri, l.range, o.definition));
+                    out.push(Occurrence {
+                        uri: l.uri,
+                        range: l.range,
+                        definition: o.definition,
+                    });
                 }
             }
         }
@@ -375,8 +408,8 @@ pub fn definition(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<Location> {
     if let Some((_, occ)) = occurrences(a, f, pos) {
         return occ
             .into_iter()
-            .filter(|o| o.2)
-            .map(|(u, r, _)| Location::new(u, r))
+            .filter(|o| o.definition)
+            .map(|o| Location::new(o.uri, o.range))
             .collect();
     }
     let Some(tree) = f.tree.as_ref() else {
@@ -425,11 +458,11 @@ pub fn valid_name(n: &str) -> bool {
 pub fn rename(a: &Analysis, f: &FileInfo, pos: Position, new: &str) -> Option<lt::WorkspaceEdit> {
     let (_, occ) = occurrences(a, f, pos)?;
     let mut changes: HashMap<Url, Vec<lt::TextEdit>> = HashMap::new();
-    for (u, r, _) in occ {
+    for o in occ {
         changes
-            .entry(u)
+            .entry(o.uri)
             .or_default()
-            .push(lt::TextEdit::new(r, new.to_string()));
+            .push(lt::TextEdit::new(o.range, new.to_string()));
     }
     Some(lt::WorkspaceEdit {
         changes: Some(changes),
@@ -702,10 +735,10 @@ pub fn highlights(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<lt::Document
     };
     let me = f.uri();
     occ.into_iter()
-        .filter(|(u, _, _)| Some(u) == me.as_ref())
-        .map(|(_, r, def)| lt::DocumentHighlight {
-            range: r,
-            kind: Some(if def {
+        .filter(|o| Some(&o.uri) == me.as_ref())
+        .map(|o| lt::DocumentHighlight {
+            range: o.range,
+            kind: Some(if o.definition {
                 lt::DocumentHighlightKind::WRITE
             } else {
                 lt::DocumentHighlightKind::READ

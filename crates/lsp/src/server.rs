@@ -34,7 +34,7 @@ pub fn capabilities() -> lt::ServerCapabilities {
         )),
         hover_provider: Some(lt::HoverProviderCapability::Simple(true)),
         completion_provider: Some(lt::CompletionOptions {
-            trigger_characters: Some(vec!["{".into(), ":".into(), " ".into(), "-".into()]),
+            trigger_characters: Some(vec!["{".into(), " ".into()]),
             ..Default::default()
         }),
         definition_provider: Some(lt::OneOf::Left(true)),
@@ -372,8 +372,8 @@ impl Server {
                     .unwrap_or_default();
                 let locs: Vec<lt::Location> = occ
                     .into_iter()
-                    .filter(|o| p.context.include_declaration || !o.2)
-                    .map(|(u, r, _)| lt::Location::new(u, r))
+                    .filter(|o| p.context.include_declaration || !o.definition)
+                    .map(|o| lt::Location::new(o.uri, o.range))
                     .collect();
                 to_json(locs)
             }
@@ -439,10 +439,77 @@ impl Server {
                     &p.context.diagnostics,
                 ))
             }
+            #[cfg(test)]
+            "hoist/test-panic" => panic!("a bug in a request handler"),
             _ => Err((
                 ErrorCode::MethodNotFound as i32,
                 format!("hoist lsp does not handle {method}"),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_server::RequestId;
+
+    fn req(id: i32, method: &str, params: Json) -> Request {
+        Request::new(RequestId::from(id), method.into(), params)
+    }
+
+    #[test]
+    fn a_panicking_request_is_answered_with_an_error_and_the_server_goes_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("compose.yaml");
+        std::fs::write(&path, "services:\n  web:\n    image: nginx\n").expect("write");
+        let uri = Url::from_file_path(&path).expect("uri");
+        let mut s = Server::new(Env::new());
+        let r = s.request(req(1, "hoist/test-panic", Json::Null));
+        let e = r.response_result.expect_err("an error answer");
+        assert_eq!(e.code, ErrorCode::InternalError as i32);
+        assert!(
+            e.message.contains("hoist/test-panic failed"),
+            "{}",
+            e.message
+        );
+        let params = serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 5}});
+        let r = s.request(req(2, "textDocument/hover", params));
+        let text = r.response_result.expect("a hover").to_string();
+        assert!(text.contains("services.web.image"), "{text}");
+    }
+
+    #[test]
+    fn edits_apply_incrementally_and_reach_the_load() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("compose.yaml");
+        let text = "services:\n  web:\n    image: nginx\n";
+        std::fs::write(&path, text).expect("write");
+        let uri = Url::from_file_path(&path).expect("uri");
+        let mut s = Server::new(Env::new());
+        s.notification(Notification::new(
+            "textDocument/didOpen".into(),
+            serde_json::json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        ));
+        // `image` → `imagee`, typed as one insertion
+        s.notification(Notification::new(
+            "textDocument/didChange".into(),
+            serde_json::json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+                {"range": {"start": {"line": 2, "character": 9}, "end": {"line": 2, "character": 9}}, "text": "e"}]}),
+        ));
+        assert_eq!(
+            &*s.world.docs[&path].text,
+            "services:\n  web:\n    imagee: nginx\n"
+        );
+        let a = s.world.analyze(s.world.project_files(&path));
+        let d = features::diagnostics(&a);
+        let list = &d[&uri];
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert!(
+            list[0].message.contains("did you mean `image`"),
+            "{}",
+            list[0].message
+        );
+        assert_eq!(list[0].range.start, lt::Position::new(2, 4));
     }
 }

@@ -155,6 +155,12 @@ pub struct World {
     parsed: HashMap<PathBuf, Arc<FileInfo>>,
 }
 
+fn is_yaml(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e == "yaml" || e == "yml")
+}
+
 fn is_compose_name(p: &Path) -> bool {
     let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     loader::DEFAULT_FILE_NAMES.contains(&n) || loader::DEFAULT_OVERRIDE_FILE_NAMES.contains(&n)
@@ -228,16 +234,32 @@ impl World {
             .iter()
             .map(|(p, d)| (p.clone(), d.text.to_string()))
             .collect();
-        let loaded = loader::load(&opts);
+        // the edited buffers are parsed on their own (for names and positions)
+        // on a second thread while the project loads
+        let stale: Vec<(PathBuf, Arc<str>)> = self
+            .docs
+            .iter()
+            .filter(|(p, d)| is_yaml(p) && self.parsed.get(*p).is_none_or(|f| f.text != d.text))
+            .map(|(p, d)| (p.clone(), d.text.clone()))
+            .collect();
+        let (loaded, fresh) = std::thread::scope(|s| {
+            let parse = s.spawn(|| {
+                stale
+                    .into_iter()
+                    .map(|(p, t)| Arc::new(FileInfo::new(p, t)))
+                    .collect::<Vec<_>>()
+            });
+            let loaded = loader::load(&opts);
+            (loaded, parse.join().unwrap_or_default())
+        });
+        for f in fresh {
+            self.parsed.insert(f.path.clone(), f);
+        }
         let mut infos = Vec::new();
         let mut env_files = Vec::new();
         for (_, src) in loaded.sources.files() {
             let Some(p) = src.path.clone() else { continue };
-            let is_yaml = files.contains(&p)
-                || p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| e == "yaml" || e == "yml");
-            if !is_yaml {
+            if !files.contains(&p) && !is_yaml(&p) {
                 env_files.push((p, src.text.clone()));
                 continue;
             }
