@@ -1,4 +1,4 @@
-//! The answers: each LSP feature as a function of the [`World`]'s analysis.
+//! The answers: each LSP feature as a function of a project's [`crate::world::Analysis`].
 
 use crate::world::{range, Analysis, FileInfo};
 use compose_spec::diag::Severity;
