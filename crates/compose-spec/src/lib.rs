@@ -13,6 +13,7 @@
 
 pub mod diag;
 pub mod dotenv;
+pub mod editor;
 pub mod gocompat;
 pub mod loader;
 pub mod model;

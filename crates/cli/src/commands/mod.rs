@@ -24,6 +24,7 @@ pub mod kill;
 pub mod lifecycle;
 pub mod logs;
 pub mod ls;
+pub mod lsp;
 pub mod man;
 pub mod plan;
 pub mod port;
@@ -107,6 +108,8 @@ pub enum Command {
     Port(port::PortArgs),
     /// Watch build context for service and rebuild/refresh containers when files are updated
     Watch(watch::WatchArgs),
+    /// Run the Compose language server (LSP) on standard input/output
+    Lsp(lsp::LspArgs),
     /// Show the hoist version information
     Version(version::VersionArgs),
     /// List running compose projects
@@ -188,6 +191,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stack(args) => stack::run(g, &args),
         Command::Port(args) => port::run(g, &args),
         Command::Watch(args) => watch::run(g, &args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Version(args) => version::run(&args),
         Command::Ls(args) => ls::run(g, &args),
         Command::Images(args) => images::run(g, &args),

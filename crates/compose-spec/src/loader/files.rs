@@ -88,7 +88,7 @@ impl FileLoader<'_> {
         if let Some(n) = self.parsed.get(path) {
             return n.clone();
         }
-        let node = match std::fs::read_to_string(path) {
+        let node = match self.ctx.read(path) {
             Ok(text) => {
                 let id = self
                     .ctx

@@ -91,6 +91,10 @@ pub struct LoadOptions {
     /// while the typed project is decoded and `Loaded::tree` is `None`: the
     /// two never coexist whole, which about halves a large load's peak memory.
     pub keep_tree: bool,
+    /// Texts that stand in for files on disk, by absolute path: an editor's
+    /// unsaved buffers (compose files, `extends`/`include` files, `.env`).
+    /// Empty for the command line.
+    pub overlay: BTreeMap<PathBuf, String>,
 }
 
 impl LoadOptions {
@@ -114,6 +118,7 @@ impl LoadOptions {
             keep_unused_resources: false,
             services: Vec::new(),
             keep_tree: true,
+            overlay: BTreeMap::new(),
         }
     }
 }
@@ -175,6 +180,17 @@ fn abs(cwd: &Path, p: &Path) -> PathBuf {
 struct Ctx {
     sources: SourceMap,
     diags: Diagnostics,
+    overlay: BTreeMap<PathBuf, String>,
+}
+
+impl Ctx {
+    /// A file's text: the overlay's when it has one, else the disk's.
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        match self.overlay.get(path) {
+            Some(t) => Ok(t.clone()),
+            None => std::fs::read_to_string(path),
+        }
+    }
 }
 
 impl Ctx {
@@ -188,7 +204,7 @@ impl Ctx {
 /// `${VAR}` looks in `current` first, then in what was read so far.
 fn read_env_files(ctx: &mut Ctx, acc: &mut Env, files: &[PathBuf], current: &Env) {
     for f in files {
-        let text = match std::fs::read_to_string(f) {
+        let text = match ctx.read(f) {
             Ok(t) => t,
             Err(e) => {
                 let msg = if f.is_dir() {
@@ -254,7 +270,7 @@ fn default_env_files(opts: &LoadOptions, wd: &Path) -> Vec<PathBuf> {
         }
     }
     let dot = wd.join(".env");
-    if dot.is_file() {
+    if dot.is_file() || opts.overlay.contains_key(&dot) {
         vec![dot]
     } else {
         Vec::new()
@@ -305,6 +321,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     let mut ctx = Ctx {
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
+        overlay: opts.overlay.clone(),
     };
     let mut out = Loaded::default();
     let mut env = opts.os_env.clone();
@@ -389,7 +406,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         let (name, text) = if f.as_os_str() == "-" {
             ("-".to_string(), opts.stdin.clone().unwrap_or_default())
         } else {
-            match std::fs::read_to_string(f) {
+            match ctx.read(f) {
                 Ok(t) => (f.to_string_lossy().into_owned(), t),
                 Err(e) => {
                     ctx.error(
@@ -725,7 +742,7 @@ fn resolve_service_env(ctx: &mut Ctx, dict: &mut Node, env: &Env, discard: bool)
         if !env_files.is_empty() {
             let mut from_files: indexmap::IndexMap<String, String> = Default::default();
             for (path, required, format, fspan) in env_files {
-                let text = match std::fs::read_to_string(&path) {
+                let text = match ctx.read(Path::new(&path)) {
                     Ok(t) => t,
                     Err(_) => {
                         if required {
@@ -814,7 +831,7 @@ fn resolve_label_files(ctx: &mut Ctx, dict: &mut Node, discard: bool) {
         }
         let mut labels: indexmap::IndexMap<String, String> = Default::default();
         for (path, fspan) in files {
-            match std::fs::read_to_string(&path) {
+            match ctx.read(Path::new(&path)) {
                 Ok(text) => {
                     let lookup = |k: &str| labels.get(k).cloned();
                     match dotenv::parse(&text, &lookup) {
@@ -959,6 +976,7 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
     let mut ctx = Ctx {
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
+        overlay: BTreeMap::new(),
     };
     let id = ctx.sources.add(name, None, text);
     if let Some(mut root) = crate::yaml::parse::parse(text, id, &mut ctx.diags) {

@@ -159,6 +159,29 @@ pub fn allowed_keys(path: &[&str]) -> Vec<&'static str> {
     walk::doc().allowed_keys(path)
 }
 
+/// The schema's `description` of the value at a key path (the first one any
+/// alternative form gives), for editor hovers and completion docs.
+///
+/// ```
+/// use compose_spec::schema::describe;
+/// assert!(describe(&["services"]).is_some_and(|d| d.contains("services")));
+/// assert!(describe(&["services", "web", "profiles"]).is_some_and(|d| d.contains("profiles")));
+/// assert!(describe(&["services", "web", "no-such-key"]).is_none());
+/// ```
+pub fn describe(path: &[&str]) -> Option<&'static str> {
+    walk::doc().description(path)
+}
+
+/// The values an `enum` allows at a key path (empty where none applies).
+///
+/// ```
+/// use compose_spec::schema::enum_values;
+/// assert!(enum_values(&["services", "web", "depends_on", "db", "condition"]).contains(&"service_healthy"));
+/// ```
+pub fn enum_values(path: &[&str]) -> Vec<&'static str> {
+    walk::doc().enum_values(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

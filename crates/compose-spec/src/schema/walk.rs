@@ -172,6 +172,23 @@ impl SchemaDoc {
         keys
     }
 
+    /// The first `description` of the subschemas at `path`.
+    pub(crate) fn description(&self, path: &[&str]) -> Option<&str> {
+        // a `$ref` with a `description` beside it: the sibling is the one meant
+        if let Some((last, parent)) = path.split_last() {
+            for s in self.at(parent) {
+                for c in self.children(s, last) {
+                    if let Some(d) = c.get("description").and_then(Value::as_str) {
+                        return Some(d);
+                    }
+                }
+            }
+        }
+        self.at(path)
+            .into_iter()
+            .find_map(|s| s.get("description").and_then(Value::as_str))
+    }
+
     /// The `patternProperties` patterns at `path`.
     pub(crate) fn key_patterns(&self, path: &[&str]) -> Vec<&str> {
         let mut pats: Vec<&str> = Vec::new();
