@@ -10,34 +10,7 @@ use std::process::Command;
 const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
 
 /// (command, flag) pairs hoist does not have yet, and why.
-const GAPS: &[(&str, &str, &str)] = &[
-    (
-        "build",
-        "--builder",
-        "BuildKit (buildx builders): the BuildKit issue",
-    ),
-    ("build", "--check", "BuildKit: the BuildKit issue"),
-    ("build", "--print", "BuildKit (bake): the BuildKit issue"),
-    (
-        "build",
-        "--provenance",
-        "BuildKit attestations: the BuildKit issue",
-    ),
-    (
-        "build",
-        "--sbom",
-        "BuildKit attestations: the BuildKit issue",
-    ),
-    ("build", "--ssh", "BuildKit: the BuildKit issue"),
-    ("build", "--push", "BuildKit: the BuildKit issue"),
-    (
-        "build",
-        "--with-dependencies",
-        "BuildKit: the BuildKit issue",
-    ),
-    ("build", "--memory", "BuildKit: the BuildKit issue"),
-    ("build", "-m", "BuildKit: the BuildKit issue"),
-];
+const GAPS: &[(&str, &str, &str)] = &[];
 
 /// Commands hoist does not have, and why.
 const COMMAND_GAPS: &[(&str, &str)] = &[
