@@ -275,3 +275,39 @@ fn compatibility_names_as_the_reference() {
         }
     }
 }
+
+/// `COMPOSE_STATUS_STDOUT`: progress on stdout instead of stderr, as the
+/// reference does (Go's `strconv.ParseBool`: `y` is not true).
+#[test]
+fn status_stdout_switch_as_the_reference() {
+    for hoist in [true, false] {
+        let Some(mut p) = e2e_project!(&format!("status-{hoist}"), "cross") else {
+            return;
+        };
+        for (value, to_stdout) in [("1", true), ("y", false), ("true", true)] {
+            p.set_env("COMPOSE_STATUS_STDOUT", value);
+            let args = ["--progress", "plain", "up", "-d"];
+            let out = if hoist {
+                p.hoist(&args)
+            } else {
+                p.compose(&args)
+            };
+            out.ok();
+            let (on, off) = if to_stdout {
+                (&out.stdout, &out.stderr)
+            } else {
+                (&out.stderr, &out.stdout)
+            };
+            assert!(
+                on.contains("Container"),
+                "{value} (hoist: {hoist}):\n{}",
+                out.dump()
+            );
+            assert!(
+                !off.contains("Container"),
+                "{value} (hoist: {hoist}):\n{}",
+                out.dump()
+            );
+        }
+    }
+}

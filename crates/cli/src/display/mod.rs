@@ -183,7 +183,7 @@ pub fn use_ansi(is_terminal: bool) -> bool {
 /// The writer for a run of events: `Auto` decided by whether stderr is a terminal.
 fn writer_mode() -> Mode {
     match settings().mode {
-        Mode::Auto if std::io::IsTerminal::is_terminal(&std::io::stderr()) => Mode::Tty,
+        Mode::Auto if crate::output::status_is_terminal() => Mode::Tty,
         Mode::Auto => Mode::Plain,
         m => m,
     }

@@ -19,7 +19,6 @@
 //! frame. Terminal size and cursor movement come from crossterm.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -443,9 +442,7 @@ struct Active {
 static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 
 fn write_stderr(buf: &[u8]) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(buf);
-    let _ = err.flush();
+    crate::output::write_status(buf);
 }
 
 fn draw(display: &Mutex<Display>) {
