@@ -14,6 +14,7 @@ mod gotemplate;
 mod output;
 mod plugin;
 mod session;
+mod stdio;
 mod table;
 mod term;
 mod watcher;

@@ -241,51 +241,6 @@ pub fn end_progress() {
     crate::display::finish();
 }
 
-/// One line on stdout, without ending the live display (the display's own use).
-pub(crate) fn raw_stdout_line(s: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{s}");
-    let _ = out.flush();
-}
-
-/// One line on the status stream (stderr, or stdout with
-/// `COMPOSE_STATUS_STDOUT`), without ending the live display (the display's own use).
-pub(crate) fn raw_stderr_line(s: &str) {
-    write_status(format!("{s}\n").as_bytes());
-}
-
-/// compose's `COMPOSE_STATUS_STDOUT` (Go's `strconv.ParseBool`, read once):
-/// progress goes to stdout instead of stderr.
-pub(crate) fn status_to_stdout() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| {
-        std::env::var("COMPOSE_STATUS_STDOUT")
-            .is_ok_and(|v| matches!(v.as_str(), "1" | "t" | "T" | "TRUE" | "true" | "True"))
-    })
-}
-
-/// Whether the status stream is a terminal.
-pub(crate) fn status_is_terminal() -> bool {
-    if status_to_stdout() {
-        std::io::IsTerminal::is_terminal(&std::io::stdout())
-    } else {
-        std::io::IsTerminal::is_terminal(&std::io::stderr())
-    }
-}
-
-/// Writes bytes to the status stream.
-pub(crate) fn write_status(buf: &[u8]) {
-    if status_to_stdout() {
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(buf);
-        let _ = out.flush();
-    } else {
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(buf);
-        let _ = err.flush();
-    }
-}
-
 /// Whether stdout takes colours: not `no_color` (a command's flag), and
 /// compose's `--ansi`/`COMPOSE_ANSI` (`auto`: when stdout is a terminal) and
 /// `NO_COLOR` (when not empty) allow them.

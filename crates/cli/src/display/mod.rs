@@ -183,7 +183,7 @@ pub fn use_ansi(is_terminal: bool) -> bool {
 /// The writer for a run of events: `Auto` decided by whether stderr is a terminal.
 fn writer_mode() -> Mode {
     match settings().mode {
-        Mode::Auto if crate::output::status_is_terminal() => Mode::Tty,
+        Mode::Auto if crate::stdio::status_is_terminal() => Mode::Tty,
         Mode::Auto => Mode::Plain,
         m => m,
     }
@@ -200,23 +200,23 @@ pub fn event(e: &Event, width: usize) {
         if mode == Mode::Tty {
             tty::above(&line, false);
         } else {
-            crate::output::raw_stdout_line(&line);
+            crate::stdio::raw_stdout_line(&line);
         }
         return;
     }
     if e.status == Status::Warning && e.resource.is_empty() {
         match mode {
-            Mode::Json => crate::output::raw_stderr_line(&json::log_line("warning", &e.text)),
+            Mode::Json => crate::stdio::raw_stderr_line(&json::log_line("warning", &e.text)),
             Mode::Tty => tty::above(&format!("WARN[0000] {}", e.text), true),
-            _ => crate::output::raw_stderr_line(&format!("WARN[0000] {}", e.text)),
+            _ => crate::stdio::raw_stderr_line(&format!("WARN[0000] {}", e.text)),
         }
         return;
     }
     match mode {
         Mode::Tty => tty::event(e, title(), !settings().no_color),
-        Mode::Json => crate::output::raw_stderr_line(&json::line(e, dry_run())),
+        Mode::Json => crate::stdio::raw_stderr_line(&json::line(e, dry_run())),
         Mode::Quiet => {}
-        Mode::Plain | Mode::Auto => crate::output::raw_stderr_line(&plain::line(e)),
+        Mode::Plain | Mode::Auto => crate::stdio::raw_stderr_line(&plain::line(e)),
     }
 }
 

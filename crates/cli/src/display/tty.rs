@@ -442,7 +442,7 @@ struct Active {
 static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 
 fn write_stderr(buf: &[u8]) {
-    crate::output::write_status(buf);
+    crate::stdio::write_status(buf);
 }
 
 fn draw(display: &Mutex<Display>) {
@@ -492,7 +492,7 @@ pub fn above(line: &str, stderr: bool) {
         if stderr {
             write_stderr(format!("{line}\n").as_bytes());
         } else {
-            crate::output::raw_stdout_line(line);
+            crate::stdio::raw_stdout_line(line);
         }
         let (w, h) = size();
         d.frame(w, h, Instant::now(), &mut buf);
@@ -500,7 +500,7 @@ pub fn above(line: &str, stderr: bool) {
     } else if stderr {
         write_stderr(format!("{line}\n").as_bytes());
     } else {
-        crate::output::raw_stdout_line(line);
+        crate::stdio::raw_stdout_line(line);
     }
 }
 
