@@ -110,6 +110,14 @@ fn deploy(global: &Global, args: &DeployArgs, plan_only: bool) -> anyhow::Result
     let read = |f: &str| std::fs::read(dir.join(f));
     let desired = compose_engine::stack::desired(&specs.project, &args.stack, &read)
         .map_err(anyhow::Error::msg)?;
+    for (service, key) in &desired.unsupported {
+        output::stderr_line(&format!(
+            "warning: {}service {service}: `{key}` is not supported by Swarm and is ignored (at services.{service}.{key})",
+            locate(&specs.meta.config_files, service, key)
+                .map(|l| format!("{l}: "))
+                .unwrap_or_default()
+        ));
+    }
     block_on(async {
         let rt = session.engine()?;
         ensure_manager(&rt).await?;
@@ -130,6 +138,36 @@ fn deploy(global: &Global, args: &DeployArgs, plan_only: bool) -> anyhow::Result
         };
         compose_engine::stack::apply(&rt, &desired, &observed, &plan, &say).await?;
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `file:line:column` of `services.<service>.<key>` in the last compose file
+/// that sets it (an override's value is the one that counts), relative to
+/// the current directory.
+fn locate(files: &[String], service: &str, key: &str) -> Option<String> {
+    let path = compose_spec::node::KeyPath::root()
+        .key("services")
+        .key(service)
+        .key(key);
+    files.iter().rev().find_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let mut diags = Default::default();
+        let root =
+            compose_spec::yaml::parse::parse(&text, compose_spec::span::FileId(0), &mut diags)?;
+        let node = compose_spec::editor::node_at(&root, &path)?;
+        let before = &text[..node.span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let shown = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| {
+                std::path::Path::new(f)
+                    .strip_prefix(cwd)
+                    .ok()
+                    .map(|p| p.display().to_string())
+            })
+            .unwrap_or_else(|| f.clone());
+        Some(format!("{shown}:{line}:{column}"))
     })
 }
 

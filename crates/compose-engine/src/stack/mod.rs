@@ -137,7 +137,8 @@ pub enum Op {
 pub struct Plan {
     /// The operations.
     pub ops: Vec<Op>,
-    /// Warnings (unsupported keys, services left without `--prune`).
+    /// Warnings (services left without `--prune`; the keys Swarm ignores are
+    /// [`Desired::unsupported`], for the caller to locate in the files).
     pub warnings: Vec<String>,
 }
 
@@ -299,11 +300,6 @@ fn named_networks(spec: &Value, networks: &[Network]) -> Value {
 /// `prune`) services no longer in the file removed. Pure.
 pub fn plan(desired: &Desired, observed: &Observed, prune: bool) -> Plan {
     let mut p = Plan::default();
-    for (service, key) in &desired.unsupported {
-        p.warnings.push(format!(
-            "service {service}: `{key}` is not supported by Swarm and is ignored"
-        ));
-    }
     for (name, _) in &desired.networks {
         if !observed.networks.iter().any(|n| &n.name == name) {
             p.ops.push(Op::CreateNetwork { name: name.clone() });
