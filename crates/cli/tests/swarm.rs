@@ -297,7 +297,7 @@ fn single_node_swarm_deploys_what_docker_stack_deploys() {
         "create secret hs_token",
         "create config hs_motd",
         "create service hs_web",
-        "compose.yaml:46:21: service worker: `container_name` is not supported by Swarm and is ignored (at services.worker.container_name)",
+        "compose.yaml:54:21: service worker: `container_name` is not supported by Swarm and is ignored (at services.worker.container_name)",
     ] {
         assert!(text.contains(want), "plan lacks {want:?}:\n{text}");
     }

@@ -333,6 +333,61 @@ pub fn service_spec(namespace: &str, project: &Project, service: &ServiceConfig)
         "Privileges".into(),
         json!({"CredentialSpec": null, "SELinuxContext": null, "NoNewPrivileges": false}),
     );
+    let hosts: Vec<String> = service
+        .extra_hosts
+        .0
+        .iter()
+        .flat_map(|(host, ips)| ips.iter().map(move |ip| format!("{ip} {host}")))
+        .collect();
+    put(&mut container, "Hosts", json!(hosts));
+    if !service.dns.is_empty() || !service.dns_search.is_empty() {
+        let mut dns = Map::new();
+        put(&mut dns, "Nameservers", json!(service.dns));
+        put(&mut dns, "Search", json!(service.dns_search));
+        container.insert("DNSConfig".into(), Value::Object(dns));
+    }
+    let caps = |list: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = list
+            .iter()
+            .map(|c| {
+                let c = c.to_uppercase();
+                if c == "ALL" || c.starts_with("CAP_") {
+                    c
+                } else {
+                    format!("CAP_{c}")
+                }
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    put(
+        &mut container,
+        "CapabilityAdd",
+        json!(caps(&service.cap_add)),
+    );
+    put(
+        &mut container,
+        "CapabilityDrop",
+        json!(caps(&service.cap_drop)),
+    );
+    put(&mut container, "Sysctls", json!(service.sysctls));
+    let ulimits: Vec<Value> = service
+        .ulimits
+        .iter()
+        .filter_map(|(name, u)| {
+            let u = u.as_ref()?;
+            let (soft, hard) = if u.single != 0 {
+                (u.single, u.single)
+            } else {
+                (u.soft, u.hard)
+            };
+            Some(json!({"Name": name, "Soft": soft, "Hard": hard}))
+        })
+        .collect();
+    put(&mut container, "Ulimits", json!(ulimits));
+    put(&mut container, "Isolation", json!(service.isolation));
     if let Some(init) = service.init {
         container.insert("Init".into(), json!(init));
     }
