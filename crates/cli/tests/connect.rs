@@ -898,14 +898,23 @@ fn exercise_login(case: &mut Case, reg: &AuthRegistry, test: &str) {
     assert!(running(&p, "app"));
     case.hoist("registry", &p, &["down", "-t", "0"]).expect_ok();
 
-    // A build whose base image must be pulled from the registry (X-Registry-Config).
+    // A build whose base image must be pulled from the registry: BuildKit
+    // (the default) asks for the login through its session and keeps the
+    // base in its own cache; the classic builder gets it as X-Registry-Config
+    // and stores the base image.
     remove_image(&image);
     let derived = format!("hoist-auth-derived-{repo}:v1");
     case.images.push(derived.clone());
     case.set("BASE", &image);
     let r = case.hoist("base", &p, &["build"]).expect_ok();
     reg.assert_hidden(&r);
+    assert!(image_present(&derived), "BuildKit built {derived}");
+    remove_image(&derived);
+    case.set("DOCKER_BUILDKIT", "0");
+    let r = case.hoist("base", &p, &["build"]).expect_ok();
+    reg.assert_hidden(&r);
     assert!(image_present(&derived) && image_present(&image));
+    case.unset("DOCKER_BUILDKIT");
 }
 
 #[test]
