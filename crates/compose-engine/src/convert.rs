@@ -902,7 +902,7 @@ fn resources(s: &ServiceConfig, h: &mut Obj) {
 
 /// The Docker client's `normalizeCapabilities`: upper case, `CAP_` prefix
 /// (except `ALL`), de-duplicated, sorted.
-fn normalize_caps(caps: &[String]) -> Vec<String> {
+pub(crate) fn normalize_caps(caps: &[String]) -> Vec<String> {
     let mut out: Vec<String> = caps
         .iter()
         .map(|c| {

@@ -160,30 +160,7 @@ fn summary(c: &Container, json: &serde_json::Value) -> ImageSummary {
 
 /// Seconds since the epoch of an RFC 3339 time (`2024-01-02T03:04:05.6Z`, `+01:00`).
 pub fn rfc3339_secs(t: &str) -> Option<i64> {
-    let (date, rest) = t.split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>());
-    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
-    let hms = rest.get(..8)?;
-    let mut h = hms.split(':').map(|p| p.parse::<i64>());
-    let (hh, mm, ss) = (h.next()?.ok()?, h.next()?.ok()?, h.next()?.ok()?);
-    let zone = rest[8..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    let offset = match zone {
-        "Z" | "z" | "" => 0,
-        z => {
-            let sign = if z.starts_with('-') { -1 } else { 1 };
-            let (oh, om) = z[1..].split_once(':')?;
-            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
-        }
-    };
-    // days from civil (Howard Hinnant)
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss - offset)
+    crate::runtime::docker::parse_rfc3339(t)
 }
 
 /// distribution's `ParseDockerRef` then `FamiliarName`/tag: `latest` added

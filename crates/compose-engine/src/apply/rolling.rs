@@ -60,6 +60,9 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
         let mut proven: Vec<&RollingReplica> = Vec::new();
         let mut failures: Vec<String> = Vec::new();
         let mut stopped_by: Option<FailureAction> = None;
+        // `max_failure_ratio`: this many failures of `total` are tolerated.
+        let tolerated =
+            |failures: usize| failures * 1000 <= pace.max_failure_permille as usize * total;
         for (i, batch) in rollout.batches.iter().enumerate() {
             if i > 0 {
                 if self.cancelled() {
@@ -77,8 +80,7 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                     Outcome::Failed(why) => failures.push(format!("replica {}: {why}", r.name)),
                 }
             }
-            let tolerated = failures.len() * 1000 <= pace.max_failure_permille as usize * total;
-            if !tolerated && pace.failure_action != FailureAction::Continue {
+            if !tolerated(failures.len()) && pace.failure_action != FailureAction::Continue {
                 stopped_by = Some(pace.failure_action);
                 break;
             }
@@ -118,7 +120,7 @@ impl<R: Runtime, S: Specs> Exec<'_, R, S> {
                 proven.len(),
                 failures.join("; ")
             ),
-            None if failures.len() * 1000 <= pace.max_failure_permille as usize * total => {
+            None if tolerated(failures.len()) => {
                 self.emit(
                     &format!("Service {service}"),
                     Status::Warning,

@@ -1715,7 +1715,7 @@ fn parse_go_duration(s: &str) -> Option<f64> {
 }
 
 /// An RFC 3339 time or a bare date, in Unix seconds.
-fn parse_rfc3339(s: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
     let bytes = s.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = s.get(range)?;

@@ -346,31 +346,15 @@ pub fn service_spec(namespace: &str, project: &Project, service: &ServiceConfig)
         put(&mut dns, "Search", json!(service.dns_search));
         container.insert("DNSConfig".into(), Value::Object(dns));
     }
-    let caps = |list: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = list
-            .iter()
-            .map(|c| {
-                let c = c.to_uppercase();
-                if c == "ALL" || c.starts_with("CAP_") {
-                    c
-                } else {
-                    format!("CAP_{c}")
-                }
-            })
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    };
     put(
         &mut container,
         "CapabilityAdd",
-        json!(caps(&service.cap_add)),
+        json!(crate::convert::normalize_caps(&service.cap_add)),
     );
     put(
         &mut container,
         "CapabilityDrop",
-        json!(caps(&service.cap_drop)),
+        json!(crate::convert::normalize_caps(&service.cap_drop)),
     );
     put(&mut container, "Sysctls", json!(service.sysctls));
     let ulimits: Vec<Value> = service
