@@ -328,26 +328,12 @@ fn rm(global: &Global, args: &RmArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Go's tabwriter as docker's tables use it (3 spaces of padding).
+/// Go's tabwriter as docker's tables use it (3 spaces of padding), each
+/// line without trailing blanks.
 fn tabwrite(lines: &[Vec<String>]) -> String {
-    let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
-    for line in lines {
-        for (i, cell) in line.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count() + 3);
-        }
-    }
-    let mut out = String::new();
-    for line in lines {
-        let mut text = String::new();
-        for (i, cell) in line.iter().enumerate() {
-            text.push_str(cell);
-            if i + 1 < line.len() {
-                text.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count()));
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    }
-    out
+    let rows: Vec<String> = lines.iter().map(|l| l.join("\t")).collect();
+    crate::table::tabwrite(&rows, 0, 3)
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect()
 }
