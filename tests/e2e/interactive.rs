@@ -9,93 +9,7 @@ use std::time::Duration;
 
 use crate::e2e_project;
 use crate::harness::{docker, hoist_bin, lines, wait_until, Project};
-
-/// A tmux session of its own (its own server socket), killed on drop.
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    /// A 100x30 pane running bash in `dir` with the project's environment.
-    fn new(p: &Project, tag: &str) -> Option<Pane> {
-        if test_support::which("tmux").is_none() {
-            test_support::skip_or_fail("interactive e2e tests", "tmux is not installed");
-            return None;
-        }
-        let pane = Pane {
-            socket: format!("hoist-e2e-{}-{tag}", p.name),
-        };
-        let mut env = String::from("export NO_COLOR=1 COMPOSE_ANSI=never;");
-        for (k, v) in &p.env {
-            env.push_str(&format!(" export {k}='{v}';"));
-        }
-        pane.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            "-c",
-            &p.path().to_string_lossy(),
-            "bash --norc --noprofile",
-        ]);
-        pane.send(&format!("{env} PS1='$ '; clear"));
-        Some(pane)
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Types `line` and Enter.
-    fn send(&self, line: &str) {
-        self.tmux(&["send-keys", "-t", "0", "-l", line]);
-        self.tmux(&["send-keys", "-t", "0", "Enter"]);
-    }
-
-    /// Presses keys (`C-p`, `C-q`).
-    fn keys(&self, keys: &[&str]) {
-        let mut a = vec!["send-keys", "-t", "0"];
-        a.extend_from_slice(keys);
-        self.tmux(&a);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", "0"])
-    }
-
-    /// Waits until the screen shows `text` (fails the test after a while).
-    #[track_caller]
-    fn expect(&self, text: &str) {
-        let shown = wait_until(Duration::from_secs(30), || self.screen().contains(text));
-        assert!(shown, "the pane never showed {text:?}:\n{}", self.screen());
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        self.tmux(&[
-            "resize-window",
-            "-t",
-            "0",
-            "-x",
-            &cols.to_string(),
-            "-y",
-            &rows.to_string(),
-        ]);
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+use crate::pane::Pane;
 
 /// How to call one of the tools in the pane (`-p NAME` included).
 fn tool(p: &Project, hoist: bool) -> String {
@@ -133,7 +47,13 @@ fn exec_and_run_in_a_terminal() {
     };
     p.hoist(&["up", "-d", "--wait"]).ok();
     for hoist in [true, false] {
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
+        let Some(pane) = Pane::new(
+            &p,
+            if hoist { "h" } else { "c" },
+            100,
+            30,
+            "export NO_COLOR=1 COMPOSE_ANSI=never;",
+        ) else {
             return;
         };
         let t = tool(&p, hoist);

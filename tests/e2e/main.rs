@@ -22,6 +22,8 @@ mod formats;
 mod interactive;
 mod interrupt;
 mod lifecycle;
+mod menu;
+mod pane;
 mod plan;
 mod progress;
 mod rolling;

@@ -99,8 +99,8 @@ pub struct UpArgs {
     #[arg(short = 'w', long)]
     pub watch: bool,
     /// Enable interactive shortcuts when running attached. Incompatible with --detach. Can also be enable/disable by setting COMPOSE_MENU environment var.
-    #[arg(long)]
-    pub menu: bool,
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub menu: Option<bool>,
     /// Assume "yes" as answer to all prompts and run non-interactively
     #[arg(short = 'y', long)]
     pub yes: bool,

@@ -11,6 +11,7 @@ mod complete;
 mod display;
 mod follow;
 mod gotemplate;
+mod menu;
 mod output;
 mod plugin;
 mod session;

@@ -13,9 +13,11 @@ use std::io::Write;
 /// Writes to stdout.
 pub fn stdout(s: &str) {
     crate::display::finish();
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(s.as_bytes());
-    let _ = out.flush();
+    crate::menu::around(|| {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(s.as_bytes());
+        let _ = out.flush();
+    });
 }
 
 /// Prints an error that is not a diagnostic, with the chain of its causes
@@ -181,8 +183,10 @@ pub fn diagnostics(ds: &[Diagnostic], sources: &SourceMap) {
 /// Writes one line to stderr.
 pub fn stderr_line(s: &str) {
     crate::display::finish();
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{s}");
+    crate::menu::around(|| {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{s}");
+    });
 }
 
 /// Marks the progress lines that follow as those of a dry run (`--dry-run`).
@@ -235,6 +239,13 @@ pub fn sink_padded(width: usize) -> compose_engine::progress::Sink {
     })
 }
 
+/// The events of what runs beside containers' output (attached `up`
+/// stopping them): lines among the logs, never a live display
+/// ([`crate::display::event_with_log`]).
+pub fn sink_with_log() -> compose_engine::progress::Sink {
+    std::sync::Arc::new(|e| crate::display::event_with_log(&e))
+}
+
 /// Ends the live progress display, if one runs (before something else
 /// takes the terminal: an interactive session).
 pub fn end_progress() {
@@ -257,9 +268,17 @@ pub fn stdout_writer() -> std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>> {
 /// Writes raw bytes to stdout (log lines).
 pub fn stdout_bytes(b: &[u8]) {
     crate::display::finish();
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(b);
-    let _ = out.flush();
+    crate::menu::around(|| {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(b);
+        let _ = out.flush();
+    });
+}
+
+/// Whether progress is plain lines (`--progress plain`, `--ansi never`):
+/// compose then draws no navigation menu.
+pub fn progress_is_plain() -> bool {
+    crate::display::settings().mode == crate::display::Mode::Plain
 }
 
 /// Writes a prompt to stderr without a newline.

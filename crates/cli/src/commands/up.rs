@@ -15,12 +15,33 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use crate::args::UpArgs;
 use crate::cli::Global;
 use crate::follow::{self, Prefixes};
+use crate::menu::{self, Key};
 use crate::output;
 use crate::session::{block_on, interrupted, Need, Session};
 
 /// compose's line when a dry run would attach.
 const DRY_RUN_ATTACH: &str =
     "end of 'compose up' output, interactive run is not supported in dry-run mode";
+
+/// compose's error when `w` is pressed and no service is configured for watch.
+const WATCH_NOT_CONFIGURED: &str =
+    "watch is not yet configured. Learn more: \x1b[36mhttps://docs.docker.com/compose/file-watch/\x1b[0m";
+
+/// Whether attached `up` draws the navigation menu, as compose's
+/// `validateNavigationMenu` and `Up` decide: only when stdout and stdin are
+/// terminals and progress is not plain; then `--menu[=bool]`, else
+/// `COMPOSE_MENU` (compose's `StringToBool`), else on.
+fn navigation_menu(args: &UpArgs) -> bool {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return false;
+    }
+    let on = match args.menu {
+        Some(v) => v,
+        None => std::env::var("COMPOSE_MENU").map_or(true, |v| crate::session::go_bool(&v)),
+    };
+    on && !output::progress_is_plain()
+}
 
 /// Runs `up`.
 pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
@@ -77,12 +98,16 @@ pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         let attach_to = attach_set(&prepared.specs.project, args)?;
+        let menu = navigation_menu(args);
         let watching = if args.watch {
             Some(watching(&prepared.specs, &session)?)
+        } else if menu {
+            // the menu's `w` can start watching later
+            watching(&prepared.specs, &session).ok()
         } else {
             None
         };
-        attach(&session, &rt, &attach_to, args, started_at, watching).await
+        attach(&session, &rt, &attach_to, args, started_at, watching, menu).await
     })
 }
 
@@ -168,6 +193,9 @@ fn cascade(args: &UpArgs, exit_code: i64) -> bool {
 /// the project's containers. With `--abort-on-container-exit` (or
 /// `-failure`, or `--exit-code-from`) the first exit stops them all; the
 /// exit status is that container's (or `--exit-code-from`'s service's).
+/// With the navigation menu, keys are read meanwhile: `w` starts or stops
+/// watching, Ctrl-C stops as the signal does.
+#[allow(clippy::too_many_arguments)]
 async fn attach<R: Runtime>(
     session: &Session,
     rt: &R,
@@ -179,6 +207,7 @@ async fn attach<R: Runtime>(
         compose_engine::watch::Watching,
         compose_engine::watch::HandleOptions,
     )>,
+    menu: bool,
 ) -> anyhow::Result<ExitCode> {
     let all = session.containers(rt, &args.services, false).await?;
     let containers: Vec<_> = all
@@ -193,7 +222,10 @@ async fn attach<R: Runtime>(
     );
     // --watch: the watch logger's lines ("#watch") take part in the width.
     let watch_enabled = watching.is_some();
-    if watch_enabled {
+    // Whether watching is on now (the menu's `w` turns it on and off): the
+    // run then goes on when the attached containers are gone.
+    let watch_on = std::sync::atomic::AtomicBool::new(args.watch);
+    if args.watch {
         prefixes.width = prefixes.width.max("#watch".len());
     }
     let (rebuilt_tx, mut rebuilt_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<String>>();
@@ -208,11 +240,15 @@ async fn attach<R: Runtime>(
     };
     // "Watch enabled" comes before "Attaching to", as in compose.
     let active = match &watching {
-        Some((specs, w, _)) => Some(crate::watcher::start(rt, specs, w, &watch_log).await?),
-        None => None,
+        Some((specs, w, _)) if args.watch => {
+            Some(crate::watcher::start(rt, specs, w, &watch_log).await?)
+        }
+        _ => None,
     };
+    // The menu's `w`: watching started when off, stopped when on.
+    let (toggle_tx, mut toggles) = tokio::sync::mpsc::unbounded_channel::<()>();
     let watch_run = async {
-        let (Some(active), Some((specs, w, options))) = (active, &watching) else {
+        let Some((specs, w, options)) = &watching else {
             return std::future::pending::<()>().await;
         };
         let after = move |plan: &compose_engine::watch::BatchPlan| {
@@ -220,17 +256,39 @@ async fn attach<R: Runtime>(
                 let _ = rebuilt_tx.send(plan.rebuild.iter().cloned().collect());
             }
         };
-        active
-            .run(
-                rt,
-                specs,
-                w,
-                options,
-                &watch_log,
-                &after,
-                std::future::pending(),
-            )
-            .await;
+        let mut active = active;
+        loop {
+            let current = match active.take() {
+                Some(a) => a,
+                None => {
+                    if toggles.recv().await.is_none() {
+                        return std::future::pending::<()>().await;
+                    }
+                    match crate::watcher::start(rt, specs, w, &watch_log).await {
+                        Ok(a) => {
+                            watch_on.store(true, std::sync::atomic::Ordering::Relaxed);
+                            menu::set_watching(true);
+                            a
+                        }
+                        Err(e) => {
+                            watch_log(&format!("{e:#}"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let stop = async {
+                if toggles.recv().await.is_none() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            current
+                .run(rt, specs, w, options, &watch_log, &after, stop)
+                .await;
+            watch_on.store(false, std::sync::atomic::Ordering::Relaxed);
+            watch_log("Watch disabled");
+            menu::set_watching(false);
+        }
     };
     output::stderr_line(&format!(
         "Attaching to {}",
@@ -240,6 +298,35 @@ async fn attach<R: Runtime>(
             .collect::<Vec<_>>()
             .join(", ")
     ));
+    // The navigation menu: the keyboard in its mode until the run ends or
+    // Ctrl-C is pressed (then a second Ctrl-C is the terminal's signal).
+    let keyboard = std::sync::Mutex::new(None);
+    let mut keys = None;
+    if menu {
+        if let Some((k, rx)) = menu::Keyboard::start() {
+            *keyboard.lock().unwrap_or_else(|e| e.into_inner()) = Some(k);
+            keys = Some(rx);
+            menu::show(watching.as_ref().map(|_| args.watch));
+        }
+    }
+    let watch_configured = watching.is_some();
+    let keys_run = async {
+        let Some(keys) = keys.as_mut() else {
+            return std::future::pending::<()>().await;
+        };
+        while let Some(k) = keys.recv().await {
+            match k {
+                Key::Watch if watch_configured => {
+                    let _ = toggle_tx.send(());
+                }
+                Key::Watch => menu::error("Watch", WATCH_NOT_CONFIGURED),
+                Key::Interrupt => return,
+                Key::Suspend => menu::suspend(),
+                Key::Enter => menu::enter(),
+            }
+        }
+        std::future::pending::<()>().await
+    };
     let opts = LogOptions {
         follow: true,
         timestamps: args.timestamps,
@@ -289,7 +376,7 @@ async fn attach<R: Runtime>(
         }
     };
     let stop_all = || async {
-        let sink = output::sink();
+        let sink = output::sink_with_log();
         let now = current().await;
         let stops = now.iter().map(|c| {
             let sink = sink.clone();
@@ -303,8 +390,13 @@ async fn attach<R: Runtime>(
         join_all(stops).await;
     };
     let interrupted_run = async {
-        interrupted().await;
-        output::stderr_line("Gracefully stopping... (press Ctrl+C again to force)");
+        // compose exits 0 when its menu's Ctrl-C stopped the project, 130 on the signal
+        let by_key = tokio::select! {
+            _ = interrupted() => false,
+            _ = keys_run => true,
+        };
+        drop(keyboard.lock().unwrap_or_else(|e| e.into_inner()).take());
+        output::stdout("Gracefully Stopping... press Ctrl+C again to force\n");
         tokio::select! {
             _ = stop_all() => {}
             _ = interrupted() => {
@@ -313,6 +405,11 @@ async fn attach<R: Runtime>(
                 }
             }
         }
+        if by_key {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(130)
+        }
     };
     let mut known: BTreeSet<String> = containers.iter().map(|c| c.id.clone()).collect();
     let watch = async {
@@ -320,7 +417,7 @@ async fn attach<R: Runtime>(
             // With --watch the run goes on until Ctrl-C: rebuilt services'
             // new containers are followed as they come.
             let next = tokio::select! {
-                n = exits.next(), if !exits.is_empty() || !watch_enabled => n,
+                n = exits.next(), if !exits.is_empty() || !watch_on.load(std::sync::atomic::Ordering::Relaxed) => n,
                 Some(services) = rebuilt_rx.recv() => {
                     let fresh = session.containers(rt, &services, false).await.unwrap_or_default();
                     for c in fresh {
@@ -341,7 +438,7 @@ async fn attach<R: Runtime>(
                 else => None,
             };
             let Some((service, code)) = next else {
-                if watch_enabled {
+                if watch_on.load(std::sync::atomic::Ordering::Relaxed) {
                     std::future::pending::<()>().await;
                 }
                 return;
@@ -367,10 +464,21 @@ async fn attach<R: Runtime>(
             }
         }
     };
-    tokio::select! {
-        _ = watch => {}
-        _ = watch_run => {}
-        _ = interrupted_run => return Ok(ExitCode::from(130)),
+    let stopped = {
+        tokio::pin!(watch);
+        tokio::select! {
+            _ = &mut watch => None,
+            _ = watch_run => None,
+            code = interrupted_run => {
+                // The streams end as the containers stop: their "exited
+                // with code" lines still come, as compose's.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), &mut watch).await;
+                Some(code)
+            }
+        }
+    };
+    if let Some(code) = stopped {
+        return Ok(code);
     }
     let code = if args.exit_code_from.is_some() {
         from_code.unwrap_or(0)

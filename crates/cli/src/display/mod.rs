@@ -220,6 +220,26 @@ pub fn event(e: &Event, width: usize) {
     }
 }
 
+/// Shows one event of what runs beside containers' output (attached `up`
+/// stopping them), as compose's mixed writer: with automatic progress on a
+/// terminal, a line among the logs on stdout (`\r\x1b[K Container x  Stopped`,
+/// the status green); otherwise compose's plain line on the status stream,
+/// whatever the mode.
+pub fn event_with_log(e: &Event) {
+    use std::io::IsTerminal;
+    if settings().mode == Mode::Auto && std::io::stdout().is_terminal() {
+        let status = if use_ansi(true) {
+            format!("\x1b[32m{}\x1b[0m", e.text)
+        } else {
+            e.text.clone()
+        };
+        let line = format!("\r\x1b[K {} {} {status}", e.resource, e.details);
+        crate::menu::around(|| crate::stdio::raw_stdout_line(&line));
+    } else {
+        crate::stdio::raw_stderr_line(&plain::line(e));
+    }
+}
+
 /// Ends the live display, if one is running: its last frame is drawn and
 /// the cursor shown again. Called before anything else is printed.
 pub fn finish() {
