@@ -317,6 +317,90 @@ fn build_then_push() {
     assert_eq!(case.registry_tags(&repo), vec!["v1".to_string()]);
 }
 
+/// The events of a `--progress json` push: (id, text, status — the bar) of each layer's lines whose text
+/// does not depend on timing (`Preparing`, `Layer already exists`, `Pushed`), each byte count
+/// checked against its percentage, and done lines at 100%.
+fn stable_push_events(stderr: &str) -> std::collections::BTreeSet<(String, String, String)> {
+    let mut events = std::collections::BTreeSet::new();
+    for l in stderr.lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}"));
+        let s = |k: &str| v.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let n = |k: &str| v.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+        // (the engine can send more bytes than the total; compose's percentage then passes 100,
+        // hoist's stops at 100)
+        if n("total") > 0 && n("current") <= n("total") {
+            assert_eq!(n("percent"), n("current") * 100 / n("total"), "{l}");
+        }
+        if ["Pushed", "Layer already exists"].contains(&s("text").as_str()) {
+            assert_eq!(n("percent"), 100, "{l}");
+        }
+        if ["Preparing", "Pushed", "Layer already exists"].contains(&s("text").as_str()) {
+            events.insert((s("id"), s("text"), s("status")));
+        }
+    }
+    events
+}
+
+/// Push progress as compose's: one line per layer, `Pushing <image>: <layer>`, with the engine's
+/// status; pushing again gives the same events from both tools (every layer already there).
+#[test]
+fn push_progress_as_compose() {
+    if !available() {
+        return;
+    }
+    let case = Case::start("pushprogress");
+    let repo = case.repo("");
+    let p = case.project("pushprogress");
+    let image = case.image(&repo, "v1");
+    case.hoist("app", &p, &repo, &["build"], &[]).expect_ok();
+    let id = image_id(&image).expect("hoist build tags the service's image");
+    case.track_id(&id);
+    // the first push: each layer's line names the image and ends done
+    let first = case
+        .hoist("app", &p, &repo, &["--progress", "json", "push"], &[])
+        .expect_ok();
+    let prefix = format!("Pushing {image}: ");
+    let layers: std::collections::BTreeSet<String> = stable_push_events(&first.stderr)
+        .into_iter()
+        .filter_map(|(id, _, _)| id.strip_prefix(&prefix).map(str::to_string))
+        .collect();
+    assert!(!layers.is_empty(), "no layer events\n{}", first.show());
+    let mut again = Vec::new();
+    for tool in [Tool::Compose, Tool::Hoist] {
+        let r = case
+            .tool(tool, "app", &p, &repo, &["--progress", "json", "push"], &[])
+            .expect_ok();
+        let events = stable_push_events(&r.stderr);
+        for l in &layers {
+            assert!(
+                events.contains(&(
+                    format!("{prefix}{l}"),
+                    "Layer already exists".into(),
+                    String::new()
+                )),
+                "{}: layer {l} not already there\n{}",
+                tool.name(),
+                r.show()
+            );
+        }
+        again.push(events);
+    }
+    assert_eq!(again[0], again[1], "compose's events, then hoist's");
+    // plain lines as compose's: ` Pushing <image>: <layer> Layer already exists `
+    let plain = case
+        .hoist("app", &p, &repo, &["--progress", "plain", "push"], &[])
+        .expect_ok();
+    for l in &layers {
+        let line = format!(" {prefix}{l} Layer already exists ");
+        assert!(
+            plain.stderr.lines().any(|x| x == line),
+            "{line:?}\n{}",
+            plain.show()
+        );
+    }
+}
+
 /// (2) `hoist pull` brings a removed image back from the registry, `-q` quietly; an image the
 /// registry lacks fails the pull naming the service unless `--ignore-pull-failures`, like compose.
 #[test]

@@ -545,35 +545,88 @@ pub async fn push<R: Runtime>(
 ) -> Result<Vec<(String, String, RuntimeError)>> {
     let names = select(project, &o.services, o.include_deps)?;
     let mut failures = Vec::new();
+    // compose says which services it skips before the pushes' first lines
     for n in &names {
         let s = &project.services[n];
-        let Some(b) = &s.build else { continue };
-        if s.image.is_empty() {
-            continue;
+        if s.build.is_none() || s.image.is_empty() {
+            sink(Event::new(n.as_str(), Status::Done, "").with_details("Skipped"));
         }
+    }
+    for n in &names {
+        let s = &project.services[n];
+        let (Some(b), false) = (&s.build, s.image.is_empty()) else {
+            continue;
+        };
         let mut images = vec![s.image.clone()];
         images.extend(b.tags.iter().cloned());
         for image in images {
-            let resource = format!("Image {image}");
-            if !o.quiet {
-                emit(sink, &resource, Status::Working, "Pushing");
-            }
-            let progress = |layer: &str, status: &str| {
-                if !o.quiet && !layer.is_empty() {
-                    emit(sink, layer, Status::Working, status);
+            let progress = |layer: &str, line: &str| {
+                if o.quiet {
+                    return;
+                }
+                if let Some(e) = push_event(&image, layer, line) {
+                    sink(e);
                 }
             };
-            match rt.push_image(&image, &progress).await {
-                Ok(()) => {
-                    if !o.quiet {
-                        emit(sink, &resource, Status::Done, "Pushed");
-                    }
-                }
-                Err(e) => failures.push((n.clone(), image, e)),
+            if let Err(e) = rt.push_image(&image, &progress).await {
+                failures.push((n.clone(), image, e));
             }
         }
     }
     Ok(failures)
+}
+
+/// One line of the engine's push stream as compose's `toPushProgressEvent`:
+/// `Pushing <tag>: <layer>` with the engine's status (`Preparing`, `Pushing`,
+/// `Pushed`, `Layer already exists`, ...) and the docker CLI's bar; done at
+/// `Pushed` and `Layer already exists`; `None` for lines without a layer
+/// (the digest at the end). A line is `status [current/total [units]]`.
+pub fn push_event(tag: &str, layer: &str, line: &str) -> Option<Event> {
+    if layer.is_empty() {
+        return None;
+    }
+    let mut words: Vec<&str> = line.split(' ').collect();
+    let mut units = None;
+    let mut counts = None;
+    let parse = |w: &str| {
+        w.split_once('/')
+            .and_then(|(c, t)| Some((c.parse::<u64>().ok()?, t.parse::<u64>().ok()?)))
+    };
+    if words.len() >= 3 && parse(words[words.len() - 2]).is_some() {
+        units = words.pop();
+    }
+    if words.len() >= 2 {
+        if let Some(ct) = parse(words[words.len() - 1]) {
+            counts = Some(ct);
+            words.pop();
+        }
+    }
+    let phase = words.join(" ");
+    let done = matches!(
+        phase.to_lowercase().as_str(),
+        "pushed" | "layer already exists"
+    );
+    let (c, t) = counts.unwrap_or((0, 0));
+    let mut percent = if done { 100 } else { 0 };
+    let (mut current, mut total) = (0, 0);
+    if t != 0 {
+        (current, total) = (c, t);
+        percent = c.saturating_mul(100) / t;
+    }
+    let bar = match units {
+        // the docker CLI's bar with units: the counts as they are
+        Some(u) => {
+            let n = ((c as f64 / t.max(1) as f64 * 100.0) as usize / 2).min(50);
+            format!("[{}>{}] {c}/{t} {u}", "=".repeat(n), " ".repeat(50 - n))
+        }
+        None => crate::progress::bar(c, t),
+    };
+    let status = if done { Status::Done } else { Status::Working };
+    Some(
+        Event::new(format!("Pushing {tag}: {layer}"), status, bar)
+            .with_details(phase)
+            .with_progress(current, total, percent.min(100) as u8),
+    )
 }
 
 /// An image reference as the distribution library's `ParseDockerRef` writes
@@ -772,5 +825,76 @@ mod tests {
         let e = layer_event("web", "abc", "Downloading 500/2000").unwrap();
         assert_eq!((e.resource.as_str(), e.parent.as_str()), ("abc", "web"));
         assert_eq!(e.text, crate::progress::bar(500, 2000));
+    }
+
+    /// The engine's push lines as compose's events: (layer, line) → status, engine status,
+    /// bytes, percentage, bar; `None` without a layer.
+    #[test]
+    fn push_lines_as_compose_events() {
+        type Want = Option<(Status, &'static str, u64, u64, u8, String)>;
+        let bar = crate::progress::bar;
+        let cases: Vec<(&str, &str, Want)> = vec![
+            (
+                "abc",
+                "Preparing",
+                Some((Status::Working, "Preparing", 0, 0, 0, String::new())),
+            ),
+            (
+                "abc",
+                "Waiting",
+                Some((Status::Working, "Waiting", 0, 0, 0, String::new())),
+            ),
+            (
+                "abc",
+                "Pushing 500/2000",
+                Some((Status::Working, "Pushing", 500, 2000, 25, bar(500, 2000))),
+            ),
+            (
+                "abc",
+                "Pushed",
+                Some((Status::Done, "Pushed", 0, 0, 100, String::new())),
+            ),
+            (
+                "abc",
+                "Layer already exists",
+                Some((
+                    Status::Done,
+                    "Layer already exists",
+                    0,
+                    0,
+                    100,
+                    String::new(),
+                )),
+            ),
+            (
+                "app:1",
+                "Pushed 100/100 Mb",
+                Some((
+                    Status::Done,
+                    "Pushed",
+                    100,
+                    100,
+                    100,
+                    format!("[{}>] 100/100 Mb", "=".repeat(50)),
+                )),
+            ),
+            ("", "1: digest: sha256:0123 size: 945", None),
+        ];
+        for (layer, line, want) in cases {
+            let got = push_event("app:1", layer, line).map(|e| {
+                (
+                    e.status,
+                    e.details.clone(),
+                    e.current,
+                    e.total,
+                    e.percent,
+                    e.text.clone(),
+                )
+            });
+            let want = want.map(|(s, d, c, t, p, b)| (s, d.to_string(), c, t, p, b));
+            assert_eq!(got, want, "{layer} {line}");
+        }
+        let e = push_event("reg:5000/app:1", "abc", "Pushed").unwrap();
+        assert_eq!(e.resource, "Pushing reg:5000/app:1: abc");
     }
 }

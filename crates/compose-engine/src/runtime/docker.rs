@@ -1183,16 +1183,41 @@ impl Runtime for Docker {
 
     async fn push_image(&self, image: &str, progress: super::LayerProgress<'_>) -> Result<()> {
         let (repo, tag) = super::split_tag(image);
-        let options = bollard::query_parameters::PushImageOptionsBuilder::default()
+        let auth = self.registry_auth(image).await?;
+        // The push stream's messages name their layer (`id`), which compose shows
+        // (`Pushing <tag>: <layer>`) but bollard's `PushImageInfo` drops. They have
+        // the shape of a pull's messages, so the request is bollard's pull with its
+        // path made the push's (`POST /images/{name}/push?tag=`), read as pull
+        // messages.
+        // (a tag is `[A-Za-z0-9_.-]`, a repository `[a-z0-9._/:-]`: nothing to escape)
+        let push_path = format!("/images/{repo}/push?tag={tag}");
+        let client = self.client.clone().with_request_modifier(move |mut req| {
+            if let Ok(v) = auth.parse() {
+                req.headers_mut().insert("X-Registry-Auth", v);
+            }
+            let uri = req.uri().clone();
+            let path = uri.path().to_string();
+            if let Some(at) = path.find("/images/create") {
+                let mut parts = uri.into_parts();
+                let new = format!("{}{push_path}", &path[..at]);
+                if let Ok(pq) = new.parse() {
+                    parts.path_and_query = Some(pq);
+                    if let Ok(u) = hyper::Uri::from_parts(parts) {
+                        *req.uri_mut() = u;
+                    }
+                }
+            }
+            req
+        });
+        let options = bollard::query_parameters::CreateImageOptionsBuilder::default()
+            .from_image(repo)
             .tag(tag)
             .build();
-        let auth = self.registry_auth(image).await?;
-        let client = Docker::with_header(self.client.clone(), "X-Registry-Auth", auth);
-        let mut stream = client.push_image(repo, Some(options), None);
+        let mut stream = client.create_image(Some(options), None, None);
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.err(e))?;
             let line = progress_line(info.error_detail, info.status, info.progress_detail)?;
-            progress("", &line);
+            progress(info.id.as_deref().unwrap_or(""), &line);
         }
         Ok(())
     }
