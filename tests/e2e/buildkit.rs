@@ -178,8 +178,7 @@ fn build_flags_refused_or_honoured() {
     };
     let _images = images(&p, &["stages", "dev"]);
     let cases: &[(&[&str], &str)] = &[
-        (&["--ssh"], "build --ssh: not supported by hoist"),
-        (&["--ssh", "default"], "build --ssh: not supported by hoist"),
+        (&["--ssh", "bad"], "invalid ssh key \"bad\""),
         (&["--check"], "build --check: not supported by hoist"),
         (&["--print"], "build --print: not supported by hoist"),
         (
@@ -252,4 +251,179 @@ fn buildkit_failure_names_the_step_and_exits_with_its_code() {
             "RUN echo about to fail && exit 3",
         ],
     );
+}
+
+/// An ssh agent of the test's own (`ssh-agent -D -a SOCK`) holding one new
+/// key; stopped on drop.
+struct Agent {
+    child: std::process::Child,
+    sock: std::path::PathBuf,
+    listed: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Agent {
+    fn start() -> Agent {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("agent.sock");
+        let child = std::process::Command::new("ssh-agent")
+            .arg("-D")
+            .arg("-a")
+            .arg(&sock)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("ssh-agent (openssh-client)");
+        assert!(
+            crate::harness::wait_until(std::time::Duration::from_secs(10), || sock.exists()),
+            "ssh-agent made no socket"
+        );
+        let key = dir.path().join("key");
+        let run = |cmd: &mut std::process::Command| {
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{cmd:?}: {out:?}");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        run(std::process::Command::new("ssh-keygen")
+            .args([
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                "hoist-test-key",
+                "-f",
+            ])
+            .arg(&key));
+        run(std::process::Command::new("ssh-add")
+            .arg(&key)
+            .env("SSH_AUTH_SOCK", &sock));
+        let listed = run(std::process::Command::new("ssh-add")
+            .arg("-l")
+            .env("SSH_AUTH_SOCK", &sock));
+        Agent {
+            child,
+            sock,
+            listed,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `ssh-add` and the libraries `ldd` says it needs, copied under `root` at
+/// their own paths (so that the test image can run it).
+fn copy_ssh_add(root: &std::path::Path) {
+    let bin = test_support::which("ssh-add").expect("ssh-add (openssh-client)");
+    let ldd = std::process::Command::new("ldd")
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let mut files = vec![bin.clone()];
+    for l in String::from_utf8_lossy(&ldd.stdout).lines() {
+        let path = match l.split_once("=>") {
+            Some((_, r)) => r.split_whitespace().next(),
+            None => l.split_whitespace().next(),
+        };
+        if let Some(p) = path.filter(|p| p.starts_with('/')) {
+            files.push(std::path::PathBuf::from(p));
+        }
+    }
+    for f in files {
+        let to = root.join(f.strip_prefix("/").unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&f, &to).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    }
+}
+
+/// Build `secrets:` (a file, an environment variable under another id) and
+/// `ssh:` forwarding (the agent of `SSH_AUTH_SOCK`) as `docker compose`
+/// builds them through the same engine: the same files in both images, the
+/// agent's key listed from inside the build, no secret left in the image
+/// nor printed; `--ssh default` forwards the agent to a service that does
+/// not ask for it; what cannot work is refused, naming what to do.
+#[test]
+fn buildkit_secrets_and_ssh_agents_as_the_reference() {
+    let Some(mut p) = e2e_project!("bk-secrets", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["secrets", "sshonly"]);
+    copy_ssh_add(&p.path().join("secrets/sshroot"));
+    let agent = Agent::start();
+    p.set_env("SSH_AUTH_SOCK", &agent.sock.to_string_lossy());
+    p.set_env("API_KEY", "value-from-the-environment");
+    let image = format!("{}-secrets", p.name);
+    let mut seen = Vec::new();
+    for hoist in [false, true] {
+        let _ = docker(&["rmi", "-f", &image]);
+        let out = if hoist {
+            p.hoist(&["build", "--no-cache", "secrets"])
+        } else {
+            p.compose(&["build", "--no-cache", "secrets"])
+        };
+        assert!(out.status.success(), "{}", out.dump());
+        for secret in ["token-from-the-file", "value-from-the-environment"] {
+            assert!(
+                !out.all().contains(secret),
+                "a secret was printed:\n{}",
+                out.dump()
+            );
+            let history = docker(&["history", "--no-trunc", &image]).stdout;
+            assert!(
+                !history.contains(secret),
+                "a secret in the history:\n{history}"
+            );
+        }
+        let files: Vec<String> = ["/from-file", "/from-env", "/keys", "/secrets-left"]
+            .iter()
+            .map(|f| cat(&image, f))
+            .collect();
+        seen.push(files);
+    }
+    assert_eq!(seen[0], seen[1], "compose's image content, then hoist's");
+    assert_eq!(seen[1][0], "token-from-the-file");
+    assert_eq!(seen[1][1], "value-from-the-environment");
+    assert_eq!(
+        seen[1][2], agent.listed,
+        "the agent's key, listed inside the build"
+    );
+    assert_eq!(seen[1][3], "", "secrets stay out of the image");
+
+    // --ssh default forwards the agent to a service without build.ssh.
+    let out = p.hoist(&["build", "sshonly"]);
+    assert_ne!(out.code, 0, "built without an agent: {}", out.dump());
+    let out = p.hoist(&["build", "--ssh", "default", "sshonly"]);
+    assert!(out.status.success(), "{}", out.dump());
+    assert_eq!(cat(&format!("{}-sshonly", p.name), "/ssh"), "forwarded\n");
+    let out = p.hoist(&["build", "--ssh", "nokey", "sshonly"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(&out, &["invalid ssh key \"nokey\""]);
+
+    // No agent, a key file instead of an agent, the classic builder: refused.
+    p.set_env("SSH_AUTH_SOCK", "");
+    let out = p.hoist(&["build", "secrets"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(
+        &out,
+        &["build.ssh \"default\"", "SSH_AUTH_SOCK, which is not set"],
+    );
+    let key = p.path().join("secrets/token.txt");
+    let flag = format!("default={}", key.display());
+    let out = p.hoist(&["build", "--ssh", &flag, "sshonly"]);
+    assert_eq!(out.code, 1, "{}", out.dump());
+    assert_mentions(&out, &["is not an ssh agent's socket"]);
+    p.set_env("SSH_AUTH_SOCK", &agent.sock.to_string_lossy());
+    p.set_env("DOCKER_BUILDKIT", "0");
+    let ours = p.hoist(&["build", "secrets"]);
+    let theirs = p.compose(&["build", "secrets"]);
+    assert_eq!(ours.code, 1, "{}", ours.dump());
+    assert_ne!(theirs.code, 0, "{}", theirs.dump());
+    assert_mentions(&ours, &["the classic builder doesn't support SSH keys"]);
+    assert_mentions(&theirs, &["the classic builder doesn't support SSH keys"]);
 }

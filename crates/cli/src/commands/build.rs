@@ -77,12 +77,6 @@ pub struct BuildArgs {
 fn refused(args: &BuildArgs) -> Option<String> {
     let not_yet =
         |flag: &str, why: &str| Some(format!("build {flag}: not supported by hoist: {why}"));
-    if args.ssh.is_some() {
-        return not_yet(
-            "--ssh",
-            "its BuildKit session does not forward ssh agents yet",
-        );
-    }
     if args.check {
         return not_yet(
             "--check",
@@ -111,6 +105,23 @@ fn refused(args: &BuildArgs) -> Option<String> {
     None
 }
 
+/// `--ssh`: `default` (the agent of `SSH_AUTH_SOCK`) or `ID=PATH`, as compose
+/// reads it.
+fn ssh_keys(flag: Option<&str>) -> anyhow::Result<Vec<compose_engine::model::SshKey>> {
+    let Some(v) = flag.filter(|v| !v.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let (id, path) = match v.split_once('=') {
+        Some((id, path)) => (id, path),
+        None if v == "default" => (v, ""),
+        None => anyhow::bail!("invalid ssh key {v:?}"),
+    };
+    Ok(vec![compose_engine::model::SshKey {
+        id: id.to_string(),
+        path: path.to_string(),
+    }])
+}
+
 /// Runs `build`.
 pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     if let Some(message) = refused(args) {
@@ -131,6 +142,7 @@ pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
         args: args.build_arg.clone(),
         memory,
         environment: project.environment.clone(),
+        ssh: ssh_keys(args.ssh.as_deref())?,
     };
     let graph = Graph::new(project)?;
     let services: Vec<String> = if args.with_dependencies && !args.services.is_empty() {

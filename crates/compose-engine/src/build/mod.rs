@@ -21,8 +21,9 @@ use std::path::PathBuf;
 use crate::convert::image_name;
 use crate::labels;
 use crate::model::{Project, ServiceConfig};
+use crate::runtime::dockerconfig::Secret;
 use crate::runtime::{
-    BuildError, BuildOptions, BuildOutcome, BuildProgress, Runtime, RuntimeError,
+    BuildError, BuildOptions, BuildOutcome, BuildProgress, BuildSecret, Runtime, RuntimeError,
 };
 
 pub use context::{BuildContext, ContextError, ContextSpec};
@@ -42,6 +43,8 @@ pub struct Overrides {
     /// The project environment (process environment and `.env`, as the loader
     /// used it for interpolation): values of build args given without one.
     pub environment: BTreeMap<String, String>,
+    /// `--ssh`: ssh agents added to every service's `build.ssh`.
+    pub ssh: Vec<crate::model::SshKey>,
 }
 
 /// One service's build, ready to run.
@@ -138,14 +141,11 @@ pub fn plan(
         if !b.additional_contexts.is_empty() {
             return unsupported("additional_contexts are");
         }
-        if !b.ssh.is_empty() {
-            return unsupported("ssh forwarding is");
-        }
-        if !b.secrets.is_empty() {
-            return unsupported("build secrets are");
-        }
         if !b.cache_to.is_empty() {
-            return unsupported("cache_to is");
+            return Err(format!(
+                "building with BuildKit: cache_to is not supported by the engine's builder, which cannot export a build cache; remove it from the build section of service {:?}",
+                service.name
+            ));
         }
     } else {
         let unsupported = |what: &str| {
@@ -162,7 +162,7 @@ pub fn plan(
         if !b.additional_contexts.is_empty() {
             return unsupported("additional contexts");
         }
-        if !b.ssh.is_empty() {
+        if !b.ssh.is_empty() || !overrides.ssh.is_empty() {
             return unsupported("SSH keys");
         }
         if !b.secrets.is_empty() {
@@ -197,6 +197,17 @@ pub fn plan(
         image_labels.insert(labels::IMAGE_BUILDER.to_string(), "classic".to_string());
     }
 
+    let secrets = if buildkit {
+        build_secrets(project, service, overrides)?
+    } else {
+        BTreeMap::new()
+    };
+    let ssh = if buildkit {
+        ssh_agents(service, overrides)?
+    } else {
+        BTreeMap::new()
+    };
+
     let image = image_name(&project.name, service);
     let mut tags = b.tags.clone();
     tags.push(image.clone());
@@ -224,6 +235,8 @@ pub fn plan(
             isolation: b.isolation.clone(),
             memory: overrides.memory,
             buildkit,
+            secrets,
+            ssh,
         },
         context: ContextSpec {
             dir,
@@ -235,6 +248,106 @@ pub fn plan(
             dockerfile_inline: inline,
         },
     }))
+}
+
+/// The build's secrets by id, as compose's `addSecretsConfig`: the id is the
+/// reference's `target` (else its `source`); a file secret is read by the
+/// builder when it asks, an `environment:` one takes the variable's value
+/// from the project environment; other kinds are refused.
+fn build_secrets(
+    project: &Project,
+    service: &ServiceConfig,
+    overrides: &Overrides,
+) -> Result<BTreeMap<String, BuildSecret>, String> {
+    let mut out = BTreeMap::new();
+    let Some(b) = &service.build else {
+        return Ok(out);
+    };
+    for r in &b.secrets {
+        let id = if r.target.is_empty() {
+            r.source.clone()
+        } else {
+            r.target.clone()
+        };
+        let Some(def) = project.secrets.get(&r.source) else {
+            return Err(format!(
+                "build.secrets refers to undefined secret {}",
+                r.source
+            ));
+        };
+        let source = if !def.file.is_empty() {
+            let mut p = PathBuf::from(&def.file);
+            if p.is_relative() {
+                p = PathBuf::from(&project.working_dir).join(p);
+            }
+            BuildSecret::File(p)
+        } else if !def.environment.is_empty() {
+            let value = overrides
+                .environment
+                .get(&def.environment)
+                .cloned()
+                .unwrap_or_default();
+            BuildSecret::Value(Secret::new(value))
+        } else {
+            return Err(format!(
+                "build.secrets only supports environment or file-based secrets: {:?}",
+                r.source
+            ));
+        };
+        out.insert(id, source);
+    }
+    Ok(out)
+}
+
+/// The build's ssh agents by id, as compose's `sshAgentProvider`: `default`
+/// (or an id without a path) is the agent of `SSH_AUTH_SOCK`, a path must be
+/// an agent's socket (key files are not loaded into an agent of hoist's).
+fn ssh_agents(
+    service: &ServiceConfig,
+    overrides: &Overrides,
+) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut out = BTreeMap::new();
+    let Some(b) = &service.build else {
+        return Ok(out);
+    };
+    for k in b.ssh.iter().chain(&overrides.ssh) {
+        let path = if k.path.is_empty() {
+            match overrides.environment.get("SSH_AUTH_SOCK") {
+                Some(p) if !p.is_empty() => PathBuf::from(p),
+                _ => {
+                    return Err(format!(
+                        "build.ssh {:?} forwards the ssh agent of SSH_AUTH_SOCK, which is not set: start an agent (eval $(ssh-agent)) or give the socket's path ({}=/path/to/agent.sock)",
+                        k.id, k.id
+                    ))
+                }
+            }
+        } else {
+            PathBuf::from(&k.path)
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            match std::fs::metadata(&path) {
+                Ok(m) if m.file_type().is_socket() => {}
+                Ok(_) => {
+                    return Err(format!(
+                        "build.ssh {:?}: {} is not an ssh agent's socket; hoist forwards agents, not key files (add the key to an agent with ssh-add)",
+                        k.id,
+                        path.display()
+                    ))
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "build.ssh {:?}: {}: {e}",
+                        k.id,
+                        path.display()
+                    ))
+                }
+            }
+        }
+        out.insert(k.id.clone(), path);
+    }
+    Ok(out)
 }
 
 /// Prepares the context (on a blocking thread) and builds the image.
@@ -315,6 +428,7 @@ services:
             args: vec!["OVER=cli".into(), "CLI_ENV".into()],
             memory: 0,
             environment,
+            ssh: Vec::new(),
         };
         // BuildKit by default: project and service labels, no builder label
         // (compose marks classic builds only).

@@ -83,6 +83,8 @@ const NETWORK_RELEASE_DEADLINE: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct Docker {
     client: bollard::Docker,
+    /// Connections of hoist's own to the same engine (a BuildKit session).
+    dialer: Option<Arc<super::transport::Dialer>>,
     host: String,
     target: Arc<Target>,
     credentials: Arc<Credentials>,
@@ -227,8 +229,12 @@ impl Docker {
                     .to_string(),
             ));
         };
+        let dialer = super::transport::Dialer::new(host, ep.tls.as_ref())
+            .ok()
+            .map(Arc::new);
         Ok(Docker {
             client,
+            dialer,
             host: ep.host,
             target,
             credentials: Arc::new(credentials),
@@ -1254,6 +1260,39 @@ impl Runtime for Docker {
             .await
             .map_err(|e| BuildError::Runtime(RuntimeError::Other(e)))?;
         let registry_config = registry_config(&all);
+        let mut query = query;
+        // BuildKit: `version=2` and a session, as the docker CLI builds through
+        // the engine; the context still travels as the request's tar. bollard's
+        // session serves the registry credentials; secrets and ssh agents need
+        // hoist's own (`runtime::session`), named in the request's query.
+        let own_session =
+            options.buildkit && (!options.secrets.is_empty() || !options.ssh.is_empty());
+        let mut session = None;
+        if own_session {
+            let dialer = self.dialer.as_ref().ok_or_else(|| {
+                BuildError::Runtime(RuntimeError::Other(format!(
+                    "{}: cannot open a BuildKit session to this endpoint",
+                    self.target.describe
+                )))
+            })?;
+            let provided = super::session::Provided {
+                credentials: all.clone().into_iter().collect(),
+                secrets: options.secrets.clone().into_iter().collect(),
+                ssh: options.ssh.clone().into_iter().collect(),
+            };
+            let s = super::session::start(dialer, session_id(), provided)
+                .await
+                .map_err(|e| BuildError::Runtime(RuntimeError::Other(e)))?;
+            extra.push_str(&format!("&version=2&session={}", s.id));
+            session = Some(s);
+        }
+        let credentials = (options.buildkit && !own_session).then(|| {
+            query.version = bollard::query_parameters::BuilderVersion::BuilderBuildKit;
+            query.session = Some(session_id());
+            all.iter()
+                .map(|(host, a)| (host.clone(), docker_credentials(a)))
+                .collect::<HashMap<_, _>>()
+        });
         let client = self
             .client
             .clone()
@@ -1262,7 +1301,19 @@ impl Runtime for Docker {
                 if let Ok(v) = registry_config.parse() {
                     req.headers_mut().insert("X-Registry-Config", v);
                 }
-                let uri = req.uri().to_string();
+                let mut uri = req.uri().to_string();
+                if own_session {
+                    // bollard refuses a BuildKit build without its own session: the
+                    // request leaves it as a classic one and becomes BuildKit's here
+                    // (`version=2` comes with the session in `extra`).
+                    if let Some((path, q)) = uri.split_once('?') {
+                        let kept: Vec<&str> = q
+                            .split('&')
+                            .filter(|p| !p.starts_with("version="))
+                            .collect();
+                        uri = format!("{path}?{}", kept.join("&"));
+                    }
+                }
                 let uri = if uri.contains('?') {
                     format!("{uri}{extra}")
                 } else {
@@ -1273,17 +1324,6 @@ impl Runtime for Docker {
                 }
                 req
             });
-        let mut query = query;
-        // BuildKit: `version=2` and a session of ours (bollard serves the
-        // registry credentials over it), as the docker CLI builds through the
-        // engine; the context still travels as the request's tar.
-        let credentials = options.buildkit.then(|| {
-            query.version = bollard::query_parameters::BuilderVersion::BuilderBuildKit;
-            query.session = Some(session_id());
-            all.iter()
-                .map(|(host, a)| (host.clone(), docker_credentials(a)))
-                .collect::<HashMap<_, _>>()
-        });
         let mut stream =
             client.build_image(query, credentials, Some(bollard::body_full(context.into())));
         let mut lines = LineSplitter::default();
@@ -1334,6 +1374,7 @@ impl Runtime for Docker {
             }
         }
         lines.flush(progress);
+        drop(session);
         let image_id = match image_id {
             Some(id) => id,
             // Engines that send no `aux` message: the image now carries the first tag.

@@ -21,6 +21,7 @@ pub mod swarm;
 // `fake` feature (enabled only by dev-dependencies), never in the shipped binary.
 #[cfg(any(test, feature = "fake"))]
 pub mod fake;
+mod session;
 mod transport;
 
 use std::collections::BTreeMap;
@@ -795,6 +796,29 @@ pub struct BuildOptions {
     /// Build with the engine's BuildKit (`version=2` and a session) instead of
     /// the classic builder.
     pub buildkit: bool,
+    /// BuildKit secrets (`RUN --mount=type=secret,id=...`) by id.
+    pub secrets: BTreeMap<String, BuildSecret>,
+    /// BuildKit ssh forwarding (`RUN --mount=type=ssh,id=...`): agent sockets by id.
+    pub ssh: BTreeMap<String, std::path::PathBuf>,
+}
+
+/// Where a build secret's value comes from. Neither `Debug` nor `Serialize`
+/// shows a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildSecret {
+    /// A file, read when the builder asks for it.
+    File(std::path::PathBuf),
+    /// A value (a secret's `environment:` variable, read when loading).
+    Value(dockerconfig::Secret),
+}
+
+impl Serialize for BuildSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            BuildSecret::File(p) => s.serialize_str(&format!("file {}", p.display())),
+            BuildSecret::Value(_) => s.serialize_str("<redacted>"),
+        }
+    }
 }
 
 /// A successful build.

@@ -41,22 +41,7 @@ pub(super) fn tls_client(host: &str, tls: &Tls, timeout: u64) -> Result<bollard:
         .or_else(|| host.strip_prefix("http://"))
         .unwrap_or(host);
     let authority = authority.split('/').next().unwrap_or_default();
-    let mut config = rustls_config(tls)?;
-    // No session resumption: every connection makes a full handshake. Some
-    // TLS terminators in front of engines (socat, OpenSSL servers that ask
-    // for a client certificate without a session id context) reject a
-    // resumed session with an internal error; Go's TLS, which the docker CLI
-    // uses, resumes nothing here either unless asked.
-    config.resumption = rustls::client::Resumption::disabled();
-    let mut http = HttpConnector::new();
-    http.enforce_http(false);
-    http.set_keepalive(Some(Duration::from_secs(30)));
-    http.set_connect_timeout(Some(Duration::from_secs(30)));
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(config)
-        .https_only()
-        .enable_http1()
-        .wrap_connector(http);
+    let https = https_connector(tls)?;
     let client = Arc::new(Client::builder(TokioExecutor::new()).build(https));
     bollard::Docker::connect_with_custom_transport(
         move |req: bollard::BollardRequest| {
@@ -73,6 +58,119 @@ pub(super) fn tls_client(host: &str, tls: &Tls, timeout: u64) -> Result<bollard:
         bollard::API_DEFAULT_VERSION,
     )
     .map_err(|e| e.to_string())
+}
+
+/// The connector of a TLS endpoint: TCP, then rustls with its material.
+fn https_connector(tls: &Tls) -> Result<hyper_rustls::HttpsConnector<HttpConnector>, String> {
+    let mut config = rustls_config(tls)?;
+    // No session resumption: every connection makes a full handshake. Some
+    // TLS terminators in front of engines (socat, OpenSSL servers that ask
+    // for a client certificate without a session id context) reject a
+    // resumed session with an internal error; Go's TLS, which the docker CLI
+    // uses, resumes nothing here either unless asked.
+    config.resumption = rustls::client::Resumption::disabled();
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    http.set_keepalive(Some(Duration::from_secs(30)));
+    http.set_connect_timeout(Some(Duration::from_secs(30)));
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_only()
+        .enable_http1()
+        .wrap_connector(http))
+}
+
+/// A connection to the engine of one's own, for what bollard cannot send
+/// (the upgraded `/session` of a BuildKit session): over the same transport
+/// as the endpoint's client.
+pub(super) enum Dialer {
+    /// `unix:///path`.
+    Unix(std::path::PathBuf),
+    /// `tcp://host:port` or `http://host:port`, plain.
+    Tcp(String),
+    /// TLS, with the endpoint's material.
+    Tls(hyper_rustls::HttpsConnector<HttpConnector>, Uri),
+    /// `ssh … docker system dial-stdio`.
+    Ssh(SshConnector),
+}
+
+impl std::fmt::Debug for Dialer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dialer::Unix(p) => write!(f, "Dialer::Unix({})", p.display()),
+            Dialer::Tcp(a) => write!(f, "Dialer::Tcp({a})"),
+            Dialer::Tls(_, uri) => write!(f, "Dialer::Tls({uri})"),
+            Dialer::Ssh(c) => write!(f, "Dialer::Ssh({})", c.args.join(" ")),
+        }
+    }
+}
+
+/// A dialled connection, as hyper's client connections take one.
+pub(super) trait RawConnection: hyper::rt::Read + hyper::rt::Write + Send + Unpin {}
+impl<T: hyper::rt::Read + hyper::rt::Write + Send + Unpin> RawConnection for T {}
+
+impl Dialer {
+    /// The dialler for an endpoint host with its TLS material.
+    pub(super) fn new(host: &str, tls: Option<&Tls>) -> Result<Dialer, String> {
+        let authority = |h: &str| {
+            h.split_once("://")
+                .map_or(h, |(_, r)| r)
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        if let Some(path) = host.strip_prefix("unix://") {
+            return Ok(Dialer::Unix(path.into()));
+        }
+        if host.starts_with("ssh://") {
+            let spec = SshSpec::parse(host)?;
+            return Ok(Dialer::Ssh(SshConnector {
+                args: Arc::new(spec.command()?),
+                failure: Arc::default(),
+            }));
+        }
+        let tls = match (tls, host.starts_with("https://")) {
+            (Some(t), _) => Some(t.clone()),
+            (None, true) => Some(Tls::default()),
+            (None, false) => None,
+        };
+        match tls {
+            Some(t) => {
+                let uri = format!("https://{}", authority(host))
+                    .parse()
+                    .map_err(|e| format!("{host}: {e}"))?;
+                Ok(Dialer::Tls(https_connector(&t)?, uri))
+            }
+            None => Ok(Dialer::Tcp(authority(host))),
+        }
+    }
+
+    /// A new connection.
+    pub(super) async fn dial(&self) -> io::Result<Box<dyn RawConnection>> {
+        use tower_service::Service;
+        Ok(match self {
+            Dialer::Unix(path) => {
+                Box::new(TokioIo::new(tokio::net::UnixStream::connect(path).await?))
+            }
+            Dialer::Tcp(authority) => Box::new(TokioIo::new(
+                tokio::net::TcpStream::connect(authority).await?,
+            )),
+            Dialer::Tls(connector, uri) => Box::new(
+                connector
+                    .clone()
+                    .call(uri.clone())
+                    .await
+                    .map_err(|e| io::Error::other(e.to_string()))?,
+            ),
+            Dialer::Ssh(connector) => Box::new(
+                connector
+                    .clone()
+                    .call(Uri::from_static("http://docker.ssh"))
+                    .await?,
+            ),
+        })
+    }
 }
 
 /// The rustls configuration of an endpoint's TLS material.
@@ -226,7 +324,7 @@ pub(super) fn ssh_client(spec: &SshSpec, timeout: u64) -> Result<bollard::Docker
 }
 
 #[derive(Clone)]
-struct SshConnector {
+pub(super) struct SshConnector {
     args: Arc<Vec<String>>,
     failure: LastFailure,
 }
