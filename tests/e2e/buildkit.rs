@@ -427,3 +427,33 @@ fn buildkit_secrets_and_ssh_agents_as_the_reference() {
     assert_mentions(&ours, &["the classic builder doesn't support SSH keys"]);
     assert_mentions(&theirs, &["the classic builder doesn't support SSH keys"]);
 }
+
+/// What the engine's builder cannot do fails as the reference fails: a
+/// `cache_to` export (compose's words), `additional_contexts` (this engine's
+/// frontend lacks named contexts); nothing is built, nothing exported.
+#[test]
+fn buildkit_cache_to_and_additional_contexts_fail_as_the_reference() {
+    let Some(p) = e2e_project!("bk-refused", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["cacheto", "contexts"]);
+    for service in ["cacheto", "contexts"] {
+        let ours = p.hoist(&["build", service]);
+        let theirs = p.compose(&["build", service]);
+        assert_eq!(ours.code, 1, "{}", ours.dump());
+        assert_ne!(theirs.code, 0, "{}", theirs.dump());
+        if service == "cacheto" {
+            let said = "Cache export is not supported for the docker driver.";
+            assert_mentions(&ours, &[said, "docs.docker.com/go/build-cache-backends"]);
+            assert_mentions(&theirs, &[said]);
+        } else {
+            assert_mentions(&ours, &["additional_contexts are not supported"]);
+        }
+        let image = format!("{}-{service}", p.name);
+        assert!(
+            !docker(&["image", "inspect", &image]).status.success(),
+            "{service} was built"
+        );
+    }
+    assert!(!p.path().join("cache-export").exists());
+}

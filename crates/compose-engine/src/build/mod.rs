@@ -139,13 +139,15 @@ pub fn plan(
             return unsupported("privileged builds (the security.insecure entitlement) are");
         }
         if !b.additional_contexts.is_empty() {
+            // The engine's `/build` takes no named contexts (they need a Solve
+            // with the frontend's `context:<name>` inputs); on engine 20.10 the
+            // reference fails too (`unsupported frontend capability
+            // moby.buildkit.frontend.contexts`).
             return unsupported("additional_contexts are");
         }
         if !b.cache_to.is_empty() {
-            return Err(format!(
-                "building with BuildKit: cache_to is not supported by the engine's builder, which cannot export a build cache; remove it from the build section of service {:?}",
-                service.name
-            ));
+            // compose's words (buildx's, for the engine's own builder)
+            return Err("Cache export is not supported for the docker driver.\nSwitch to a different driver, or turn on the containerd image store, and try again.\nLearn more at https://docs.docker.com/go/build-cache-backends/".into());
         }
     } else {
         let unsupported = |what: &str| {
