@@ -180,7 +180,6 @@ fn build_flags_refused_or_honoured() {
     let cases: &[(&[&str], &str)] = &[
         (&["--ssh", "bad"], "invalid ssh key \"bad\""),
         (&["--check"], "build --check: not supported by hoist"),
-        (&["--print"], "build --print: not supported by hoist"),
         (
             &["--provenance", "mode=max"],
             "build --provenance: not supported by hoist",
@@ -456,4 +455,55 @@ fn buildkit_cache_to_and_additional_contexts_fail_as_the_reference() {
         );
     }
     assert!(!p.path().join("cache-export").exists());
+}
+
+/// `build --print` writes compose's bake file: the same JSON for each case
+/// (the default group's order aside: compose's comes from a Go map), secret
+/// values never in it.
+#[test]
+fn build_print_writes_the_bake_file_as_the_reference() {
+    let Some(mut p) = e2e_project!("bk-print", "buildkit") else {
+        return;
+    };
+    p.set_env("API_KEY", "value-from-the-environment");
+    let cases: &[&[&str]] = &[
+        &[],
+        &["dev"],
+        &["--with-dependencies", "dev"],
+        &["secrets"],
+        &["--ssh", "default", "sshonly"],
+        &["--push", "--check", "stages"],
+        &["--no-cache", "--pull", "--build-arg", "RUN_ID=7", "cache"],
+    ];
+    let sorted_group = |text: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"));
+        if let Some(t) = v
+            .pointer_mut("/group/default/targets")
+            .and_then(|t| t.as_array_mut())
+        {
+            t.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        }
+        v
+    };
+    for case in cases {
+        let mut a = vec!["build", "--print"];
+        a.extend_from_slice(case);
+        let ours = p.hoist(&a);
+        let theirs = p.compose(&a);
+        assert!(ours.status.success(), "{}", ours.dump());
+        assert!(theirs.status.success(), "{}", theirs.dump());
+        assert!(
+            !ours.stdout.contains("value-from-the-environment"),
+            "{}",
+            ours.dump()
+        );
+        assert_eq!(
+            sorted_group(&ours.stdout),
+            sorted_group(&theirs.stdout),
+            "{case:?}: hoist's bake file, then compose's\n{}\n{}",
+            ours.stdout,
+            theirs.stdout
+        );
+    }
 }

@@ -77,14 +77,11 @@ pub struct BuildArgs {
 fn refused(args: &BuildArgs) -> Option<String> {
     let not_yet =
         |flag: &str, why: &str| Some(format!("build {flag}: not supported by hoist: {why}"));
-    if args.check {
+    if args.check && !args.print {
         return not_yet(
             "--check",
             "BuildKit's build checks need a newer Dockerfile frontend than hoist drives",
         );
-    }
-    if args.print {
-        return not_yet("--print", "the bake file is not written yet");
     }
     if args.provenance.is_some() {
         return not_yet("--provenance", "attestations need a BuildKit builder with an image store that keeps them, not the engine's docker exporter");
@@ -153,6 +150,27 @@ pub fn run(global: &Global, args: &BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.services.clone()
     };
+    if args.print {
+        // compose's project holds the named services and what they depend on;
+        // the default group is what would be built.
+        let all: Vec<String> = project.services.keys().cloned().collect();
+        let named = if args.services.is_empty() {
+            &all
+        } else {
+            &args.services
+        };
+        let kept = graph.with_dependencies(named);
+        let mut view = project.clone();
+        view.services.retain(|n, _| kept.contains(n));
+        let building = if services.is_empty() { &all } else { &services };
+        let flags = compose_engine::build::bake::BakeFlags {
+            push: args.push,
+            check: args.check,
+        };
+        let text = compose_engine::build::bake::bake_file(&view, building, &overrides, &flags);
+        output::stdout(&format!("{text}\n"));
+        return Ok(ExitCode::SUCCESS);
+    }
     let builds = images::plan_builds(project, &services, &overrides)?;
     if builds.is_empty() {
         return Ok(ExitCode::SUCCESS);

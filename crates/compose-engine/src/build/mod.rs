@@ -28,6 +28,8 @@ use crate::runtime::{
 
 pub use context::{BuildContext, ContextError, ContextSpec};
 
+pub mod bake;
+
 /// What the command line adds to every service's build (`--no-cache`, `--pull`,
 /// `--build-arg`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,19 +174,7 @@ pub fn plan(
         }
     }
 
-    // resolveAndMergeBuildArgs: the file's args, overridden by --build-arg, and
-    // the ones without a value taken from the project environment.
-    let mut args: BTreeMap<String, Option<String>> = b.args.clone();
-    args.extend(parse_args(&overrides.args));
-    let build_args = args
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let v = v
-                .or_else(|| overrides.environment.get(&k).cloned())
-                .or_else(|| project.environment.get(&k).cloned())?;
-            Some((k, v))
-        })
-        .collect();
+    let build_args = merged_args(project, b, overrides);
 
     let mut image_labels = b.labels.clone();
     if buildkit {
@@ -250,6 +240,26 @@ pub fn plan(
             dockerfile_inline: inline,
         },
     }))
+}
+
+/// compose's `resolveAndMergeBuildArgs`: the file's args, overridden by
+/// `--build-arg`, and the ones without a value taken from the project
+/// environment (left out when it has none).
+pub fn merged_args(
+    project: &Project,
+    b: &crate::model::BuildConfig,
+    overrides: &Overrides,
+) -> BTreeMap<String, String> {
+    let mut args: BTreeMap<String, Option<String>> = b.args.clone();
+    args.extend(parse_args(&overrides.args));
+    args.into_iter()
+        .filter_map(|(k, v)| {
+            let v = v
+                .or_else(|| overrides.environment.get(&k).cloned())
+                .or_else(|| project.environment.get(&k).cloned())?;
+            Some((k, v))
+        })
+        .collect()
 }
 
 /// The build's secrets by id, as compose's `addSecretsConfig`: the id is the
