@@ -507,3 +507,35 @@ fn build_print_writes_the_bake_file_as_the_reference() {
         );
     }
 }
+
+/// One platform in `build.platforms` is the platform built for, as compose's
+/// BuildKit path sends it: the engine's own builds, a platform with no local
+/// base image fails in both tools (nothing can be pulled here).
+#[test]
+fn buildkit_builds_for_the_one_platform_named() {
+    let Some(p) = e2e_project!("bk-platform", "buildkit") else {
+        return;
+    };
+    let _images = images(&p, &["amd64", "arm64"]);
+    let out = p.hoist(&["build", "amd64"]);
+    assert!(out.status.success(), "{}", out.dump());
+    let image = format!("{}-amd64", p.name);
+    let arch = docker(&[
+        "image",
+        "inspect",
+        "--format",
+        "{{.Os}}/{{.Architecture}}",
+        &image,
+    ]);
+    assert_eq!(arch.stdout.trim(), "linux/amd64");
+    let ours = p.hoist(&["build", "arm64"]);
+    let theirs = p.compose(&["build", "arm64"]);
+    assert_ne!(
+        ours.code,
+        0,
+        "built for arm64 from an amd64-only base:\n{}",
+        ours.dump()
+    );
+    assert_ne!(theirs.code, 0, "{}", theirs.dump());
+    assert_mentions(&ours, &["arm64"]);
+}

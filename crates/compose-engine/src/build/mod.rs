@@ -227,6 +227,12 @@ pub fn plan(
             isolation: b.isolation.clone(),
             memory: overrides.memory,
             buildkit,
+            // compose's BuildKit path builds for the one platform of
+            // build.platforms; its classic path sends none
+            platform: match (buildkit, b.platforms.as_slice()) {
+                (true, [one]) => one.clone(),
+                _ => String::new(),
+            },
             secrets,
             ssh,
         },

@@ -1551,6 +1551,7 @@ fn build_query(options: &BuildOptions) -> BuildImageOptions {
         networkmode: (!options.network.is_empty()).then(|| options.network.clone()),
         target: options.target.clone(),
         memory: (options.memory > 0).then(|| clamp_i32(options.memory)),
+        platform: options.platform.clone(),
         ..Default::default()
     }
 }

@@ -796,6 +796,8 @@ pub struct BuildOptions {
     /// Build with the engine's BuildKit (`version=2` and a session) instead of
     /// the classic builder.
     pub buildkit: bool,
+    /// The platform to build for (`os/arch[/variant]`; empty: the engine's).
+    pub platform: String,
     /// BuildKit secrets (`RUN --mount=type=secret,id=...`) by id.
     pub secrets: BTreeMap<String, BuildSecret>,
     /// BuildKit ssh forwarding (`RUN --mount=type=ssh,id=...`): agent sockets by id.
