@@ -394,10 +394,11 @@ fn buildkit_secrets_and_ssh_agents_as_the_reference() {
     );
     assert_eq!(seen[1][3], "", "secrets stay out of the image");
 
-    // --ssh default forwards the agent to a service without build.ssh.
-    let out = p.hoist(&["build", "sshonly"]);
+    // --ssh default forwards the agent to a service without build.ssh (no cache: a cached
+    // step would not look for the agent).
+    let out = p.hoist(&["build", "--no-cache", "sshonly"]);
     assert_ne!(out.code, 0, "built without an agent: {}", out.dump());
-    let out = p.hoist(&["build", "--ssh", "default", "sshonly"]);
+    let out = p.hoist(&["build", "--no-cache", "--ssh", "default", "sshonly"]);
     assert!(out.status.success(), "{}", out.dump());
     assert_eq!(cat(&format!("{}-sshonly", p.name), "/ssh"), "forwarded\n");
     let out = p.hoist(&["build", "--ssh", "nokey", "sshonly"]);

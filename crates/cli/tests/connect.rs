@@ -428,6 +428,30 @@ fn up_ps_down(case: &mut Case, test: &str, what: &str) {
     assert!(!running(&p, "web"));
 }
 
+/// A build with a secret through the current endpoint: hoist's BuildKit session is opened over
+/// the same transport; the secret reaches the build (read back through the local engine).
+fn build_with_a_secret(case: &mut Case, what: &str) {
+    let p = case.project(what);
+    case.hoist("secret", &p, &["build"]).expect_ok();
+    let image = format!("{p}-app");
+    let out = std::process::Command::new("docker")
+        .args(["run", "--rm", &image, "cat", "/from-secret"])
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .output()
+        .unwrap();
+    let _ = std::process::Command::new("docker")
+        .args(["rmi", "-f", &image])
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .output();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "secret-through-the-endpoint",
+        "the secret reached the build through {what}"
+    );
+}
+
 #[test]
 fn tls_through_a_context() {
     let test = "connect::tls_through_a_context";
@@ -465,6 +489,8 @@ fn tls_through_a_context() {
         connections(&proxy) > before,
         "the requests went through the TLS proxy"
     );
+
+    build_with_a_secret(&mut case, "tls build");
 
     // Chosen as the current context of config.json (`docker context use`).
     case.unset("DOCKER_CONTEXT");
@@ -654,6 +680,7 @@ fn ssh_dial_stdio() {
     let host = format!("ssh://{}@127.0.0.1:{}", sshd.user, sshd.port);
     case.set("DOCKER_HOST", &host);
     up_ps_down(&mut case, test, "ssh DOCKER_HOST");
+    build_with_a_secret(&mut case, "ssh build");
     assert!(
         sshd.daemon.log_text().contains("Accepted publickey"),
         "the requests went through sshd:\n{}",
