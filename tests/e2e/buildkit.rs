@@ -341,8 +341,8 @@ fn copy_ssh_add(root: &std::path::Path) {
     }
 }
 
-/// Build `secrets:` (a file, an environment variable under another id) and
-/// `ssh:` forwarding (the agent of `SSH_AUTH_SOCK`) as `docker compose`
+/// Build `secrets:` (a file, an environment variable under another id),
+/// `RUN --mount=type=bind` of a context file, and `ssh:` forwarding (the agent of `SSH_AUTH_SOCK`) as `docker compose`
 /// builds them through the same engine: the same files in both images, the
 /// agent's key listed from inside the build, no secret left in the image
 /// nor printed; `--ssh default` forwards the agent to a service that does
@@ -379,10 +379,16 @@ fn buildkit_secrets_and_ssh_agents_as_the_reference() {
                 "a secret in the history:\n{history}"
             );
         }
-        let files: Vec<String> = ["/from-file", "/from-env", "/keys", "/secrets-left"]
-            .iter()
-            .map(|f| cat(&image, f))
-            .collect();
+        let files: Vec<String> = [
+            "/from-file",
+            "/from-env",
+            "/keys",
+            "/secrets-left",
+            "/from-bind",
+        ]
+        .iter()
+        .map(|f| cat(&image, f))
+        .collect();
         seen.push(files);
     }
     assert_eq!(seen[0], seen[1], "compose's image content, then hoist's");
@@ -393,6 +399,7 @@ fn buildkit_secrets_and_ssh_agents_as_the_reference() {
         "the agent's key, listed inside the build"
     );
     assert_eq!(seen[1][3], "", "secrets stay out of the image");
+    assert_eq!(seen[1][4], "bound through a bind mount\n");
 
     // --ssh default forwards the agent to a service without build.ssh (no cache: a cached
     // step would not look for the agent).
