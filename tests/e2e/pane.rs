@@ -98,6 +98,61 @@ impl Pane {
         );
     }
 
+    /// The visible screen as one text (colours as escape codes when `colors`).
+    pub fn visible(&self, colors: bool) -> String {
+        let mut a = vec!["capture-pane", "-p", "-t", "0"];
+        if colors {
+            a.push("-e");
+        }
+        self.tmux(&a)
+    }
+
+    /// The whole history, screen included.
+    pub fn history(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-S", "-1000", "-t", "0"])
+    }
+
+    /// Clears the screen, runs `command` and waits for its end: the screen
+    /// then (with colours when `colors`), from the top to the `done-rc=` line.
+    pub fn run(&self, command: &str, colors: bool) -> String {
+        // A cleared screen first: the prompt alone on its first line (an empty capture, which
+        // tmux may give under load, does not count).
+        self.send("clear");
+        let cleared = wait_until(Duration::from_secs(10), || {
+            let s = self.visible(false);
+            s.lines().next().map(str::trim_end) == Some("$") && !s.lines().any(exit_line)
+        });
+        assert!(
+            cleared,
+            "the pane was not cleared:\n{}",
+            self.visible(false)
+        );
+        self.tmux(&["clear-history", "-t", "0"]);
+        self.send(&format!("clear; {command}; echo done-rc=$?"));
+        // The marker at the start of a line: the echo's output, not the typed command. The
+        // screen that showed it is the one kept (a capture may come back empty under load).
+        let marker = |s: &str| s.lines().position(exit_line);
+        let mut plain = String::new();
+        let done = wait_until(Duration::from_secs(60), || {
+            plain = self.visible(false);
+            marker(&plain).is_some()
+        });
+        assert!(done, "{command} did not end:\n{}", self.visible(false));
+        let last = marker(&plain).unwrap();
+        let screen = if colors {
+            let mut colored = String::new();
+            let same = wait_until(Duration::from_secs(10), || {
+                colored = self.visible(true);
+                colored.lines().count() > last
+            });
+            assert!(same, "no coloured capture:\n{plain}");
+            colored
+        } else {
+            plain
+        };
+        screen.lines().take(last + 1).collect::<Vec<_>>().join("\n")
+    }
+
     /// Resizes the window.
     pub fn resize(&self, cols: u16, rows: u16) {
         self.tmux(&[
@@ -110,6 +165,13 @@ impl Pane {
             &rows.to_string(),
         ]);
     }
+}
+
+/// The line the shell prints after a command, `done-rc=0`: not the typed `done-rc=$?`, which
+/// may start a line too when the typed command wraps.
+fn exit_line(l: &str) -> bool {
+    l.strip_prefix("done-rc=")
+        .is_some_and(|rc| rc.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 impl Drop for Pane {

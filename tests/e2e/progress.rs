@@ -8,125 +8,10 @@
 //! flag's precedence.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use crate::e2e_project;
-use crate::harness::{hoist_bin, repo_root, wait_until, Project};
-
-/// A tmux server of its own with one 120x30 pane running bash in the
-/// project's directory, with the project's environment and no colour
-/// switches inherited; killed on drop.
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    fn new(p: &Project, tag: &str) -> Option<Pane> {
-        if test_support::which("tmux").is_none() {
-            test_support::skip_or_fail("progress e2e tests", "tmux is not installed");
-            return None;
-        }
-        let pane = Pane {
-            socket: format!("hoist-e2e-{}-{tag}", p.name),
-        };
-        pane.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "30",
-            "-c",
-            &p.path().to_string_lossy(),
-            "env -u NO_COLOR -u COMPOSE_ANSI -u COMPOSE_PROGRESS bash --norc --noprofile",
-        ]);
-        let mut setup = String::from("PS1='$ '");
-        for (k, v) in &p.env {
-            setup.push_str(&format!("; export {k}='{v}'"));
-        }
-        pane.send(&setup);
-        Some(pane)
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = std::process::Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn send(&self, line: &str) {
-        self.tmux(&["send-keys", "-t", "0", "-l", line]);
-        self.tmux(&["send-keys", "-t", "0", "Enter"]);
-    }
-
-    /// The screen (with its colours as escape codes when `colors`).
-    fn screen(&self, colors: bool) -> String {
-        let mut a = vec!["capture-pane", "-p", "-t", "0"];
-        if colors {
-            a.push("-e");
-        }
-        self.tmux(&a)
-    }
-
-    /// The whole history, screen included.
-    fn history(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-S", "-1000", "-t", "0"])
-    }
-
-    /// Clears the screen, runs `command` and waits for its end: the screen
-    /// then (with colours when `colors`), from the top to the `done-rc=` line.
-    fn run(&self, command: &str, colors: bool) -> String {
-        // A cleared screen first: the prompt alone on its first line (an empty capture, which
-        // tmux may give under load, does not count).
-        self.send("clear");
-        let cleared = wait_until(Duration::from_secs(10), || {
-            let s = self.screen(false);
-            s.lines().next().map(str::trim_end) == Some("$") && !s.lines().any(exit_line)
-        });
-        assert!(cleared, "the pane was not cleared:\n{}", self.screen(false));
-        self.tmux(&["clear-history", "-t", "0"]);
-        self.send(&format!("clear; {command}; echo done-rc=$?"));
-        // The marker at the start of a line: the echo's output, not the typed command. The
-        // screen that showed it is the one kept (a capture may come back empty under load).
-        let marker = |s: &str| s.lines().position(exit_line);
-        let mut plain = String::new();
-        let done = wait_until(Duration::from_secs(60), || {
-            plain = self.screen(false);
-            marker(&plain).is_some()
-        });
-        assert!(done, "{command} did not end:\n{}", self.screen(false));
-        let last = marker(&plain).unwrap();
-        let screen = if colors {
-            let mut colored = String::new();
-            let same = wait_until(Duration::from_secs(10), || {
-                colored = self.screen(true);
-                colored.lines().count() > last
-            });
-            assert!(same, "no coloured capture:\n{plain}");
-            colored
-        } else {
-            plain
-        };
-        screen.lines().take(last + 1).collect::<Vec<_>>().join("\n")
-    }
-}
-
-/// The line the shell prints after a command, `done-rc=0`: not the typed `done-rc=$?`, which
-/// may start a line too when the typed command wraps.
-fn exit_line(l: &str) -> bool {
-    l.strip_prefix("done-rc=")
-        .is_some_and(|rc| rc.starts_with(|c: char| c.is_ascii_digit()))
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
+use crate::harness::{hoist_bin, repo_root, Project};
+use crate::pane::Pane;
 
 /// Elapsed times at the end of a line (`0.4s`, `12.3s`) made `T.Ts`,
 /// padded on the left so that the line keeps its width.
@@ -246,7 +131,7 @@ fn live_display_in_a_terminal_as_compose() {
     };
     let mut screens: BTreeMap<(&str, bool), String> = BTreeMap::new();
     for hoist in [false, true] {
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }, 120, 30, "") else {
             return;
         };
         let t = tool(&p, hoist);
@@ -297,7 +182,7 @@ fn no_color_and_ansi_never_in_a_terminal() {
     };
     for hoist in [false, true] {
         let who = if hoist { "hoist" } else { "compose" };
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }, 120, 30, "") else {
             return;
         };
         let t = tool(&p, hoist);
@@ -533,7 +418,7 @@ fn warnings_above_the_live_display() {
     p.hoist(&["up", "-d"]).ok();
     let mut screens = Vec::new();
     for hoist in [false, true] {
-        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }) else {
+        let Some(pane) = Pane::new(&p, if hoist { "h" } else { "c" }, 120, 30, "") else {
             return;
         };
         let screen = pane.run(&format!("{} -f only-db.yaml up -d", tool(&p, hoist)), false);
