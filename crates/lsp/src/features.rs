@@ -542,6 +542,65 @@ pub fn symbols(f: &FileInfo) -> Vec<lt::DocumentSymbol> {
         .collect()
 }
 
+/// Formatting ([`compose_spec::editor::format`], `tab_size` spaces a level)
+/// as edits of the lines that change, only those within `within` when given
+/// (range formatting); none when the file does not parse.
+///
+/// The formatter only re-indents lines, trims trailing whitespace and drops
+/// blank lines, so the formatted lines are the original ones in order, blank
+/// ones left out: they pair up by their trimmed text and each edit is one line
+/// (an editor keeps the cursor and folds of the lines that do not change).
+pub fn formatting(f: &FileInfo, tab_size: u32, within: Option<Range>) -> Vec<lt::TextEdit> {
+    let Some(new) = compose_spec::editor::format(&f.text, tab_size as usize) else {
+        return Vec::new();
+    };
+    if *new == *f.text {
+        return Vec::new();
+    }
+    let text = &*f.text;
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let old: Vec<&str> = body.split('\n').collect();
+    let new_body = new.strip_suffix('\n').unwrap_or(&new);
+    let mut formatted = new_body.split('\n').peekable();
+    let pos = |line: usize, byte: usize| {
+        let (l, c) = f
+            .lines
+            .position(text, f.lines.offset(text, line as u32, 0) + byte);
+        Position::new(l, c)
+    };
+    let keep = |line: usize| {
+        within.is_none_or(|r| r.start.line as usize <= line && line <= r.end.line as usize)
+    };
+    let mut edits = Vec::new();
+    for (i, line) in old.iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match formatted.peek() {
+            Some(n) if n.trim() == line.trim() => {
+                let n = n.strip_suffix('\r').unwrap_or(n);
+                if n != line && keep(i) {
+                    edits.push(lt::TextEdit::new(
+                        Range::new(pos(i, 0), pos(i, line.len())),
+                        n.to_string(),
+                    ));
+                }
+                formatted.next();
+            }
+            // a line left out (a blank one)
+            _ if keep(i) => edits.push(lt::TextEdit::new(
+                Range::new(pos(i, 0), pos(i + 1, 0)),
+                String::new(),
+            )),
+            _ => {}
+        }
+    }
+    if !text.ends_with('\n') && new.ends_with('\n') && keep(old.len().saturating_sub(1)) {
+        let end = pos(old.len(), 0);
+        let eol = if new.ends_with("\r\n") { "\r\n" } else { "\n" };
+        edits.push(lt::TextEdit::new(Range::new(end, end), eol.into()));
+    }
+    edits
+}
+
 /// Inlay hints: the interpolated value after each scalar holding `${…}`.
 pub fn inlay_hints(a: &Analysis, f: &FileInfo, within: Range) -> Vec<lt::InlayHint> {
     let Some(tree) = f.tree.as_ref() else {
