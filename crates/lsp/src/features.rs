@@ -146,7 +146,7 @@ pub fn hover(a: &Analysis, f: &FileInfo, pos: Position) -> Option<lt::Hover> {
             range: Some(range(&f.text, &f.lines, s, e)),
         });
     }
-    let tree = f.tree.as_ref()?;
+    let tree = f.tree()?;
     let at = at_offset(tree, off)?;
     let sp = at.schema_path();
     md.push_str(&format!("**`{}`**", at.path));
@@ -316,8 +316,7 @@ pub fn completion(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<lt::Completi
         }
         None if !ctx.list_item => {
             let mut present: Vec<String> = f
-                .tree
-                .as_ref()
+                .tree()
                 .and_then(|t| node_at(t, &key_path(&ctx.path)))
                 .and_then(Node::as_map)
                 .map(|m| m.keys().map(|k| k.to_string()).collect())
@@ -412,7 +411,7 @@ pub fn definition(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<Location> {
             .map(|o| Location::new(o.uri, o.range))
             .collect();
     }
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     // extends: {file: x, service: y} → y in x
@@ -472,7 +471,7 @@ pub fn rename(a: &Analysis, f: &FileInfo, pos: Position, new: &str) -> Option<lt
 
 /// Document links of the paths a file names.
 pub fn links(f: &FileInfo) -> Vec<lt::DocumentLink> {
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     file_refs(tree)
@@ -500,7 +499,7 @@ pub fn links(f: &FileInfo) -> Vec<lt::DocumentLink> {
 /// The outline: top-level sections and their entries.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out
 pub fn symbols(f: &FileInfo) -> Vec<lt::DocumentSymbol> {
-    let Some(top) = f.tree.as_ref().and_then(Node::as_map) else {
+    let Some(top) = f.tree().and_then(Node::as_map) else {
         return Vec::new();
     };
     let sym = |name: &str, kind, key: compose_spec::span::Span, value: &Node, children| {
@@ -603,7 +602,7 @@ pub fn formatting(f: &FileInfo, tab_size: u32, within: Option<Range>) -> Vec<lt:
 
 /// Inlay hints: the interpolated value after each scalar holding `${…}`.
 pub fn inlay_hints(a: &Analysis, f: &FileInfo, within: Range) -> Vec<lt::InlayHint> {
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     let env = &a.loaded.environment;
@@ -742,8 +741,7 @@ fn declare(f: &FileInfo, section: &str, name: &str) -> lt::TextEdit {
         "\n"
     };
     if let Some(e) = f
-        .tree
-        .as_ref()
+        .tree()
         .and_then(Node::as_map)
         .and_then(|m| m.entry(section))
     {
