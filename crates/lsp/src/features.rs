@@ -120,8 +120,41 @@ fn truncate_lines(s: &str, max: usize) -> String {
 
 /// The final model's node for a path written in the file (short syntaxes
 /// become long ones, so a list item may not be there any more).
-fn resolved<'a>(a: &'a Analysis, path: &KeyPath) -> Option<&'a Node> {
-    node_at(a.loaded.tree.as_ref()?, path)
+/// The final tree's node for the file's node at `path`. A list item is found
+/// by where it was written (the final tree's nodes keep their file and
+/// offset), since its index in the final list differs when an override file
+/// adds to the list, or when an item is a duplicate dropped; by its index
+/// only when no item comes from there and both lists are as long.
+fn resolved<'a>(a: &'a Analysis, f: &FileInfo, path: &KeyPath) -> Option<&'a Node> {
+    let own = f.tree()?;
+    let file = a
+        .loaded
+        .sources
+        .files()
+        .find(|(_, s)| s.path.as_deref() == Some(f.path.as_path()) && *s.text == *f.text)
+        .map(|(id, _)| id);
+    let mut n = a.loaded.tree.as_ref()?;
+    let mut mine = KeyPath::root();
+    for seg in &path.0 {
+        n = match seg {
+            PathSeg::Key(k) => n.get(k)?,
+            PathSeg::Index(i) => {
+                let items = n.as_seq()?;
+                let written = node_at(own, &mine)?.as_seq()?;
+                let item = written.get(*i)?;
+                let from_here = |r: &&Node| {
+                    file.is_some_and(|id| r.span.file == id && r.span.start == item.span.start)
+                };
+                match items.iter().find(from_here) {
+                    Some(r) => r,
+                    None if items.len() == written.len() => items.get(*i)?,
+                    None => return None,
+                }
+            }
+        };
+        mine.0.push(seg.clone());
+    }
+    Some(n)
 }
 
 /// Hover: a variable's value and origin, or a key's documentation and resolved value.
@@ -154,7 +187,7 @@ pub fn hover(a: &Analysis, f: &FileInfo, pos: Position) -> Option<lt::Hover> {
         md.push_str("\n\n");
         md.push_str(d);
     }
-    let mut target = resolved(a, &at.path);
+    let mut target = resolved(a, f, &at.path);
     if let Some(r) = ref_at(f, off) {
         if !r.definition {
             md.push_str(&format!("\n\n{} `{}`", r.kind.word(), r.name));
