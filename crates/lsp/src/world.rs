@@ -38,7 +38,12 @@ pub struct FileInfo {
 
 impl FileInfo {
     fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let parsed = Arc::new(Parsed::new(text.clone()));
+        Self::of(path, Arc::new(Parsed::new(text)))
+    }
+
+    /// The names and line starts of a parsed file.
+    fn of(path: PathBuf, parsed: Arc<Parsed>) -> Self {
+        let text = parsed.text.clone();
         let refs = parsed
             .tree
             .as_ref()
@@ -239,25 +244,39 @@ impl World {
             .iter()
             .map(|(p, d)| (p.clone(), d.text.to_string()))
             .collect();
-        // the edited buffers are parsed once, for their names and positions
-        // and for the load, which also takes the unchanged files' trees
+        // the edited buffers are parsed once, for the load (which also takes
+        // the unchanged files' trees) and for their names and positions
         let stale: Vec<(PathBuf, Arc<str>)> = self
             .docs
             .iter()
             .filter(|(p, d)| is_yaml(p) && self.parsed.get(*p).is_none_or(|f| f.text != d.text))
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
-        let mut old = Vec::new();
-        for (p, t) in stale {
-            let f = Arc::new(FileInfo::new(p.clone(), t));
-            old.extend(self.parsed.insert(p, f));
-        }
+        let fresh: Vec<(PathBuf, Arc<Parsed>)> = stale
+            .into_iter()
+            .map(|(p, t)| (p, Arc::new(Parsed::new(t))))
+            .collect();
         opts.parsed = self
             .parsed
             .iter()
             .map(|(p, f)| (p.clone(), f.parsed.clone()))
+            .chain(fresh.iter().cloned())
             .collect();
-        let loaded = loader::load(&opts);
+        // their names and line starts on a second thread while the project loads
+        let (loaded, fresh) = std::thread::scope(|s| {
+            let names = s.spawn(|| {
+                fresh
+                    .into_iter()
+                    .map(|(p, parsed)| Arc::new(FileInfo::of(p, parsed)))
+                    .collect::<Vec<_>>()
+            });
+            let loaded = loader::load(&opts);
+            (loaded, names.join().unwrap_or_default())
+        });
+        let mut old = Vec::new();
+        for f in fresh {
+            old.extend(self.parsed.insert(f.path.clone(), f));
+        }
         let mut infos = Vec::new();
         let mut env_files = Vec::new();
         for (_, src) in loaded.sources.files() {
