@@ -2,13 +2,17 @@
 //! the LSP's terms, what sits at an offset, the completion context of a
 //! half-typed line, the named references (services, networks, volumes,
 //! secrets, configs) with their exact spans, and the file references
-//! (`build.context`, `dockerfile`, `env_file`, `extends.file`, `include`).
+//! (`build.context`, `dockerfile`, `env_file`, `extends.file`, `include`),
+//! and a comment-preserving [`format`]ter.
 //!
 //! Everything here is pure: it reads a parsed tree ([`crate::yaml::parse`]) and
 //! the text it came from, never the file system.
 
 use crate::node::{KeyPath, Node, PathSeg, Value};
+
+mod formatting;
 use crate::span::Span;
+pub use formatting::format;
 
 /// Line starts of a text, to convert byte offsets to LSP positions (0-based
 /// line, column in UTF-16 code units) and back.

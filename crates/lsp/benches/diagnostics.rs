@@ -3,8 +3,15 @@
 //! the buffer changes, the project is loaded again through the overlay, the
 //! edited file is parsed for its names, and the diagnostics are converted to
 //! the protocol's. Run: `cargo bench -p hoist-lsp --bench diagnostics`.
+//!
+//! It runs on mimalloc, the allocator of the `hoist` binary that `hoist lsp`
+//! is (a load allocates many small strings and maps: the allocator is a good
+//! part of the time, and the system's is not what the server uses).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use hoist_lsp::world::{Doc, World};
 use std::path::Path;
 

@@ -120,8 +120,41 @@ fn truncate_lines(s: &str, max: usize) -> String {
 
 /// The final model's node for a path written in the file (short syntaxes
 /// become long ones, so a list item may not be there any more).
-fn resolved<'a>(a: &'a Analysis, path: &KeyPath) -> Option<&'a Node> {
-    node_at(a.loaded.tree.as_ref()?, path)
+/// The final tree's node for the file's node at `path`. A list item is found
+/// by where it was written (the final tree's nodes keep their file and
+/// offset), since its index in the final list differs when an override file
+/// adds to the list, or when an item is a duplicate dropped; by its index
+/// only when no item comes from there and both lists are as long.
+fn resolved<'a>(a: &'a Analysis, f: &FileInfo, path: &KeyPath) -> Option<&'a Node> {
+    let own = f.tree()?;
+    let file = a
+        .loaded
+        .sources
+        .files()
+        .find(|(_, s)| s.path.as_deref() == Some(f.path.as_path()) && *s.text == *f.text)
+        .map(|(id, _)| id);
+    let mut n = a.loaded.tree.as_ref()?;
+    let mut mine = KeyPath::root();
+    for seg in &path.0 {
+        n = match seg {
+            PathSeg::Key(k) => n.get(k)?,
+            PathSeg::Index(i) => {
+                let items = n.as_seq()?;
+                let written = node_at(own, &mine)?.as_seq()?;
+                let item = written.get(*i)?;
+                let from_here = |r: &&Node| {
+                    file.is_some_and(|id| r.span.file == id && r.span.start == item.span.start)
+                };
+                match items.iter().find(from_here) {
+                    Some(r) => r,
+                    None if items.len() == written.len() => items.get(*i)?,
+                    None => return None,
+                }
+            }
+        };
+        mine.0.push(seg.clone());
+    }
+    Some(n)
 }
 
 /// Hover: a variable's value and origin, or a key's documentation and resolved value.
@@ -146,7 +179,7 @@ pub fn hover(a: &Analysis, f: &FileInfo, pos: Position) -> Option<lt::Hover> {
             range: Some(range(&f.text, &f.lines, s, e)),
         });
     }
-    let tree = f.tree.as_ref()?;
+    let tree = f.tree()?;
     let at = at_offset(tree, off)?;
     let sp = at.schema_path();
     md.push_str(&format!("**`{}`**", at.path));
@@ -154,7 +187,7 @@ pub fn hover(a: &Analysis, f: &FileInfo, pos: Position) -> Option<lt::Hover> {
         md.push_str("\n\n");
         md.push_str(d);
     }
-    let mut target = resolved(a, &at.path);
+    let mut target = resolved(a, f, &at.path);
     if let Some(r) = ref_at(f, off) {
         if !r.definition {
             md.push_str(&format!("\n\n{} `{}`", r.kind.word(), r.name));
@@ -316,8 +349,7 @@ pub fn completion(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<lt::Completi
         }
         None if !ctx.list_item => {
             let mut present: Vec<String> = f
-                .tree
-                .as_ref()
+                .tree()
                 .and_then(|t| node_at(t, &key_path(&ctx.path)))
                 .and_then(Node::as_map)
                 .map(|m| m.keys().map(|k| k.to_string()).collect())
@@ -412,7 +444,7 @@ pub fn definition(a: &Analysis, f: &FileInfo, pos: Position) -> Vec<Location> {
             .map(|o| Location::new(o.uri, o.range))
             .collect();
     }
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     // extends: {file: x, service: y} → y in x
@@ -472,7 +504,7 @@ pub fn rename(a: &Analysis, f: &FileInfo, pos: Position, new: &str) -> Option<lt
 
 /// Document links of the paths a file names.
 pub fn links(f: &FileInfo) -> Vec<lt::DocumentLink> {
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     file_refs(tree)
@@ -500,7 +532,7 @@ pub fn links(f: &FileInfo) -> Vec<lt::DocumentLink> {
 /// The outline: top-level sections and their entries.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out
 pub fn symbols(f: &FileInfo) -> Vec<lt::DocumentSymbol> {
-    let Some(top) = f.tree.as_ref().and_then(Node::as_map) else {
+    let Some(top) = f.tree().and_then(Node::as_map) else {
         return Vec::new();
     };
     let sym = |name: &str, kind, key: compose_spec::span::Span, value: &Node, children| {
@@ -542,9 +574,68 @@ pub fn symbols(f: &FileInfo) -> Vec<lt::DocumentSymbol> {
         .collect()
 }
 
+/// Formatting ([`compose_spec::editor::format`], `tab_size` spaces a level)
+/// as edits of the lines that change, only those within `within` when given
+/// (range formatting); none when the file does not parse.
+///
+/// The formatter only re-indents lines, trims trailing whitespace and drops
+/// blank lines, so the formatted lines are the original ones in order, blank
+/// ones left out: they pair up by their trimmed text and each edit is one line
+/// (an editor keeps the cursor and folds of the lines that do not change).
+pub fn formatting(f: &FileInfo, tab_size: u32, within: Option<Range>) -> Vec<lt::TextEdit> {
+    let Some(new) = compose_spec::editor::format(&f.text, tab_size as usize) else {
+        return Vec::new();
+    };
+    if *new == *f.text {
+        return Vec::new();
+    }
+    let text = &*f.text;
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let old: Vec<&str> = body.split('\n').collect();
+    let new_body = new.strip_suffix('\n').unwrap_or(&new);
+    let mut formatted = new_body.split('\n').peekable();
+    let pos = |line: usize, byte: usize| {
+        let (l, c) = f
+            .lines
+            .position(text, f.lines.offset(text, line as u32, 0) + byte);
+        Position::new(l, c)
+    };
+    let keep = |line: usize| {
+        within.is_none_or(|r| r.start.line as usize <= line && line <= r.end.line as usize)
+    };
+    let mut edits = Vec::new();
+    for (i, line) in old.iter().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match formatted.peek() {
+            Some(n) if n.trim() == line.trim() => {
+                let n = n.strip_suffix('\r').unwrap_or(n);
+                if n != line && keep(i) {
+                    edits.push(lt::TextEdit::new(
+                        Range::new(pos(i, 0), pos(i, line.len())),
+                        n.to_string(),
+                    ));
+                }
+                formatted.next();
+            }
+            // a line left out (a blank one)
+            _ if keep(i) => edits.push(lt::TextEdit::new(
+                Range::new(pos(i, 0), pos(i + 1, 0)),
+                String::new(),
+            )),
+            _ => {}
+        }
+    }
+    if !text.ends_with('\n') && new.ends_with('\n') && keep(old.len().saturating_sub(1)) {
+        let end = pos(old.len(), 0);
+        let eol = if new.ends_with("\r\n") { "\r\n" } else { "\n" };
+        edits.push(lt::TextEdit::new(Range::new(end, end), eol.into()));
+    }
+    edits
+}
+
 /// Inlay hints: the interpolated value after each scalar holding `${…}`.
 pub fn inlay_hints(a: &Analysis, f: &FileInfo, within: Range) -> Vec<lt::InlayHint> {
-    let Some(tree) = f.tree.as_ref() else {
+    let Some(tree) = f.tree() else {
         return Vec::new();
     };
     let env = &a.loaded.environment;
@@ -683,8 +774,7 @@ fn declare(f: &FileInfo, section: &str, name: &str) -> lt::TextEdit {
         "\n"
     };
     if let Some(e) = f
-        .tree
-        .as_ref()
+        .tree()
         .and_then(Node::as_map)
         .and_then(|m| m.entry(section))
     {

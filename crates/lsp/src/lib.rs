@@ -7,7 +7,7 @@
 //! same codes, spans, labels and help, in the file they come from (override,
 //! `extends` and `include` files included); and answers hover, completion,
 //! definition, references, rename, highlights, document links, symbols, inlay
-//! hints and code actions from the same load plus each file's own tree
+//! hints, code actions and formatting from the same load plus each file's own tree
 //! ([`compose_spec::editor`] holds the position and reference helpers, which
 //! other editors embedding the library can use too).
 //!

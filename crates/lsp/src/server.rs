@@ -51,6 +51,8 @@ pub fn capabilities() -> lt::ServerCapabilities {
         document_symbol_provider: Some(lt::OneOf::Left(true)),
         inlay_hint_provider: Some(lt::OneOf::Left(true)),
         code_action_provider: Some(lt::CodeActionProviderCapability::Simple(true)),
+        document_formatting_provider: Some(lt::OneOf::Left(true)),
+        document_range_formatting_provider: Some(lt::OneOf::Left(true)),
         ..Default::default()
     }
 }
@@ -342,6 +344,15 @@ impl Server {
         Ok((a, f))
     }
 
+    /// A document on its own (formatting needs no project load).
+    fn buffer(&self, uri: &Url) -> Result<FileInfo, (i32, String)> {
+        let path = path_of(uri)?;
+        self.world.file_info(&path).ok_or((
+            ErrorCode::InvalidParams as i32,
+            format!("cannot read {}", path.display()),
+        ))
+    }
+
     fn dispatch(&mut self, method: &str, p: Json) -> Result<Json, (i32, String)> {
         use lt::request as r;
         match method {
@@ -438,6 +449,16 @@ impl Server {
                     &p.text_document.uri,
                     &p.context.diagnostics,
                 ))
+            }
+            r::Formatting::METHOD => {
+                let p: lt::DocumentFormattingParams = params(p)?;
+                let f = self.buffer(&p.text_document.uri)?;
+                to_json(features::formatting(&f, p.options.tab_size, None))
+            }
+            r::RangeFormatting::METHOD => {
+                let p: lt::DocumentRangeFormattingParams = params(p)?;
+                let f = self.buffer(&p.text_document.uri)?;
+                to_json(features::formatting(&f, p.options.tab_size, Some(p.range)))
             }
             #[cfg(test)]
             "hoist/test-panic" => panic!("a bug in a request handler"),

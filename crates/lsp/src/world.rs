@@ -2,11 +2,10 @@
 //! last load (with the open buffers standing in for the files on disk) and each
 //! file's own parsed tree.
 
-use compose_spec::diag::Diagnostics;
 use compose_spec::editor::{name_refs, LineIndex, NameKind, NameRef};
-use compose_spec::loader::{self, Env, LoadOptions, Loaded};
+use compose_spec::loader::{self, Env, LoadOptions, Loaded, Parsed};
 use compose_spec::node::Node;
-use compose_spec::span::{FileId, Span};
+use compose_spec::span::Span;
 use lsp_types::{Position, Range, Url};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,7 +20,8 @@ pub struct Doc {
     pub version: i32,
 }
 
-/// One file of a project, parsed on its own (spans in `FileId(0)`).
+/// One file of a project, parsed on its own (spans in `FileId(0)`); the
+/// loads of its project take the same parse ([`LoadOptions::parsed`]).
 #[derive(Debug)]
 pub struct FileInfo {
     /// Absolute path.
@@ -30,17 +30,22 @@ pub struct FileInfo {
     pub text: Arc<str>,
     /// Line starts.
     pub lines: LineIndex,
-    /// Its tree, when it parses.
-    pub tree: Option<Node>,
+    /// Its parse (tree and the parser's diagnostics).
+    pub parsed: Arc<Parsed>,
     /// Its named definitions and references.
     pub refs: Vec<NameRef>,
 }
 
 impl FileInfo {
     fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let mut d = Diagnostics::new();
-        let tree = compose_spec::yaml::parse::parse(&text, FileId(0), &mut d);
-        let refs = tree
+        Self::of(path, Arc::new(Parsed::new(text)))
+    }
+
+    /// The names and line starts of a parsed file.
+    fn of(path: PathBuf, parsed: Arc<Parsed>) -> Self {
+        let text = parsed.text.clone();
+        let refs = parsed
+            .tree
             .as_ref()
             .map(|t| name_refs(t, &text))
             .unwrap_or_default();
@@ -48,9 +53,14 @@ impl FileInfo {
             lines: LineIndex::new(&text),
             path,
             text,
-            tree,
+            parsed,
             refs,
         }
+    }
+
+    /// Its tree, when it parses.
+    pub fn tree(&self) -> Option<&Node> {
+        self.parsed.tree.as_ref()
     }
 
     /// The LSP range of a byte span of this file.
@@ -234,26 +244,38 @@ impl World {
             .iter()
             .map(|(p, d)| (p.clone(), d.text.to_string()))
             .collect();
-        // the edited buffers are parsed on their own (for names and positions)
-        // on a second thread while the project loads
+        // the edited buffers are parsed once, for the load (which also takes
+        // the unchanged files' trees) and for their names and positions
         let stale: Vec<(PathBuf, Arc<str>)> = self
             .docs
             .iter()
             .filter(|(p, d)| is_yaml(p) && self.parsed.get(*p).is_none_or(|f| f.text != d.text))
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
+        let fresh: Vec<(PathBuf, Arc<Parsed>)> = stale
+            .into_iter()
+            .map(|(p, t)| (p, Arc::new(Parsed::new(t))))
+            .collect();
+        opts.parsed = self
+            .parsed
+            .iter()
+            .map(|(p, f)| (p.clone(), f.parsed.clone()))
+            .chain(fresh.iter().cloned())
+            .collect();
+        // their names and line starts on a second thread while the project loads
         let (loaded, fresh) = std::thread::scope(|s| {
-            let parse = s.spawn(|| {
-                stale
+            let names = s.spawn(|| {
+                fresh
                     .into_iter()
-                    .map(|(p, t)| Arc::new(FileInfo::new(p, t)))
+                    .map(|(p, parsed)| Arc::new(FileInfo::of(p, parsed)))
                     .collect::<Vec<_>>()
             });
             let loaded = loader::load(&opts);
-            (loaded, parse.join().unwrap_or_default())
+            (loaded, names.join().unwrap_or_default())
         });
+        let mut old = Vec::new();
         for f in fresh {
-            self.parsed.insert(f.path.clone(), f);
+            old.extend(self.parsed.insert(f.path.clone(), f));
         }
         let mut infos = Vec::new();
         let mut env_files = Vec::new();
@@ -270,7 +292,7 @@ impl World {
                 Some(f) if f.text == src.text => f.clone(),
                 _ => {
                     let f = Arc::new(FileInfo::new(p.clone(), src.text.clone()));
-                    self.parsed.insert(p.clone(), f.clone());
+                    old.extend(self.parsed.insert(p.clone(), f.clone()));
                     f
                 }
             };
@@ -281,7 +303,7 @@ impl World {
             if !infos.iter().any(|i| &i.path == f) {
                 if let Some(text) = self.text_of(f) {
                     let info = Arc::new(FileInfo::new(f.clone(), text));
-                    self.parsed.insert(f.clone(), info.clone());
+                    old.extend(self.parsed.insert(f.clone(), info.clone()));
                     infos.push(info);
                 }
             }
@@ -292,7 +314,12 @@ impl World {
             files: infos,
             env_files,
         });
-        self.projects.insert(files[0].clone(), analysis.clone());
+        let replaced = self.projects.insert(files[0].clone(), analysis.clone());
+        // the last load and the replaced parses (a large tree each) are freed
+        // on a thread of their own rather than before the answer
+        if replaced.is_some() || !old.is_empty() {
+            std::thread::spawn(move || drop((replaced, old)));
+        }
         analysis
     }
 

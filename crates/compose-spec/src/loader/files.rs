@@ -94,7 +94,7 @@ impl FileLoader<'_> {
                     .ctx
                     .sources
                     .add(path.to_string_lossy(), Some(path), text.as_str());
-                crate::yaml::parse::parse(&text, id, &mut self.ctx.diags)
+                self.ctx.parse(Some(path), &text, id)
             }
             Err(e) => {
                 self.err(

@@ -25,10 +25,11 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::dotenv;
 use crate::model::Project;
 use crate::node::{Map, Node, Value};
-use crate::span::{SourceMap, Span};
+use crate::span::{FileId, SourceMap, Span};
 pub use normalize::Env;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The file names compose looks for, in its order.
 pub const DEFAULT_FILE_NAMES: &[&str] = &[
@@ -95,6 +96,85 @@ pub struct LoadOptions {
     /// unsaved buffers (compose files, `extends`/`include` files, `.env`).
     /// Empty for the command line.
     pub overlay: BTreeMap<PathBuf, String>,
+    /// Compose files already parsed by the caller, by absolute path: a file
+    /// whose text (from the overlay or the disk) is the one parsed is not
+    /// parsed again (see [`Parsed`]). Empty for the command line.
+    pub parsed: BTreeMap<PathBuf, Arc<Parsed>>,
+}
+
+/// A compose file parsed ahead of a load ([`LoadOptions::parsed`]), spans in
+/// `FileId(0)`.
+///
+/// An editor parses each file it shows on its own anyway (for positions and
+/// names, [`crate::editor`]), and loads the project again after every edit:
+/// handing those trees to the loader saves parsing the same text twice, and
+/// parsing the files an edit did not touch at all. The loader clones the tree
+/// and the parse's diagnostics into its own file id, which gives exactly what
+/// parsing the text would, so the load's result does not change.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The text parsed.
+    pub text: Arc<str>,
+    /// Its tree, when it parses.
+    pub tree: Option<Node>,
+    /// What the parser said (spans in `FileId(0)`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Parses `text` (as the loader does).
+    ///
+    /// ```
+    /// use compose_spec::loader::Parsed;
+    /// let p = Parsed::new("services:\n  web:\n    image: nginx\n".into());
+    /// assert!(p.tree.is_some() && p.diagnostics.is_empty());
+    /// ```
+    pub fn new(text: Arc<str>) -> Self {
+        let mut d = Diagnostics::new();
+        let tree = crate::yaml::parse::parse(&text, FileId(0), &mut d);
+        Parsed {
+            text,
+            tree,
+            diagnostics: d.into_vec(),
+        }
+    }
+
+    /// The tree and diagnostics with their spans in file `id`.
+    fn stamped(&self, id: FileId, diags: &mut Diagnostics) -> Option<Node> {
+        let at = |s: &mut Span| {
+            if !s.is_synthetic() {
+                s.file = id;
+            }
+        };
+        for d in &self.diagnostics {
+            let mut d = d.clone();
+            if let Some(s) = d.span.as_mut() {
+                at(s);
+            }
+            for l in &mut d.labels {
+                at(&mut l.span);
+            }
+            diags.push(d);
+        }
+        let mut tree = self.tree.clone()?;
+        fn walk(n: &mut Node, at: &dyn Fn(&mut Span)) {
+            at(&mut n.span);
+            match &mut n.value {
+                Value::Seq(items) => items.iter_mut().for_each(|i| walk(i, at)),
+                Value::Map(m) => {
+                    for i in 0..m.len() {
+                        if let Some((_, e)) = m.get_index_mut(i) {
+                            at(&mut e.key_span);
+                            walk(&mut e.value, at);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk(&mut tree, &at);
+        Some(tree)
+    }
 }
 
 impl LoadOptions {
@@ -119,6 +199,7 @@ impl LoadOptions {
             services: Vec::new(),
             keep_tree: true,
             overlay: BTreeMap::new(),
+            parsed: BTreeMap::new(),
         }
     }
 }
@@ -181,9 +262,19 @@ struct Ctx {
     sources: SourceMap,
     diags: Diagnostics,
     overlay: BTreeMap<PathBuf, String>,
+    parsed: BTreeMap<PathBuf, Arc<Parsed>>,
 }
 
 impl Ctx {
+    /// Parses the compose file `path` (text `text`, file `id`), or takes the
+    /// caller's parse of the same text.
+    fn parse(&mut self, path: Option<&Path>, text: &str, id: FileId) -> Option<Node> {
+        match path.and_then(|p| self.parsed.get(p)) {
+            Some(p) if *p.text == *text => p.stamped(id, &mut self.diags),
+            _ => crate::yaml::parse::parse(text, id, &mut self.diags),
+        }
+    }
+
     /// A file's text: the overlay's when it has one, else the disk's.
     fn read(&self, path: &Path) -> std::io::Result<String> {
         match self.overlay.get(path) {
@@ -322,6 +413,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
         overlay: opts.overlay.clone(),
+        parsed: opts.parsed.clone(),
     };
     let mut out = Loaded::default();
     let mut env = opts.os_env.clone();
@@ -427,7 +519,7 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             },
             text.as_str(),
         );
-        let node = crate::yaml::parse::parse(&text, id, &mut ctx.diags);
+        let node = ctx.parse(Some(f.as_path()), &text, id);
         trees.push((f.clone(), node));
     }
 
@@ -977,6 +1069,7 @@ pub fn validate_str(name: &str, text: &str, env: Option<&Env>) -> (SourceMap, Ve
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
         overlay: BTreeMap::new(),
+        parsed: BTreeMap::new(),
     };
     let id = ctx.sources.add(name, None, text);
     if let Some(mut root) = crate::yaml::parse::parse(text, id, &mut ctx.diags) {
