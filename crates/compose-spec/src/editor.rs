@@ -3,7 +3,7 @@
 //! half-typed line, the named references (services, networks, volumes,
 //! secrets, configs) with their exact spans, and the file references
 //! (`build.context`, `dockerfile`, `env_file`, `extends.file`, `include`),
-//! and a comment-preserving [`format`]ter.
+//! and a comment-preserving formatter ([`format()`]).
 //!
 //! Everything here is pure: it reads a parsed tree ([`crate::yaml::parse`]) and
 //! the text it came from, never the file system.

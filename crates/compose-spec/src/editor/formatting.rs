@@ -33,7 +33,7 @@ use crate::node::{Node, Style, Value};
 use crate::span::FileId;
 use crate::yaml::parse::parse;
 
-/// Formats a compose file's text (see the [module](self) for the rules):
+/// Formats a compose file's text (the module docs give the rules):
 /// `indent` spaces per nesting level (clamped to 1..=8). `None` when the text
 /// does not parse (or, defensively, when the formatted text would not parse
 /// to the same tree). The result is a fixed point: formatting it again gives
