@@ -23,6 +23,8 @@ fn tool(p: &Project, hoist: bool) -> String {
 /// The TTY session script, the same for every tool and command: the size,
 /// a typed computation, a resize, an exit status.
 fn tty_session(pane: &Pane, command: &str, marker: &str) {
+    // a clean slate: an earlier session's output must not stand for this one's
+    pane.clear();
     pane.send(&format!("{command}; echo {marker}-rc=$?"));
     pane.expect("# ");
     pane.send("stty size; tty; echo typed-$((6*7))");
@@ -37,7 +39,6 @@ fn tty_session(pane: &Pane, command: &str, marker: &str) {
     pane.send("exit 5");
     pane.expect(&format!("{marker}-rc=5"));
     pane.resize(100, 30);
-    pane.send("clear");
 }
 
 #[test]
@@ -59,7 +60,9 @@ fn exec_and_run_in_a_terminal() {
         let t = tool(&p, hoist);
         tty_session(&pane, &format!("{t} exec box sh"), "exec");
         tty_session(&pane, &format!("{t} run --rm --no-deps box sh"), "run");
-        // Detach keys leave the one-off running; the tool exits 0.
+        // Detach keys leave the one-off running; the tool exits 0. (The keys go after the
+        // one-off's own prompt, not an earlier session's.)
+        pane.clear();
         pane.send(&format!(
             "{t} run --no-deps --name {}-detach-{hoist} box sh; echo detach-rc=$?",
             p.name
@@ -72,7 +75,7 @@ fn exec_and_run_in_a_terminal() {
         let state = docker(&["inspect", "--format", "{{.State.Status}}", &name]);
         assert_eq!(state.ok().stdout.trim(), "running", "hoist: {hoist}");
         // attach: typed input reaches the main process; detaching says so, exit 1.
-        pane.send("clear");
+        pane.clear();
         pane.send(&format!("{t} attach term; echo attach-rc=$?"));
         std::thread::sleep(Duration::from_millis(1000));
         pane.send(&format!("echo attached-{hoist}"));

@@ -148,7 +148,8 @@ fn without_watch_enter_and_the_switches() {
         .enumerate()
         {
             let m = format!("{marker}{n}");
-            pane.send("clear");
+            // a clean slate: the first run's "tick 3" must not stand for this one's
+            pane.clear();
             start(&pane, command, &m);
             let shown = if command.contains('>') {
                 let log = p.path().join(format!("{marker}.log"));

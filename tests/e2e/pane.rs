@@ -112,11 +112,12 @@ impl Pane {
         self.tmux(&["capture-pane", "-p", "-S", "-1000", "-t", "0"])
     }
 
-    /// Clears the screen, runs `command` and waits for its end: the screen
-    /// then (with colours when `colors`), from the top to the `done-rc=` line.
-    pub fn run(&self, command: &str, colors: bool) -> String {
-        // A cleared screen first: the prompt alone on its first line (an empty capture, which
-        // tmux may give under load, does not count).
+    /// Clears the screen and the history, so that nothing an earlier command
+    /// printed can satisfy a later `expect`: waits for the prompt alone on the
+    /// first line (an empty capture, which tmux may give under load, does not
+    /// count). Keys sent before the shell has run `clear` would be typeahead
+    /// that a Ctrl-C discards along with it.
+    pub fn clear(&self) {
         self.send("clear");
         let cleared = wait_until(Duration::from_secs(10), || {
             let s = self.visible(false);
@@ -128,6 +129,12 @@ impl Pane {
             self.visible(false)
         );
         self.tmux(&["clear-history", "-t", "0"]);
+    }
+
+    /// Clears the screen, runs `command` and waits for its end: the screen
+    /// then (with colours when `colors`), from the top to the `done-rc=` line.
+    pub fn run(&self, command: &str, colors: bool) -> String {
+        self.clear();
         self.send(&format!("clear; {command}; echo done-rc=$?"));
         // The marker at the start of a line: the echo's output, not the typed command. The
         // screen that showed it is the one kept (a capture may come back empty under load).
