@@ -33,6 +33,7 @@ pub mod images;
 pub mod labels;
 pub mod naming;
 pub mod observe;
+pub mod oci;
 pub mod plan;
 pub mod progress;
 pub mod project;

@@ -1390,6 +1390,18 @@ impl Runtime for Docker {
         Ok(BuildOutcome { image_id })
     }
 
+    async fn push_artifact(&self, artifact: &crate::oci::Artifact) -> Result<String> {
+        let key = super::auth::auth_config_key(&artifact.reference.domain);
+        let auth = self
+            .credentials
+            .get(&key)
+            .await
+            .map_err(RuntimeError::Other)?;
+        crate::oci::push(artifact, auth)
+            .await
+            .map_err(RuntimeError::Other)
+    }
+
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
         let (repo, tag) = split_reference(target);
         let options = TagImageOptions {

@@ -423,6 +423,21 @@ impl<O: Observe> Runtime for DryRun<O> {
         Ok(())
     }
 
+    async fn push_artifact(&self, artifact: &crate::oci::Artifact) -> Result<String> {
+        // Recorded, never sent: what would be pushed is known without the registry.
+        self.note(format!(
+            "push artifact {} ({} layers)",
+            artifact.reference,
+            artifact.layers.len()
+        ));
+        let m = crate::oci::manifest(
+            &artifact.layers,
+            artifact.version.unwrap_or(crate::oci::OciVersion::V1_1),
+            &artifact.created,
+        );
+        Ok(m.descriptor.digest)
+    }
+
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
         let mut r = self.lock();
         r.calls.push(format!("tag image {source} {target}"));
@@ -687,6 +702,9 @@ impl<R: Runtime> Runtime for Connection<R> {
     }
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
         either!(self, rt => rt.tag_image(source, target))
+    }
+    async fn push_artifact(&self, artifact: &crate::oci::Artifact) -> Result<String> {
+        either!(self, rt => rt.push_artifact(artifact))
     }
     async fn create_exec(&self, container: &str, spec: &ExecSpec) -> Result<String> {
         either!(self, rt => rt.create_exec(container, spec))

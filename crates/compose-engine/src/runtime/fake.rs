@@ -900,6 +900,24 @@ impl Runtime for Fake {
         Ok(super::BuildOutcome { image_id: id })
     }
 
+    async fn push_artifact(&self, artifact: &crate::oci::Artifact) -> Result<String> {
+        let mut s = self.lock();
+        Fake::record(
+            &mut s,
+            format!(
+                "push artifact {} ({} layers)",
+                artifact.reference,
+                artifact.layers.len()
+            ),
+        );
+        let m = crate::oci::manifest(
+            &artifact.layers,
+            artifact.version.unwrap_or(crate::oci::OciVersion::V1_1),
+            &artifact.created,
+        );
+        Ok(m.descriptor.digest)
+    }
+
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
         let mut s = self.lock();
         let source_key = if source.contains(':') || source.starts_with("sha256:") {

@@ -622,6 +622,12 @@ pub trait Runtime: Observe {
     ) -> impl Future<Output = Result<()>> + Send;
     /// Adds the name `target` (`repo[:tag]`) to the image `source`.
     fn tag_image(&self, source: &str, target: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Pushes an OCI artifact (`publish`: a project's compose files) to its
+    /// registry, with the credentials pulls use; returns the manifest's digest.
+    fn push_artifact(
+        &self,
+        artifact: &crate::oci::Artifact,
+    ) -> impl Future<Output = Result<String>> + Send;
     /// Creates an exec instance in a running container; returns its id.
     fn create_exec(
         &self,
