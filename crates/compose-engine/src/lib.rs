@@ -37,6 +37,7 @@ pub mod oci;
 pub mod plan;
 pub mod progress;
 pub mod project;
+pub mod publish;
 pub mod query;
 pub mod reconcile;
 pub mod report;
