@@ -15,7 +15,6 @@ const GAPS: &[(&str, &str, &str)] = &[];
 /// Commands hoist does not have, and why.
 const COMMAND_GAPS: &[(&str, &str)] = &[
     ("bridge", "converts projects for other orchestrators through Docker's bridge transformers; out of hoist's scope"),
-    ("publish", "publishes the project as an OCI artifact to a registry; not yet"),
 ];
 
 fn reference_ready() -> bool {

@@ -29,6 +29,7 @@ pub mod man;
 pub mod plan;
 pub mod port;
 pub mod ps;
+pub mod publish;
 pub mod pull;
 pub mod push;
 pub mod rm;
@@ -98,6 +99,8 @@ pub enum Command {
     Pull(pull::PullArgs),
     /// Push service images
     Push(push::PushArgs),
+    /// Publish compose application
+    Publish(publish::PublishArgs),
     /// Copy files/folders between a service container and the local filesystem
     Cp(cp::CpArgs),
     /// Display the running processes
@@ -145,6 +148,7 @@ fn progress_title(command: &Command) -> &'static str {
         Command::Pause(_) => "Pausing",
         Command::Pull(_) => "Pulling",
         Command::Push(_) => "Pushing",
+        Command::Publish(_) => "Publishing",
         Command::Restart(_) => "Restarting",
         Command::Rm(_) => "Removing",
         Command::Stop(_) => "Stopping",
@@ -186,6 +190,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(g, &args),
         Command::Pull(args) => pull::run(g, &args),
         Command::Push(args) => push::run(g, &args),
+        Command::Publish(args) => publish::run(g, &args),
         Command::Cp(args) => cp::run(g, &args),
         Command::Top(args) => top::run(g, &args),
         Command::Stack(args) => stack::run(g, &args),
