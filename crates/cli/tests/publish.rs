@@ -8,6 +8,10 @@
 //!   the two manifests fetched over HTTP are equal once the creation time is set aside (media
 //!   types, artifact type, config, each layer's annotations, digest, size and content), and
 //!   every blob hoist's manifest names is in the registry with that digest;
+//! * `app_as_the_reference`: `--app` copies the services' images into the artifact's
+//!   repository and pushes an index of them whose subject is the artifact; the index equals the
+//!   reference's but for the subject's digest (which holds the creation time), and the copied
+//!   manifests and blobs are there under their digests;
 //! * `dry_run_publishes_nothing`: `--dry-run publish` prints the reference's lines and the
 //!   registry has no such repository afterwards;
 //! * `refusals_as_the_reference`: a bind mount (the question, declined by an empty stdin),
@@ -220,6 +224,31 @@ impl Case {
         })
     }
 
+    /// The manifests the registry stores for `hoist-pub/<repo>`, by digest (read from its storage:
+    /// `--app`'s index is pushed by digest only, and this registry has no referrers API).
+    fn manifests(&self, repo: &str) -> Vec<serde_json::Value> {
+        let dir = self.dir.path().join(format!(
+            "registry/storage/docker/registry/v2/repositories/hoist-pub/{repo}/_manifests/revisions/sha256"
+        ));
+        let mut digests: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        digests.sort();
+        digests
+            .iter()
+            .map(|d| {
+                let body = self.curl(
+                    &format!("hoist-pub/{repo}/manifests/sha256:{d}"),
+                    Some(
+                        "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+                    ),
+                );
+                serde_json::from_slice(&body).unwrap()
+            })
+            .collect()
+    }
+
     fn tags(&self, repo: &str) -> Vec<String> {
         self.registry
             .tags(
@@ -383,6 +412,66 @@ fn publish_as_the_reference() {
         digests.contains(&format!("image: {}@sha256:", case.image)),
         "{digests}"
     );
+}
+
+#[test]
+fn app_as_the_reference() {
+    let test = "publish::app_as_the_reference";
+    if !ready(test) {
+        return;
+    }
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let case = Case::new();
+    let ours = case.target("app-hoist", "v1");
+    let theirs = case.target("app-compose", "v1");
+    let args = ["publish", "-y", "--with-env", "--app"];
+    let h = case.publish(false, "app", &[&args[..], &[&ours]].concat());
+    h.ok();
+    let r = case.publish(true, "app", &[&args[..], &[&theirs]].concat());
+    r.ok();
+    // The artifact as without --app, image-digests.yaml included (--app implies it).
+    let mine = normalised(case.manifest("app-hoist", "v1"), "hoist");
+    let reference = normalised(case.manifest("app-compose", "v1"), "docker compose");
+    assert_eq!(mine, reference);
+    assert_eq!(mine["layers"].as_array().map(Vec::len), Some(4));
+    // The index, the copied image's manifest and the artifact's are in each repository.
+    let index = |repo: &str| -> serde_json::Value {
+        let all = case.manifests(repo);
+        assert_eq!(all.len(), 3, "{repo}: {all:#?}");
+        let mut index = all
+            .into_iter()
+            .find(|m| m["mediaType"] == "application/vnd.oci.image.index.v1+json")
+            .unwrap_or_else(|| panic!("{repo}: no index"));
+        // The subject is the artifact's manifest, whose digest has its creation time in it.
+        let subject = index["subject"]["digest"].as_str().unwrap().to_string();
+        let tagged = case.curl(
+            &format!("hoist-pub/{repo}/manifests/v1"),
+            Some("application/vnd.oci.image.manifest.v1+json"),
+        );
+        assert_eq!(format!("sha256:{}", sha256_hex(&tagged)), subject, "{repo}");
+        index["subject"]["digest"] = "<artifact>".into();
+        index
+    };
+    let mine = index("app-hoist");
+    assert_eq!(mine, index("app-compose"));
+    // Both services' images, copied: their manifests and blobs are in the artifact's repository.
+    let images = mine["manifests"].as_array().unwrap();
+    assert_eq!(images.len(), 2, "{mine}");
+    for image in images {
+        let digest = image["digest"].as_str().unwrap();
+        let body = case.curl(
+            &format!("hoist-pub/app-hoist/manifests/{digest}"),
+            Some(image["mediaType"].as_str().unwrap()),
+        );
+        assert_eq!(format!("sha256:{}", sha256_hex(&body)), digest);
+        let m: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let layers = m["layers"].as_array().unwrap();
+        for blob in std::iter::once(&m["config"]).chain(layers) {
+            let digest = blob["digest"].as_str().unwrap();
+            let data = case.curl(&format!("hoist-pub/app-hoist/blobs/{digest}"), None);
+            assert_eq!(format!("sha256:{}", sha256_hex(&data)), digest);
+        }
+    }
 }
 
 #[test]

@@ -29,6 +29,11 @@
 //!   registries (`localhost`, `127.0.0.0/8`, `::1`) and when asked
 //!   (`--insecure-registry`).
 //!
+//! * **`--app`** copies each service's image into the artifact's repository
+//!   (containerd's `CopyChain`, which compose's `oci.Copy` uses: an index's
+//!   manifests, a manifest's config and layers, children first, by digest)
+//!   and pushes [`app_index`], whose subject is the artifact's manifest.
+//!
 //! Only [`crate::runtime::docker`] calls [`push`] (behind
 //! [`crate::runtime::Runtime::push_artifact`]), so a dry run, which has no
 //! such writer, cannot push.
@@ -61,6 +66,11 @@ pub const EMPTY_CONFIG_MEDIA_TYPE: &str = "application/vnd.docker.compose.config
 pub const EMPTY_JSON_MEDIA_TYPE: &str = "application/vnd.oci.empty.v1+json";
 /// The media type of the manifest.
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+
+/// The media type of an image index (`--app`'s list of images).
+pub const INDEX_MEDIA_TYPE: &str = "application/vnd.oci.image.index.v1+json";
+const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+const DOCKER_MANIFEST_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
 
 /// The annotation naming the compose version on each layer and the manifest.
 const VERSION_ANNOTATION: &str = "com.docker.compose.version";
@@ -248,6 +258,34 @@ pub fn manifest(layers: &[Descriptor], version: OciVersion, created: &str) -> Ma
     Manifest { config, descriptor }
 }
 
+/// `--app`'s index (compose's `v1.Index`): the copied images' manifests,
+/// the artifact's manifest as its subject (without its data), compose's
+/// version annotation; its descriptor carries the artifact type.
+pub fn app_index(manifests: &[Descriptor], subject: &Descriptor) -> Descriptor {
+    let mut subject = subject.clone();
+    subject.data.clear();
+    let mut m = serde_json::Map::new();
+    m.insert("schemaVersion".into(), 2.into());
+    m.insert("mediaType".into(), INDEX_MEDIA_TYPE.into());
+    m.insert(
+        "manifests".into(),
+        manifests.iter().map(Descriptor::to_json).collect(),
+    );
+    m.insert("subject".into(), subject.to_json());
+    m.insert(
+        "annotations".into(),
+        serde_json::json!({ VERSION_ANNOTATION: crate::labels::COMPOSE_VERSION }),
+    );
+    let bytes = compose_spec::gocompat::json::to_string(&serde_json::Value::Object(m)).into_bytes();
+    let mut d = Descriptor::new(INDEX_MEDIA_TYPE, bytes);
+    d.annotations.insert(
+        VERSION_ANNOTATION.into(),
+        crate::labels::COMPOSE_VERSION.into(),
+    );
+    d.artifact_type = ARTIFACT_TYPE.into();
+    d
+}
+
 /// `secs` after the Unix epoch as RFC 3339 in UTC (`2026-12-03T11:17:50Z`),
 /// as Go's `time.Now().Format(time.RFC3339)` writes it in UTC.
 pub fn rfc3339_utc(secs: i64) -> String {
@@ -318,6 +356,32 @@ impl Reference {
         })
     }
 
+    /// An image reference as a service writes it (`busybox`, `reg/app:1`,
+    /// `reg/app@sha256:…`): for a digest reference, `tag` holds the digest
+    /// (what the manifest is asked for by).
+    pub fn parse_image(s: &str) -> Result<Reference, String> {
+        let full = crate::images::full_reference(s);
+        let invalid = || format!("invalid reference format: {s}");
+        let (name, reference) = match full.split_once('@') {
+            Some((n, d)) => (n, d),
+            None => full.rsplit_once(':').ok_or_else(invalid)?,
+        };
+        let (domain, path) = name.split_once('/').ok_or_else(invalid)?;
+        Ok(Reference {
+            domain: domain.to_string(),
+            path: path.to_string(),
+            tag: reference.to_string(),
+        })
+    }
+
+    /// The registry's host without its port (Go's `url.Hostname`).
+    pub fn hostname(&self) -> &str {
+        match self.domain.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => self.domain.split(':').next().unwrap_or_default(),
+        }
+    }
+
     /// The host the registry API answers on (`registry-1.docker.io` for Docker Hub).
     pub fn api_host(&self) -> &str {
         if self.domain == "docker.io" {
@@ -330,10 +394,7 @@ impl Reference {
     /// Whether the registry is on loopback (`localhost`, `127.0.0.0/8`, `::1`),
     /// which is spoken to over plain HTTP as the Docker engine does.
     pub fn is_loopback(&self) -> bool {
-        let host = match self.domain.strip_prefix('[') {
-            Some(rest) => rest.split(']').next().unwrap_or_default(),
-            None => self.domain.split(':').next().unwrap_or_default(),
-        };
+        let host = self.hostname();
         host == "localhost"
             || host == "::1"
             || host
@@ -361,6 +422,26 @@ pub struct Artifact {
     pub created: String,
     /// Plain HTTP even for a registry not on loopback (`--insecure-registry`).
     pub insecure: bool,
+    /// `--app`: the services' images (as written), copied into the
+    /// artifact's repository and listed by an index whose subject is the
+    /// artifact's manifest.
+    pub app_images: Vec<String>,
+}
+
+impl Artifact {
+    /// The registries whose credentials the push needs: the artifact's, then
+    /// those of the `--app` images.
+    pub fn domains(&self) -> Vec<String> {
+        let mut out = vec![self.reference.domain.clone()];
+        for image in &self.app_images {
+            if let Ok(r) = Reference::parse_image(image) {
+                if !out.contains(&r.domain) {
+                    out.push(r.domain);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A registry's authentication challenge (`WWW-Authenticate`).
@@ -481,6 +562,8 @@ struct Session {
 struct Answer {
     status: StatusCode,
     location: Option<String>,
+    content_type: Option<String>,
+    digest: Option<String>,
     body: Bytes,
 }
 
@@ -538,6 +621,18 @@ impl Session {
         authorization: Option<&str>,
     ) -> Result<(Answer, Option<String>), Failure> {
         let mut req = Request::builder().method(method.clone()).uri(url);
+        if method == Method::GET && url.contains("/manifests/") {
+            req = req.header(
+                "Accept",
+                [
+                    INDEX_MEDIA_TYPE,
+                    DOCKER_MANIFEST_LIST,
+                    MANIFEST_MEDIA_TYPE,
+                    DOCKER_MANIFEST,
+                ]
+                .join(", "),
+            );
+        }
         if let Some(ct) = content_type {
             req = req.header("Content-Type", ct);
         }
@@ -560,6 +655,8 @@ impl Session {
                 .map(str::to_string)
         };
         let location = header("Location");
+        let content_type = header("Content-Type");
+        let digest = header("Docker-Content-Digest");
         let challenge = header("WWW-Authenticate");
         let body = resp
             .into_body()
@@ -571,6 +668,8 @@ impl Session {
             Answer {
                 status,
                 location,
+                content_type,
+                digest,
                 body,
             },
             challenge,
@@ -742,7 +841,7 @@ impl Session {
             .send(
                 Method::PUT,
                 &url,
-                Some(MANIFEST_MEDIA_TYPE),
+                Some(&d.media_type),
                 Bytes::from(d.data.clone()),
             )
             .await?;
@@ -752,17 +851,117 @@ impl Session {
         Ok(())
     }
 
+    /// A manifest of the repository (by tag or digest), with its descriptor.
+    async fn get_manifest(&self, reference: &str) -> Result<Descriptor, Failure> {
+        let url = self.url(&format!("manifests/{reference}"));
+        let a = self.send(Method::GET, &url, None, Bytes::new()).await?;
+        if !a.status.is_success() {
+            return Err(self.failure("GET", &url, &a));
+        }
+        let media_type = a
+            .content_type
+            .clone()
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let d = Descriptor::new(&media_type, a.body.to_vec());
+        if let Some(digest) = a.digest.filter(|g| g.starts_with("sha256:")) {
+            if digest != d.digest {
+                return Err(Failure::other(format!(
+                    "GET {url}: the manifest's digest is not {digest}"
+                )));
+            }
+        }
+        Ok(d)
+    }
+
+    /// A blob of the repository (one redirect followed, as registries on
+    /// object storage answer).
+    async fn get_blob(&self, digest: &str) -> Result<Vec<u8>, Failure> {
+        let url = self.url(&format!("blobs/{digest}"));
+        let a = self.send(Method::GET, &url, None, Bytes::new()).await?;
+        let a = if a.status.is_redirection() {
+            let to = a.location.clone().ok_or_else(|| {
+                Failure::other(format!("GET {url}: redirected without a location"))
+            })?;
+            let (answer, _) = self
+                .send_once(&Method::GET, &to, None, &Bytes::new(), None)
+                .await?;
+            answer
+        } else {
+            a
+        };
+        if !a.status.is_success() {
+            return Err(self.failure("GET", &url, &a));
+        }
+        if digest_of(&a.body) != digest {
+            return Err(Failure::other(format!(
+                "GET {url}: the content is not {digest}"
+            )));
+        }
+        Ok(a.body.to_vec())
+    }
+
     async fn create_and_push(
         &self,
         artifact: &Artifact,
         version: OciVersion,
-    ) -> Result<String, Failure> {
+    ) -> Result<Descriptor, Failure> {
         let m = manifest(&artifact.layers, version, &artifact.created);
         self.push_blob(&m.config).await?;
         self.push_manifest(&m.descriptor, &artifact.reference.tag)
             .await?;
-        Ok(m.descriptor.digest)
+        Ok(m.descriptor)
     }
+}
+
+fn digest_of(data: &[u8]) -> String {
+    digest(data)
+}
+
+/// Copies the manifest `d` of `src` (and what it names: an index's
+/// manifests, a manifest's config and layers) into `dst`, children first,
+/// by digest (containerd's `CopyChain`, which compose's `oci.Copy` uses).
+fn copy_chain<'a>(
+    src: &'a Session,
+    dst: &'a Session,
+    d: &'a Descriptor,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Failure>> + Send + 'a>> {
+    Box::pin(async move {
+        let v: serde_json::Value = serde_json::from_slice(&d.data)
+            .map_err(|e| Failure::other(format!("the manifest {} is not JSON: {e}", d.digest)))?;
+        match d.media_type.as_str() {
+            INDEX_MEDIA_TYPE | DOCKER_MANIFEST_LIST => {
+                for child in v["manifests"].as_array().into_iter().flatten() {
+                    let digest = child["digest"].as_str().unwrap_or_default();
+                    let m = src.get_manifest(digest).await?;
+                    copy_chain(src, dst, &m).await?;
+                }
+            }
+            _ => {
+                let blobs = std::iter::once(&v["config"])
+                    .chain(v["layers"].as_array().into_iter().flatten());
+                for b in blobs {
+                    let Some(digest) = b["digest"].as_str() else {
+                        continue;
+                    };
+                    let head = dst.url(&format!("blobs/{digest}"));
+                    let a = dst.send(Method::HEAD, &head, None, Bytes::new()).await?;
+                    if a.status.is_success() {
+                        continue;
+                    }
+                    let data = src.get_blob(digest).await?;
+                    let mut blob = Descriptor::new("application/octet-stream", data);
+                    blob.digest = digest.to_string();
+                    dst.push_blob(&blob).await?;
+                }
+            }
+        }
+        dst.push_manifest(d, &d.digest).await
+    })
 }
 
 fn status_text(s: StatusCode) -> String {
@@ -815,8 +1014,55 @@ pub fn retry_as_oci_1_0(status: u16) -> bool {
 /// config (OCI 1.1 or automatic), the layers, then the config and manifest
 /// of the version asked for, or of 1.1 falling back to 1.0. Returns the
 /// manifest's digest.
-pub async fn push(artifact: &Artifact, auth: AuthConfig) -> Result<String, String> {
-    let s = Session::new(&artifact.reference, auth, artifact.insecure)?;
+///
+/// With `--app` images, each is copied into the artifact's repository
+/// (compose's `oci.Copy`: its manifest annotated with the repository it
+/// came from) and an index of them whose subject is the artifact's
+/// manifest is pushed by digest. `auths` holds each registry's credentials
+/// ([`Artifact::domains`]).
+pub async fn push(
+    artifact: &Artifact,
+    auths: &BTreeMap<String, AuthConfig>,
+) -> Result<String, String> {
+    let auth = |domain: &str| auths.get(domain).cloned().unwrap_or_default();
+    let s = Session::new(
+        &artifact.reference,
+        auth(&artifact.reference.domain),
+        artifact.insecure,
+    )?;
+    let manifest = push_manifest(&s, artifact).await?;
+    if artifact.app_images.is_empty() {
+        return Ok(manifest.digest);
+    }
+    let mut manifests = Vec::new();
+    for image in &artifact.app_images {
+        let r = Reference::parse_image(image)?;
+        let src = Session::new(&r, auth(&r.domain), artifact.insecure)?;
+        let fail = |f: Failure| {
+            format!(
+                "failed to copy {image} to {}: {}",
+                artifact.reference, f.message
+            )
+        };
+        let mut d = src.get_manifest(&r.tag).await.map_err(fail)?;
+        copy_chain(&src, &s, &d).await.map_err(fail)?;
+        d.annotations.insert(
+            format!("containerd.io/distribution.source.{}", r.hostname()),
+            r.path.clone(),
+        );
+        d.data.clear();
+        manifests.push(d);
+    }
+    let index = app_index(&manifests, &manifest);
+    s.push_manifest(&index, &index.digest)
+        .await
+        .map_err(|f| format!("failed to push {}: {}", artifact.reference, f.message))?;
+    Ok(manifest.digest)
+}
+
+/// compose's `PushManifest`: the blobs, then the manifest (1.1 falling back
+/// to 1.0 unless a version is asked for); its descriptor.
+async fn push_manifest(s: &Session, artifact: &Artifact) -> Result<Descriptor, String> {
     let with_ref = |f: Failure| format!("failed to push {}: {}", artifact.reference, f.message);
     if artifact.version != Some(OciVersion::V1_0) {
         s.push_blob(&Descriptor::empty_json())
@@ -1000,6 +1246,77 @@ mod tests {
             .is_loopback());
         for bad in ["", "Me/App", "app@sha256:00", "a//b", "app:-x"] {
             assert!(Reference::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn app_index_as_compose_writes_it() {
+        let subject = manifest(&[], OciVersion::V1_1, "2026-12-03T11:15:22Z").descriptor;
+        let mut image = Descriptor::new(DOCKER_MANIFEST, b"{}".to_vec());
+        image.data.clear();
+        image.annotations.insert(
+            "containerd.io/distribution.source.127.0.0.1".into(),
+            "pub/busybox".into(),
+        );
+        let index = app_index(&[image], &subject);
+        assert_eq!(index.media_type, INDEX_MEDIA_TYPE);
+        assert_eq!(index.artifact_type, ARTIFACT_TYPE);
+        assert_eq!(index.digest, digest(&index.data));
+        assert_eq!(
+            String::from_utf8(index.data.clone()).unwrap(),
+            format!(
+                concat!(
+                    r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","#,
+                    r#""manifests":[{{"mediaType":"application/vnd.docker.distribution.manifest.v2+json","digest":"{}","size":2,"#,
+                    r#""annotations":{{"containerd.io/distribution.source.127.0.0.1":"pub/busybox"}}}}],"#,
+                    r#""subject":{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{}","size":{},"#,
+                    r#""annotations":{{"com.docker.compose.version":"2.40.3"}},"artifactType":"application/vnd.docker.compose.project"}},"#,
+                    r#""annotations":{{"com.docker.compose.version":"2.40.3"}}}}"#
+                ),
+                digest(b"{}"),
+                subject.digest,
+                subject.size
+            )
+        );
+    }
+
+    #[test]
+    fn image_references() {
+        for (image, domain, path, reference, host) in [
+            (
+                "busybox",
+                "docker.io",
+                "library/busybox",
+                "latest",
+                "docker.io",
+            ),
+            (
+                "127.0.0.1:5000/a/b:v1",
+                "127.0.0.1:5000",
+                "a/b",
+                "v1",
+                "127.0.0.1",
+            ),
+            (
+                "reg.example/a@sha256:00",
+                "reg.example",
+                "a",
+                "sha256:00",
+                "reg.example",
+            ),
+            ("[::1]:5000/a:1", "[::1]:5000", "a", "1", "::1"),
+        ] {
+            let r = Reference::parse_image(image).unwrap();
+            assert_eq!(
+                (
+                    r.domain.as_str(),
+                    r.path.as_str(),
+                    r.tag.as_str(),
+                    r.hostname()
+                ),
+                (domain, path, reference, host),
+                "{image}"
+            );
         }
     }
 

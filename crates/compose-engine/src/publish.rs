@@ -7,8 +7,9 @@
 //! ([`layers`]: each compose file as written, with its `env_file` and
 //! `extends.file` references replaced by the names of their own layers, the
 //! `extends` files, the env files with `--with-env`, `image-digests.yaml`
-//! with `--resolve-image-digests`), and [`publish`]: the services' images
-//! pushed first as compose does, then the artifact through
+//! with `--resolve-image-digests` or `--app`), and [`publish`]: the services' images
+//! pushed first as compose does, then the artifact (with `--app`, the images
+//! copied beside it and an index of them) through
 //! [`Runtime::push_artifact`], so a dry run records it and sends nothing.
 
 use std::collections::BTreeMap;
@@ -38,6 +39,9 @@ pub struct PublishOptions {
     pub assume_yes: bool,
     /// `--insecure-registry`: plain HTTP to the registry.
     pub insecure: bool,
+    /// `--app`: the services' images copied into the artifact's repository
+    /// too, listed by an index (implies `resolve_image_digests`).
+    pub app: bool,
 }
 
 /// One check before publishing, in compose's order.
@@ -478,7 +482,7 @@ pub async fn publish<R: Runtime>(
     }
     let push_failures = images::push(rt, project, &PushOptions::default(), sink).await?;
     let mut layers = layers(project, o)?;
-    if o.resolve_image_digests {
+    if o.resolve_image_digests || o.app {
         let mut resolved = project.clone();
         images::resolve_digests(rt, &mut resolved).await?;
         layers.push(Descriptor::compose_file(
@@ -493,6 +497,16 @@ pub async fn publish<R: Runtime>(
         version: o.oci_version,
         created: created.to_string(),
         insecure: o.insecure,
+        app_images: if o.app {
+            project
+                .services
+                .values()
+                .filter(|s| !s.image.is_empty())
+                .map(|s| s.image.clone())
+                .collect()
+        } else {
+            Vec::new()
+        },
     };
     let digest = match rt.push_artifact(&artifact).await {
         Ok(d) => d,

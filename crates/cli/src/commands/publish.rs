@@ -50,11 +50,6 @@ pub fn run(global: &Global, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     if std::env::args().any(|a| a == "--y") {
         output::stderr_line("WARN[0000] --y is deprecated, please use --yes instead");
     }
-    if args.app {
-        anyhow::bail!(
-            "--app is not supported by hoist yet: publish without it (the services' images stay in their own repositories)"
-        );
-    }
     let oci_version = match args.oci_version.as_str() {
         "" => None,
         v => Some(v.parse::<OciVersion>().map_err(anyhow::Error::msg)?),
@@ -72,6 +67,7 @@ pub fn run(global: &Global, args: &PublishArgs) -> anyhow::Result<ExitCode> {
         oci_version,
         with_env: args.with_env,
         assume_yes: args.yes,
+        app: args.app,
         // compose's test switch for plain HTTP, honoured alike
         insecure: args.insecure_registry
             || std::env::var_os("__TEST__INSECURE__REGISTRY__").is_some(),

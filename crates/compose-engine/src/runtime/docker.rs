@@ -1391,13 +1391,17 @@ impl Runtime for Docker {
     }
 
     async fn push_artifact(&self, artifact: &crate::oci::Artifact) -> Result<String> {
-        let key = super::auth::auth_config_key(&artifact.reference.domain);
-        let auth = self
-            .credentials
-            .get(&key)
-            .await
-            .map_err(RuntimeError::Other)?;
-        crate::oci::push(artifact, auth)
+        let mut auths = std::collections::BTreeMap::new();
+        for domain in artifact.domains() {
+            let key = super::auth::auth_config_key(&domain);
+            let auth = self
+                .credentials
+                .get(&key)
+                .await
+                .map_err(RuntimeError::Other)?;
+            auths.insert(domain, auth);
+        }
+        crate::oci::push(artifact, &auths)
             .await
             .map_err(RuntimeError::Other)
     }
