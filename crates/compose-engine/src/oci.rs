@@ -1326,4 +1326,260 @@ mod tests {
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339_utc(1_796_296_642), "2026-12-03T11:17:22Z");
     }
+
+    /// A request the mock registry received.
+    #[derive(Debug, Clone)]
+    struct Req {
+        method: String,
+        target: String,
+        headers: BTreeMap<String, String>,
+        body: Vec<u8>,
+    }
+
+    /// What the mock registry answers: status, headers, body.
+    type Resp = (u16, Vec<(String, String)>, Vec<u8>);
+
+    /// A registry on loopback (plain HTTP, as hoist speaks to loopback registries), one
+    /// request per connection, answering with `handler(port, request)`; every request is kept.
+    fn serve(handler: impl Fn(u16, &Req) -> Resp + Send + 'static) -> (u16, Arc<Mutex<Vec<Req>>>) {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let method = parts.next().unwrap_or_default().to_string();
+                let target = parts.next().unwrap_or_default().to_string();
+                let mut headers = BTreeMap::new();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = h.split_once(':') {
+                        headers.insert(k.trim().to_lowercase(), v.trim().to_string());
+                    }
+                }
+                let len: usize = headers
+                    .get("content-length")
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0; len];
+                let _ = reader.read_exact(&mut body);
+                let req = Req {
+                    method,
+                    target,
+                    headers,
+                    body,
+                };
+                let (status, headers, body) = handler(port, &req);
+                log.lock().unwrap().push(req);
+                let mut out = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    body.len()
+                );
+                for (k, v) in headers {
+                    out.push_str(&format!("{k}: {v}\r\n"));
+                }
+                out.push_str("\r\n");
+                let _ = stream.write_all(out.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        (port, seen)
+    }
+
+    const PASSWORD: &str = "s3cret-pw";
+
+    /// What the mock registry stored: digest (or tag) → content.
+    type Store = Arc<Mutex<BTreeMap<String, Vec<u8>>>>;
+
+    /// A registry behind a token server (`/token`, basic login `me`/[`PASSWORD`]); blobs and
+    /// manifests are stored; with `refuse_1_1`, a manifest with an `artifactType` is refused
+    /// with a 400, as registries without OCI 1.1 support do.
+    fn token_registry(refuse_1_1: bool) -> (u16, Arc<Mutex<Vec<Req>>>, Store) {
+        let store: Store = Arc::default();
+        let kept = Arc::clone(&store);
+        let (port, seen) = serve(move |port, r| {
+            let login = format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("me:{PASSWORD}"))
+            );
+            if r.target.starts_with("/token?") {
+                let scoped = r
+                    .target
+                    .contains("scope=repository%3Ateam%2Fapp%3Apull%2Cpush")
+                    && r.target.contains("service=reg");
+                return match r.headers.get("authorization") {
+                    Some(a) if *a == login && scoped => {
+                        (200, vec![], br#"{"token":"tok-123"}"#.to_vec())
+                    }
+                    _ => (401, vec![], vec![]),
+                };
+            }
+            if r.headers.get("authorization").map(String::as_str) != Some("Bearer tok-123") {
+                let challenge = format!(
+                    r#"Bearer realm="http://127.0.0.1:{port}/token",service="reg",scope="repository:team/app:pull""#
+                );
+                return (401, vec![("WWW-Authenticate".into(), challenge)], vec![]);
+            }
+            let mut store = kept.lock().unwrap();
+            let path = r.target.split('?').next().unwrap_or_default();
+            match (r.method.as_str(), path) {
+                ("HEAD", p) if p.starts_with("/v2/team/app/blobs/") => {
+                    let d = &p["/v2/team/app/blobs/".len()..];
+                    (
+                        if store.contains_key(d) { 200 } else { 404 },
+                        vec![],
+                        vec![],
+                    )
+                }
+                ("POST", "/v2/team/app/blobs/uploads/") => (
+                    202,
+                    vec![(
+                        "Location".into(),
+                        "/v2/team/app/blobs/uploads/u1?_state=abc".into(),
+                    )],
+                    vec![],
+                ),
+                ("PUT", "/v2/team/app/blobs/uploads/u1") => {
+                    let d = r
+                        .target
+                        .split("digest=")
+                        .nth(1)
+                        .unwrap_or_default()
+                        .replace("%3A", ":");
+                    if digest(&r.body) != d || !r.target.contains("_state=abc") {
+                        return (
+                            400,
+                            vec![],
+                            br#"{"errors":[{"message":"digest invalid"}]}"#.to_vec(),
+                        );
+                    }
+                    store.insert(d, r.body.clone());
+                    (201, vec![], vec![])
+                }
+                ("PUT", "/v2/team/app/manifests/v1") => {
+                    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+                    if refuse_1_1 && v.get("artifactType").is_some() {
+                        return (
+                            400,
+                            vec![],
+                            br#"{"errors":[{"message":"manifest invalid"}]}"#.to_vec(),
+                        );
+                    }
+                    store.insert("v1".into(), r.body.clone());
+                    (201, vec![], vec![])
+                }
+                _ => (404, vec![], vec![]),
+            }
+        });
+        (port, seen, store)
+    }
+
+    fn artifact(port: u16, version: Option<OciVersion>) -> Artifact {
+        Artifact {
+            reference: Reference::parse(&format!("127.0.0.1:{port}/team/app:v1")).unwrap(),
+            layers: vec![
+                Descriptor::compose_file("compose.yaml", b"services: {}\n".to_vec()),
+                Descriptor::env_file("ab.env", b"A=1\n".to_vec()),
+            ],
+            version,
+            created: "2026-12-03T11:15:22Z".into(),
+            insecure: false,
+            app_images: vec![],
+        }
+    }
+
+    fn login(password: &str) -> BTreeMap<String, AuthConfig> {
+        let mut auths = BTreeMap::new();
+        auths.insert(
+            "127.0.0.1".to_string(),
+            AuthConfig {
+                username: "me".into(),
+                password: crate::runtime::dockerconfig::Secret::new(password),
+                ..Default::default()
+            },
+        );
+        auths
+    }
+
+    #[tokio::test]
+    async fn pushes_through_a_token_server() {
+        let (port, seen, store) = token_registry(false);
+        let a = artifact(port, None);
+        let mut auths = login(PASSWORD);
+        let auth = auths.remove("127.0.0.1").unwrap();
+        auths.insert(a.reference.domain.clone(), auth);
+        let digest_pushed = push(&a, &auths).await.unwrap();
+        let store = store.lock().unwrap();
+        let m = manifest(&a.layers, OciVersion::V1_1, &a.created);
+        assert_eq!(digest_pushed, m.descriptor.digest);
+        assert_eq!(
+            store.get("v1"),
+            Some(&m.descriptor.data),
+            "the 1.1 manifest under the tag"
+        );
+        for d in a.layers.iter().chain([&m.config]) {
+            assert_eq!(store.get(&d.digest), Some(&d.data), "{}", d.media_type);
+        }
+        // The login went to the token server only; the registry saw the token.
+        let seen = seen.lock().unwrap();
+        for r in seen.iter() {
+            let auth = r.headers.get("authorization").cloned().unwrap_or_default();
+            if r.target.starts_with("/token") {
+                assert!(auth.starts_with("Basic "), "{r:?}");
+            } else {
+                assert!(auth.is_empty() || auth == "Bearer tok-123", "{r:?}");
+            }
+        }
+        // The empty config was looked for before being sent, and sent once.
+        let uploads = seen
+            .iter()
+            .filter(|r| r.method == "PUT" && r.target.contains("uploads"))
+            .count();
+        assert_eq!(uploads, 3, "{seen:#?}");
+    }
+
+    #[tokio::test]
+    async fn falls_back_to_oci_1_0_and_keeps_1_1_when_asked() {
+        let (port, _, store) = token_registry(true);
+        let mut a = artifact(port, None);
+        let auths: BTreeMap<String, AuthConfig> = login(PASSWORD)
+            .into_values()
+            .map(|v| (a.reference.domain.clone(), v))
+            .collect();
+        push(&a, &auths).await.unwrap();
+        let stored: serde_json::Value =
+            serde_json::from_slice(&store.lock().unwrap()["v1"]).unwrap();
+        assert!(stored.get("artifactType").is_none(), "{stored}");
+        assert_eq!(stored["config"]["mediaType"], EMPTY_CONFIG_MEDIA_TYPE);
+        // An explicit 1.1 does not fall back.
+        a.version = Some(OciVersion::V1_1);
+        let e = push(&a, &auths).await.unwrap_err();
+        assert!(e.contains("400") && e.contains("manifest invalid"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_login_says_so_without_the_password() {
+        let (port, _, store) = token_registry(false);
+        let a = artifact(port, None);
+        let wrong = format!("{PASSWORD}-wrong");
+        let auths: BTreeMap<String, AuthConfig> = login(&wrong)
+            .into_values()
+            .map(|v| (a.reference.domain.clone(), v))
+            .collect();
+        let e = push(&a, &auths).await.unwrap_err();
+        assert!(e.contains("cannot get a token") && e.contains("401"), "{e}");
+        assert!(!e.contains(&wrong) && !e.contains("me:"), "{e}");
+        assert!(store.lock().unwrap().is_empty());
+    }
 }
