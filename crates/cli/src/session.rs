@@ -70,7 +70,19 @@ impl Session {
     /// profiles of the named services are enabled). Diagnostics are printed;
     /// errors among them end the command ([`Reported`]).
     pub fn load(global: &Global, services: &[String], need: Need) -> anyhow::Result<Session> {
+        Session::load_with(global, services, need, |_| {})
+    }
+
+    /// [`Session::load`] with the load options adjusted by `adjust` (`publish`
+    /// keeps the services' `env_file` entries, which compose's checks look at).
+    pub fn load_with(
+        global: &Global,
+        services: &[String],
+        need: Need,
+        adjust: impl FnOnce(&mut compose_spec::loader::LoadOptions),
+    ) -> anyhow::Result<Session> {
         let mut opts = global.load_options()?;
+        adjust(&mut opts);
         opts.services = services.to_vec();
         let mut loaded = compose_spec::loader::load(&opts);
         if need == Need::FileToCreate {

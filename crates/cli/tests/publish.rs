@@ -14,9 +14,12 @@
 //!   manifests and blobs are there under their digests;
 //! * `dry_run_publishes_nothing`: `--dry-run publish` prints the reference's lines and the
 //!   registry has no such repository afterwards;
-//! * `refusals_as_the_reference`: a bind mount (the question, declined by an empty stdin),
-//!   environment variables without `--with-env`, a local include, a build-only service and no
-//!   login: the same exit code and message as the reference, and nothing published.
+//! * `refusals_as_the_reference`: a bind mount, values that look like secrets (hoist's rules
+//!   find what compose's detector finds in `fixtures/publish/secrets`), environment variables
+//!   with `--with-env` (questions, declined by an empty stdin, on stdout word for word as the
+//!   reference's), environment variables and env files without it, a local include, a
+//!   build-only service and no login: the same exit code and message as the reference, and
+//!   nothing published.
 //!
 //! Without an engine or a tool a test says why and passes, unless `HOIST_REQUIRE_DOCKER=1`.
 
@@ -532,6 +535,24 @@ fn refusals_as_the_reference() {
         ("env", &[], 1, "service \"web\" has environment variable(s) declared.\nTo avoid leaking sensitive data, you must either explicitly allow the sending of environment variables by using the --with-env flag,\nor remove sensitive data from your Compose configuration"),
         ("include", &[], 1, "cannot publish compose file with local includes"),
         (
+            "app",
+            &[],
+            1,
+            "service \"web\" has env_file declared.\nservice \"web\" has environment variable(s) declared.\nTo avoid",
+        ),
+        (
+            "app",
+            &["--with-env"],
+            0,
+            "you are about to publish environment variables within your OCI artifact.\nplease double check that you are not leaking sensitive data\nService/Config  web\nGREETING=hello\nAre you ok to publish these environment variables?",
+        ),
+        (
+            "secrets",
+            &[],
+            0,
+            "you are about to publish sensitive data within your OCI artifact.",
+        ),
+        (
             "build-only",
             &["-y"],
             1,
@@ -539,6 +560,7 @@ fn refusals_as_the_reference() {
         ),
     ];
     for (i, (name, flags, code, message)) in cases.iter().enumerate() {
+        let mut stdouts = Vec::new();
         for reference in [false, true] {
             let repo = format!("refused-{i}-{reference}");
             let target = case.target(&repo, "v1");
@@ -546,10 +568,17 @@ fn refusals_as_the_reference() {
             args.extend_from_slice(flags);
             args.push(&target);
             let out = case.publish(reference, name, &args);
-            assert_eq!(out.code, *code, "{name}: {}", out.show());
-            assert!(out.all().contains(message), "{name}: {}", out.show());
+            assert_eq!(out.code, *code, "{name} {flags:?}: {}", out.show());
+            assert!(
+                out.all().contains(message),
+                "{name} {flags:?}: {}",
+                out.show()
+            );
             assert!(case.tags(&repo).is_empty(), "{name}: published anyway");
+            stdouts.push(out.stdout);
         }
+        // The questions (on stdout) word for word.
+        assert_eq!(stdouts[0], stdouts[1], "{name} {flags:?}: stdout");
     }
     // The bind mount question goes to stdout, without a newline, and an empty answer is no.
     let target = case.target("bind-q", "v1");

@@ -165,6 +165,7 @@ pub fn prechecks(project: &Project, o: &PublishOptions) -> Vec<Check> {
     }
 
     let mut texts: Vec<String> = project.compose_files.clone();
+    let compose_files = texts.len();
     for s in project.services.values() {
         texts.extend(s.env_files.iter().map(|e| e.path.clone()));
     }
@@ -183,11 +184,15 @@ pub fn prechecks(project: &Project, o: &PublishOptions) -> Vec<Check> {
             .map(|c| c.file.clone()),
     );
     let mut found = String::new();
-    for path in texts {
-        let Ok(text) = std::fs::read_to_string(&path) else {
+    for (i, path) in texts.iter().enumerate() {
+        let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        for f in scan(&text) {
+        let yaml = i < compose_files || path.ends_with(".yaml") || path.ends_with(".yml");
+        let mut findings = if yaml { scan_yaml(&text) } else { scan(&text) };
+        // compose's scanner reports a file's findings detector by detector
+        findings.sort_by_key(|f| f.kind);
+        for f in findings {
             found.push_str(&format!("{}\n{:?}: {}\n", f.kind, f.key, f.value));
         }
     }
@@ -263,72 +268,125 @@ pub fn prechecks(project: &Project, o: &PublishOptions) -> Vec<Check> {
 }
 
 /// What [`scan`] found: its kind, the key it is written under (empty when
-/// none), and the matching text.
+/// none), and the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// What it looks like (`Private key`, `AWS access key id`, ...).
+    /// What it looks like, in compose's words (`AWS Client ID`, ...).
     pub kind: &'static str,
-    /// The `key:` or `KEY=` of its line, when it has one.
+    /// Where: a YAML file's key path (`services.web.labels.aws`,
+    /// `services.web.command[1]`), else the `KEY=`/`key:` of its line.
     pub key: String,
-    /// The text that matched.
+    /// The value holding it.
     pub value: String,
 }
 
 /// The secrets scanner of the checks. compose uses DefangLabs'
 /// `secret-detector` with its default detectors; hoist approximates it with
-/// a small, fixed set of rules, each a pattern over one line:
+/// a small, fixed set of rules, each a pattern looked for in one value,
+/// named as compose's detectors name what they find:
 ///
 /// | kind | pattern |
 /// | --- | --- |
-/// | `Private key` | `-----BEGIN … PRIVATE KEY-----` |
-/// | `AWS access key id` | `AKIA`/`ASIA` + 16 upper-case letters or digits |
-/// | `GitHub token` | `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36 or more letters or digits |
+/// | `AWS Client ID` | `AKIA`/`ASIA` + 16 upper-case letters or digits |
+/// | `Github authentication` | `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36 or more letters or digits |
 /// | `Slack token` | `xoxa-`/`xoxb-`/`xoxp-`/`xoxo-`/`xoxs-`/`xoxr-` + 10 or more |
 /// | `JSON Web Token` | three base64url parts, the first two starting `eyJ` |
-/// | `URL with a password` | `scheme://user:password@` |
+/// | `URL with password` | `scheme://user:password@` |
+/// | `Private key` | a `-----BEGIN … PRIVATE KEY-----` line |
 ///
-/// So it finds fewer things than compose's (no entropy or keyword rules):
-/// the prompt is a safety net, not a guarantee, in both tools.
+/// So it finds fewer things than compose's (no entropy or keyword rules),
+/// and a private key's first line is enough for it: the question is a
+/// safety net, not a guarantee, in both tools. [`scan`] reads lines
+/// (`KEY=value`, an env file), [`scan_yaml`] a YAML file's values.
 pub fn scan(text: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim_start().trim_start_matches("export ");
+        let (key, value) = match t.split_once(['=', ':']) {
+            Some((k, v)) if !k.trim().contains(char::is_whitespace) => {
+                (k.trim().trim_matches(['"', '\'']), v.trim())
+            }
+            _ => ("", t),
+        };
+        for kind in detect(value) {
+            out.push(Finding {
+                kind,
+                key: key.to_string(),
+                value: value.trim_matches(['"', '\'']).to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// [`scan`] of a YAML file: each scalar value, named by its key path.
+pub fn scan_yaml(text: &str) -> Vec<Finding> {
+    fn walk(n: &Node, path: &str, out: &mut Vec<Finding>) {
+        match &n.value {
+            compose_spec::Value::Map(m) => {
+                for (k, v) in m.iter() {
+                    let p = if path.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(v, &p, out);
+                }
+            }
+            compose_spec::Value::Seq(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{path}[{i}]"), out);
+                }
+            }
+            compose_spec::Value::Scalar(_) => {
+                let value = n.as_text().unwrap_or_default();
+                for kind in detect(value) {
+                    out.push(Finding {
+                        kind,
+                        key: path.to_string(),
+                        value: value.to_string(),
+                    });
+                }
+            }
+            compose_spec::Value::Null => {}
+        }
+    }
+    let mut out = Vec::new();
+    match parse(text) {
+        Some(tree) => walk(&tree, "", &mut out),
+        None => out = scan(text),
+    }
+    out
+}
+
+/// The kinds of secret `value` holds.
+fn detect(value: &str) -> Vec<&'static str> {
     static RULES: std::sync::OnceLock<Vec<(&'static str, regex::Regex)>> =
         std::sync::OnceLock::new();
     let rules = RULES.get_or_init(|| {
         [
-            ("Private key", r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----"),
-            ("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-            ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+            ("AWS Client ID", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+            ("Github authentication", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
             ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
             (
                 "JSON Web Token",
                 r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
             ),
             (
-                "URL with a password",
+                "URL with password",
                 r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
             ),
+            ("Private key", r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----"),
         ]
         .into_iter()
         .filter_map(|(k, p)| Some((k, regex::Regex::new(p).ok()?)))
         .collect()
     });
-    let mut out = Vec::new();
-    for line in text.lines() {
-        for (kind, re) in rules {
-            if let Some(m) = re.find(line) {
-                let before = line[..m.start()].trim_start().trim_start_matches("- ");
-                let key = before
-                    .split_once([':', '='])
-                    .map(|(k, _)| k.trim().trim_matches(['"', '\'']).to_string())
-                    .unwrap_or_default();
-                out.push(Finding {
-                    kind,
-                    key,
-                    value: m.as_str().to_string(),
-                });
-            }
-        }
-    }
-    out
+    rules
+        .iter()
+        .filter(|(_, re)| re.is_match(value))
+        .map(|(k, _)| *k)
+        .collect()
 }
 
 /// `sha256` of `s` in hex (compose names the env and extends layers so).
@@ -528,35 +586,65 @@ mod tests {
 
     #[test]
     fn the_scanner_rules() {
-        // (text, kinds found, key of the first)
-        let cases: &[(&str, &[&str], &str)] = &[
-            ("key: -----BEGIN RSA PRIVATE KEY-----", &["Private key"], "key"),
-            ("-----BEGIN PRIVATE KEY-----", &["Private key"], ""),
-            ("AWS_KEY=AKIAIOSFODNN7EXAMPLE", &["AWS access key id"], "AWS_KEY"),
+        // (text, kinds found, key and value of the first)
+        let cases: &[(&str, &[&str], &str, &str)] = &[
+            ("key=-----BEGIN RSA PRIVATE KEY-----", &["Private key"], "key", "-----BEGIN RSA PRIVATE KEY-----"),
+            ("-----BEGIN PRIVATE KEY-----", &["Private key"], "", "-----BEGIN PRIVATE KEY-----"),
+            ("AWS_KEY=AKIAIOSFODNN7EXAMPLE", &["AWS Client ID"], "AWS_KEY", "AKIAIOSFODNN7EXAMPLE"),
             (
-                "  - TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-                &["GitHub token"],
+                "export TOKEN=\"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"",
+                &["Github authentication"],
                 "TOKEN",
+                "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
             ),
-            ("slack: xoxb-1234567890-abcdef", &["Slack token"], "slack"),
+            ("SLACK=xoxb-1234567890-abcdef", &["Slack token"], "SLACK", "xoxb-1234567890-abcdef"),
             (
-                "jwt: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+                "JWT=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
                 &["JSON Web Token"],
-                "jwt",
+                "JWT",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             ),
-            ("DB_URL: postgres://app:s3cret@db/app", &["URL with a password"], "DB_URL"),
-            ("image: busybox", &[], ""),
-            ("url: https://example.com/a:b", &[], ""),
-            ("AKIA_NOT_A_KEY=1", &[], ""),
+            ("DB_URL=postgres://app:s3cret@db/app", &["URL with password"], "DB_URL", "postgres://app:s3cret@db/app"),
+            ("IMAGE=busybox", &[], "", ""),
+            ("URL=https://example.com/a:b", &[], "", ""),
+            ("AKIA_NOT_A_KEY=1", &[], "", ""),
         ];
-        for (text, kinds, key) in cases {
+        for (text, kinds, key, value) in cases {
             let found = scan(text);
             let got: Vec<&str> = found.iter().map(|f| f.kind).collect();
             assert_eq!(&got, kinds, "{text}");
             if let Some(f) = found.first() {
-                assert_eq!(f.key, *key, "{text}");
+                assert_eq!((f.key.as_str(), f.value.as_str()), (*key, *value), "{text}");
             }
         }
+        // YAML: values named by their key paths, as compose's scanner names them.
+        let found = scan_yaml(
+            "services:\n  web:\n    command: [\"echo\", \"xoxb-1234567890-abcdefghij\"]\n    labels:\n      aws: AKIAIOSFODNN7EXAMPLE\n      url: \"postgres://app:s3cret@db/app\"\n    image: busybox\n",
+        );
+        let got: Vec<(&str, &str, &str)> = found
+            .iter()
+            .map(|f| (f.kind, f.key.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "Slack token",
+                    "services.web.command[1]",
+                    "xoxb-1234567890-abcdefghij"
+                ),
+                (
+                    "AWS Client ID",
+                    "services.web.labels.aws",
+                    "AKIAIOSFODNN7EXAMPLE"
+                ),
+                (
+                    "URL with password",
+                    "services.web.labels.url",
+                    "postgres://app:s3cret@db/app"
+                ),
+            ]
+        );
     }
 
     fn project_in(dir: &Path, files: &[(&str, &str)]) -> Project {

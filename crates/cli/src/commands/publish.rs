@@ -57,7 +57,8 @@ pub fn run(global: &Global, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     // compose publishes every service, whatever the profiles.
     let mut global = global.clone();
     global.profile = vec!["*".to_string()];
-    let session = Session::load(&global, &[], Need::File)?;
+    // compose's checks see the services' env_file entries.
+    let session = Session::load_with(&global, &[], Need::File, |o| o.discard_env_files = false)?;
     let project = session.require_project()?;
     if publish::has_local_includes(project) {
         anyhow::bail!("cannot publish compose file with local includes");
