@@ -8,6 +8,8 @@
 //!   the two manifests fetched over HTTP are equal once the creation time is set aside (media
 //!   types, artifact type, config, each layer's annotations, digest, size and content), and
 //!   every blob hoist's manifest names is in the registry with that digest;
+//! * `built_images_are_pushed_first`: a service with `build:` and `image:` has its image pushed
+//!   (to the registry requiring the login) before the artifact, as compose's publish does;
 //! * `app_as_the_reference`: `--app` copies the services' images into the artifact's
 //!   repository and pushes an index of them whose subject is the artifact; the index equals the
 //!   reference's but for the subject's digest (which holds the creation time), and the copied
@@ -415,6 +417,53 @@ fn publish_as_the_reference() {
         digests.contains(&format!("image: {}@sha256:", case.image)),
         "{digests}"
     );
+}
+
+#[test]
+fn built_images_are_pushed_first() {
+    let test = "publish::built_images_are_pushed_first";
+    if !ready(test) {
+        return;
+    }
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    let case = Case::new();
+    let built = format!("{}/hoist-pub/built:v1", case.registry.host());
+    let dir = fixture("built");
+    let dir = dir.parent().unwrap().to_string_lossy().into_owned();
+    case.docker(&["build", "-q", "-t", &built, &dir])
+        .expect_ok();
+    let _cleanup = RemoveImage(built.clone());
+    assert!(case.tags("built").is_empty());
+    let target = case.target("built-app", "v1");
+    let h = case.publish(false, "built", &["publish", "-y", &target]);
+    h.ok();
+    assert_eq!(case.tags("built"), vec!["v1".to_string()], "{}", h.show());
+    assert!(h.stderr.contains(" web Skipped"), "{}", h.show());
+    assert!(
+        h.stderr.contains(&format!("Pushing {built}: ")),
+        "{}",
+        h.show()
+    );
+    assert_eq!(case.tags("built-app"), vec!["v1".to_string()]);
+    // The reference publishes the same artifact.
+    let theirs = case.target("built-compose", "v1");
+    case.publish(true, "built", &["publish", "-y", &theirs])
+        .ok();
+    assert_eq!(
+        normalised(case.manifest("built-app", "v1"), "hoist"),
+        normalised(case.manifest("built-compose", "v1"), "docker compose")
+    );
+}
+
+/// Removes an image on drop.
+struct RemoveImage(String);
+
+impl Drop for RemoveImage {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["image", "rm", "-f", &self.0])
+            .output();
+    }
 }
 
 #[test]
