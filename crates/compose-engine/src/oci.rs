@@ -684,6 +684,14 @@ impl Session {
         content_type: Option<&str>,
         body: Bytes,
     ) -> Result<Answer, Failure> {
+        // The login and tokens go to the registry only, not to an upload
+        // location elsewhere (object storage).
+        if !url.starts_with(&format!("{}/", self.base)) {
+            let (answer, _) = self
+                .send_once(&method, url, content_type, &body, None)
+                .await?;
+            return Ok(answer);
+        }
         let auth = self.current_authorization();
         let (answer, challenge) = self
             .send_once(&method, url, content_type, &body, auth.as_deref())
