@@ -1,10 +1,11 @@
 //! `bridge` side by side with `docker compose bridge`, with transformation
 //! images built here from `fixtures/e2e/bridge/transformer/` (labelled as
-//! compose's list filters them; nothing is pulled): `convert` writing the
+//! compose's list filters them; nothing from outside): `convert` writing the
 //! same files — contents, modes and owners — and the same model, through a
 //! chain of two transformations and `--templates`; a failing transformation
 //! ending the chain with its status; `transformations list` (table, JSON,
-//! `-q`, `ls`, a bad format); `transformations create` giving the same
+//! `-q`, `ls`, a bad format); a missing transformation pulled first (from
+//! a loopback registry); `transformations create` giving the same
 //! tree; and `--dry-run` writing and running nothing.
 //!
 //! The tests of this file take turns ([`LOCK`]): `transformations list`
@@ -410,4 +411,36 @@ fn dry_run_convert_writes_and_runs_nothing() {
     );
     let left = docker(&["ps", "-aq", "--filter", &format!("ancestor={}", images.a)]);
     assert_eq!(left.stdout, "", "containers of the transformation exist");
+}
+
+#[test]
+fn a_missing_transformation_is_pulled_first() {
+    let Some((_guard, p)) = project("bridge-pull") else {
+        return;
+    };
+    let images = Images::build(&p);
+    // the transformation only in a loopback registry (nothing from outside)
+    let dir = tempfile::tempdir().unwrap();
+    let registry = test_support::Registry::start(dir.path(), None);
+    let remote = format!(
+        "{}/hoist-e2e/{}:latest",
+        registry.host(),
+        test_support::unique("bridge", "pulled")
+    );
+    docker(&["tag", &images.a, &remote]).ok();
+    docker(&["push", &remote]).ok();
+    let tmp = p.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut trees = Vec::new();
+    for (hoist, out) in [(false, "out-compose"), (true, "out-hoist")] {
+        docker(&["rmi", &remote]).ok();
+        let r = bridge(&p, hoist, &tmp, &["convert", "-t", &remote, "-o", out]);
+        r.ok();
+        assert!(r.stdout.contains("t1: wrote 2 services"), "{}", r.stdout);
+        docker(&["image", "inspect", &remote]).ok();
+        trees.push(tree(&p.path().join(out)));
+    }
+    let _ = docker(&["rmi", &remote]);
+    assert_eq!(trees[1], trees[0]);
+    assert!(trees[1].contains_key("t1-web.txt"), "{:#?}", trees[1]);
 }
