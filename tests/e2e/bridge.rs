@@ -432,6 +432,7 @@ fn a_missing_transformation_is_pulled_first() {
     let tmp = p.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let mut trees = Vec::new();
+    let mut said = Vec::new();
     for (hoist, out) in [(false, "out-compose"), (true, "out-hoist")] {
         docker(&["rmi", &remote]).ok();
         let r = bridge(&p, hoist, &tmp, &["convert", "-t", &remote, "-o", out]);
@@ -439,8 +440,16 @@ fn a_missing_transformation_is_pulled_first() {
         assert!(r.stdout.contains("t1: wrote 2 services"), "{}", r.stdout);
         docker(&["image", "inspect", &remote]).ok();
         trees.push(tree(&p.path().join(out)));
+        said.push(r.stdout.clone());
     }
     let _ = docker(&["rmi", &remote]);
+    // the pull's messages (`Pulling from`, `Digest`, `Status`), then the run's
+    assert_eq!(said[1], said[0]);
+    assert!(
+        said[1].contains("Status: Downloaded newer image for"),
+        "{}",
+        said[1]
+    );
     assert_eq!(trees[1], trees[0]);
     assert!(trees[1].contains_key("t1-web.txt"), "{:#?}", trees[1]);
 }

@@ -118,8 +118,20 @@ fn convert(global: &Global, args: &ConvertArgs) -> anyhow::Result<ExitCode> {
     block_on(async {
         let rt = session.engine()?;
         let env = |k: &str| std::env::var(k).ok();
-        // compose prints the engine's pull messages on stdout
+        // compose prints the engine's pull messages on stdout, as the
+        // docker CLI's jsonmessage does off a terminal: those with a
+        // progress count (`Downloading 621/621`) not at all
         let progress = |id: &str, status: &str| {
+            let counted = status.rsplit_once(' ').is_some_and(|(_, n)| {
+                n.split_once('/').is_some_and(|(a, b)| {
+                    !a.is_empty()
+                        && !b.is_empty()
+                        && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+                })
+            });
+            if counted {
+                return;
+            }
             if id.is_empty() {
                 output::stdout(&format!("{status}\n"));
             } else {
