@@ -9,6 +9,7 @@
 
 mod harness;
 
+mod bridge;
 mod buildkit;
 mod commands;
 mod compat;

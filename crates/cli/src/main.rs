@@ -92,6 +92,7 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
     let mut command: Option<(&'static [(char, &'static str)], bool)> = None;
     let mut skip_value = false;
     let mut done = false;
+    let mut command_word = String::new();
     for (i, a) in args.into_iter().enumerate() {
         if i == 0 || skip_value || done {
             skip_value = false;
@@ -103,10 +104,18 @@ fn local_short_flags(args: Vec<String>) -> Vec<String> {
                 skip_value = true;
             } else if !a.starts_with('-') {
                 command = Some(local_flags(&a));
+                command_word.clone_from(&a);
             }
             out.push(a);
             continue;
         };
+        // `bridge transformations create -f IMAGE`: `-f` is `--from` there
+        // (before `create` it is still `--file`).
+        if a == "create" && command_word == "bridge" {
+            command = Some((&[('f', "--from")], true));
+            out.push(a);
+            continue;
+        }
         if a == "--" || (!a.starts_with('-') && !interspersed) {
             done = true;
             out.push(a);
@@ -226,6 +235,14 @@ mod tests {
             ("hoist -p proj up -d", "hoist -p proj up -d"),
             ("hoist cp - web:/x", "hoist cp - web:/x"),
             ("hoist cp -a web:/x -", "hoist cp -a web:/x -"),
+            (
+                "hoist -f bridge bridge transformations create -f img dir",
+                "hoist -f bridge bridge transformations create --from img dir",
+            ),
+            (
+                "hoist bridge -f c.yaml convert -t x",
+                "hoist bridge -f c.yaml convert -t x",
+            ),
         ] {
             assert_eq!(local_short_flags(args(given)), args(want), "{given}");
         }

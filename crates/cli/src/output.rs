@@ -275,6 +275,16 @@ pub fn stdout_bytes(b: &[u8]) {
     });
 }
 
+/// Writes raw bytes to stderr (a process's own error output).
+pub fn stderr_bytes(b: &[u8]) {
+    crate::display::finish();
+    crate::menu::around(|| {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(b);
+        let _ = err.flush();
+    });
+}
+
 /// Whether progress is plain lines (`--progress plain`, `--ansi never`):
 /// compose then draws no navigation menu.
 pub fn progress_is_plain() -> bool {

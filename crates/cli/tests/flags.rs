@@ -13,9 +13,7 @@ const HOIST: &str = env!("CARGO_BIN_EXE_hoist");
 const GAPS: &[(&str, &str, &str)] = &[];
 
 /// Commands hoist does not have, and why.
-const COMMAND_GAPS: &[(&str, &str)] = &[
-    ("bridge", "converts projects for other orchestrators through Docker's bridge transformers; out of hoist's scope"),
-];
+const COMMAND_GAPS: &[(&str, &str)] = &[];
 
 fn reference_ready() -> bool {
     let ok = Command::new("docker")
@@ -107,20 +105,7 @@ fn every_reference_command_and_flag_exists_in_hoist() {
             missing.push(format!("command {cmd}"));
             continue;
         }
-        let theirs = flags(&help("docker", &["compose", cmd]));
-        let have = flags(&help(HOIST, &[cmd]));
-        for f in theirs.difference(&have) {
-            // Short forms compose shadows (`-f` after logs/rm, `-p` after run)
-            // are rewritten before parsing: see main::local_short_flags.
-            let rewritten = matches!(
-                (cmd.as_str(), f.as_str()),
-                ("logs", "-f") | ("rm", "-f") | ("run", "-p")
-            );
-            if rewritten || GAPS.iter().any(|(c, g, _)| c == cmd && g == f) {
-                continue;
-            }
-            missing.push(format!("{cmd} {f}"));
-        }
+        compare_command(&[cmd.as_str()], &mut missing);
     }
     // The global flags.
     let theirs = flags(&help("docker", &["compose"]));
@@ -129,6 +114,63 @@ fn every_reference_command_and_flag_exists_in_hoist() {
         missing.push(format!("global {f}"));
     }
     assert!(missing.is_empty(), "missing in hoist: {missing:#?}");
+}
+
+/// The flags of the command at `path` (`["bridge", "convert"]`), then its
+/// subcommands (`bridge`'s `convert` and `transformations`, and theirs), each
+/// of which hoist must have with the reference's flags.
+fn compare_command(path: &[&str], missing: &mut Vec<String>) {
+    let mut reference_args = vec!["compose"];
+    reference_args.extend_from_slice(path);
+    let reference_help = help("docker", &reference_args);
+    let our_help = help(HOIST, path);
+    let cmd = path.join(" ");
+    let theirs = flags(&reference_help);
+    let have = flags(&our_help);
+    for f in theirs.difference(&have) {
+        // Short forms compose shadows (`-f` after logs/rm, `-p` after run,
+        // `-f` after `bridge transformations create`) are rewritten before
+        // parsing: see main::local_short_flags.
+        let rewritten = matches!(
+            (cmd.as_str(), f.as_str()),
+            ("logs", "-f") | ("rm", "-f") | ("run", "-p") | ("bridge transformations create", "-f")
+        );
+        if rewritten || GAPS.iter().any(|(c, g, _)| *c == cmd && g == f) {
+            continue;
+        }
+        missing.push(format!("{cmd} {f}"));
+    }
+    let ours = commands(&our_help);
+    for sub in commands(&reference_help) {
+        if !ours.contains(&sub) {
+            missing.push(format!("command {cmd} {sub}"));
+            continue;
+        }
+        let mut deeper = path.to_vec();
+        deeper.push(&sub);
+        compare_command(&deeper, missing);
+    }
+}
+
+#[test]
+fn nested_commands_are_compared() {
+    if !reference_ready() {
+        return;
+    }
+    // the comparison reaches bridge's subcommands (a flag of
+    // `bridge transformations list` is found at the third level)
+    let list = help("docker", &["compose", "bridge", "transformations", "list"]);
+    assert!(flags(&list).contains("--quiet"), "{list}");
+    assert!(
+        commands(&help("docker", &["compose", "bridge"])).contains("transformations"),
+        "the reference's bridge has no transformations"
+    );
+    let mut missing = Vec::new();
+    compare_command(&["bridge"], &mut missing);
+    assert!(missing.is_empty(), "missing in hoist: {missing:#?}");
+    // and `ls` is an alias of `list`, as in the reference
+    let ls = help(HOIST, &["bridge", "transformations", "ls"]);
+    assert!(flags(&ls).contains("--quiet"), "{ls}");
 }
 
 #[test]

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod apply;
+pub mod bridge;
 pub mod build;
 pub mod convert;
 pub mod copy;

@@ -14,7 +14,7 @@
 //!   config media type and no `artifactType`), written as Go's
 //!   `encoding/json` writes the image-spec structs (field order, base64
 //!   `data`), so both tools produce the same bytes for the same input.
-//! * **How it is pushed** ([`push`]): each blob is looked for (`HEAD`) and
+//! * **How it is pushed** (`push`, crate-private): each blob is looked for (`HEAD`) and
 //!   uploaded monolithically when missing (`POST` an upload, `PUT` it with
 //!   `?digest=`), then the manifest is `PUT` under the tag. Without an
 //!   explicit `--oci-version`, an OCI 1.1 manifest the registry refuses with
@@ -34,7 +34,7 @@
 //!   manifests, a manifest's config and layers, children first, by digest)
 //!   and pushes [`app_index`], whose subject is the artifact's manifest.
 //!
-//! Only [`crate::runtime::docker`] calls [`push`] (behind
+//! Only [`crate::runtime::docker`] calls `push` (crate-private, behind
 //! [`crate::runtime::Runtime::push_artifact`]), so a dry run, which has no
 //! such writer, cannot push.
 
@@ -1028,7 +1028,7 @@ pub fn retry_as_oci_1_0(status: u16) -> bool {
 /// came from) and an index of them whose subject is the artifact's
 /// manifest is pushed by digest. `auths` holds each registry's credentials
 /// ([`Artifact::domains`]).
-pub async fn push(
+pub(crate) async fn push(
     artifact: &Artifact,
     auths: &BTreeMap<String, AuthConfig>,
 ) -> Result<String, String> {

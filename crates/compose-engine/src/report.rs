@@ -165,7 +165,7 @@ pub fn rfc3339_secs(t: &str) -> Option<i64> {
 
 /// distribution's `ParseDockerRef` then `FamiliarName`/tag: `latest` added
 /// when there is neither tag nor digest; an image id gives nothing.
-fn familiar(image: &str) -> (String, String) {
+pub fn familiar(image: &str) -> (String, String) {
     if image.starts_with("sha256:")
         || (image.len() == 64 && image.chars().all(|c| c.is_ascii_hexdigit()))
     {

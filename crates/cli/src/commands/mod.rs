@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::cli::Global;
 
 pub mod attach;
+pub mod bridge;
 pub mod build;
 pub mod commit;
 pub mod completion;
@@ -59,6 +60,8 @@ pub struct Cli {
 pub enum Command {
     /// Attach local standard input, output, and error streams to a service's running container
     Attach(attach::AttachArgs),
+    /// Convert compose files into another model
+    Bridge(bridge::BridgeArgs),
     /// Parse, resolve and render compose file in canonical format
     Config(config::ConfigArgs),
     /// Create and start containers
@@ -170,6 +173,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     match cli.command {
         Command::Attach(args) => attach::run(g, &args),
+        Command::Bridge(args) => bridge::run(g, &args),
         Command::Config(args) => config::run(g, &args),
         Command::Up(args) => up::run(g, &args),
         Command::Plan(args) => plan::run(g, &args),

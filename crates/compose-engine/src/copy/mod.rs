@@ -17,7 +17,9 @@
 
 mod host;
 
-pub(crate) use host::{go_errno as go_error_text, path_error as go_path_error};
+pub(crate) use host::{
+    go_errno as go_error_text, path_error as go_path_error, validate_output_path,
+};
 pub mod rules;
 
 use std::pin::Pin;
@@ -299,7 +301,7 @@ async fn copy_to<R: Runtime>(
 }
 
 /// Container `id`'s `src` to a local path (or `-`) (compose's `copyFromContainer`).
-async fn copy_from<O: Observe>(
+pub(crate) async fn copy_from<O: Observe>(
     rt: &O,
     id: &str,
     src: &str,

@@ -957,6 +957,32 @@ impl Observe for Docker {
                 .map(move |item| item.map(|b| b.to_vec()).map_err(|e| map_error(&target, e))),
         )
     }
+
+    async fn list_images(&self, label_filters: &[String]) -> Result<Vec<super::ImageSummary>> {
+        let options = bollard::query_parameters::ListImagesOptions {
+            filters: label_query(label_filters),
+            ..Default::default()
+        };
+        let list = self
+            .client
+            .list_images(Some(options))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(list
+            .into_iter()
+            .map(|i| super::ImageSummary {
+                containers: i.containers,
+                created: i.created,
+                id: i.id,
+                labels: i.labels.into_iter().collect(),
+                parent_id: i.parent_id,
+                repo_digests: i.repo_digests,
+                repo_tags: i.repo_tags,
+                shared_size: i.shared_size,
+                size: i.size,
+            })
+            .collect())
+    }
 }
 
 impl Runtime for Docker {

@@ -21,8 +21,8 @@ use super::{
     AttachOptions, Attached, BoxStream, BuildError, BuildOptions, BuildOutcome, BuildProgress,
     ByteStream, CommitOptions, Container, ContainerDetails, ContainerSpec, ContainerState,
     EngineEvent, EngineVersion, EventFilter, ExecSpec, ExecState, ExtractOptions, Health, Image,
-    LayerProgress, LogChunk, LogOptions, Network, Observe, PathStat, Processes, ReadOnly, Result,
-    Runtime, RuntimeError, Volume,
+    ImageSummary, LayerProgress, LogChunk, LogOptions, Network, Observe, PathStat, Processes,
+    ReadOnly, Result, Runtime, RuntimeError, Volume,
 };
 
 /// The id the dry run gives images it pretends to build or pull (compose's word).
@@ -269,9 +269,16 @@ impl<O: Observe> Observe for DryRun<O> {
         }
         self.inner.export_container(id)
     }
+
+    async fn list_images(&self, label_filters: &[String]) -> Result<Vec<ImageSummary>> {
+        self.inner.list_images(label_filters).await
+    }
 }
 
 impl<O: Observe> Runtime for DryRun<O> {
+    fn is_dry_run(&self) -> bool {
+        true
+    }
     async fn commit_container(&self, id: &str, options: &CommitOptions) -> Result<String> {
         self.note(
             format!("commit container {id} {}", options.reference)
@@ -635,9 +642,15 @@ impl<R: Runtime> Observe for Connection<R> {
             Connection::DryRun(rt) => rt.export_container(id),
         }
     }
+    async fn list_images(&self, label_filters: &[String]) -> Result<Vec<ImageSummary>> {
+        either!(self, rt => rt.list_images(label_filters))
+    }
 }
 
 impl<R: Runtime> Runtime for Connection<R> {
+    fn is_dry_run(&self) -> bool {
+        matches!(self, Connection::DryRun(_))
+    }
     async fn commit_container(&self, id: &str, options: &CommitOptions) -> Result<String> {
         either!(self, rt => rt.commit_container(id, options))
     }

@@ -379,6 +379,11 @@ impl Observe for Fake {
         let item = Fake::find(&s, id).map(|_| Vec::new());
         Box::pin(stream::iter(vec![item]))
     }
+
+    async fn list_images(&self, _label_filters: &[String]) -> Result<Vec<super::ImageSummary>> {
+        // the fake's images carry no labels: none matches a label filter
+        Ok(Vec::new())
+    }
 }
 
 impl Runtime for Fake {

@@ -279,6 +279,30 @@ pub struct Image {
     pub volumes: Vec<String>,
 }
 
+/// An image as the engine lists it (`GET /images/json`), with the fields
+/// the docker CLI's `image.Summary` has, in its order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImageSummary {
+    /// Containers using it (`-1`: not computed).
+    pub containers: i64,
+    /// Creation time (Unix seconds).
+    pub created: i64,
+    /// Id (`sha256:...`).
+    pub id: String,
+    /// Labels.
+    pub labels: Labels,
+    /// The parent image's id (empty when none).
+    pub parent_id: String,
+    /// `repo@digest` names (none: the engine's `null`).
+    pub repo_digests: Vec<String>,
+    /// `repo:tag` names (none: the engine's `null`).
+    pub repo_tags: Vec<String>,
+    /// Size shared with other images (`-1`: not computed).
+    pub shared_size: i64,
+    /// Size in bytes.
+    pub size: i64,
+}
+
 /// Everything needed to create one container.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContainerSpec {
@@ -540,6 +564,12 @@ pub trait Observe: Send + Sync {
     fn events(&self, filter: &EventFilter) -> BoxStream<Result<EngineEvent>>;
     /// A container's whole filesystem as a tar archive, streamed (`docker export`).
     fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>>;
+    /// Images matching every `key=value` (or bare `key`) label filter, in the
+    /// engine's order.
+    fn list_images(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<ImageSummary>>> + Send;
 }
 
 /// Read and write access to the runtime.
@@ -672,6 +702,13 @@ pub trait Runtime: Observe {
         id: &str,
         options: &CommitOptions,
     ) -> impl Future<Output = Result<String>> + Send;
+    /// Whether this runtime is a dry run ([`dryrun::DryRun`]): writes are
+    /// recorded, not sent. Library calls that also write local files next to
+    /// the engine's work (`bridge`'s model and output directory) write none
+    /// then, so the choice made where the runtime is built covers them too.
+    fn is_dry_run(&self) -> bool {
+        false
+    }
 }
 
 /// A runtime reduced to reading: it implements [`Observe`] and not [`Runtime`],
@@ -766,6 +803,12 @@ impl<O: Observe> Observe for ReadOnly<O> {
     }
     fn export_container(&self, id: &str) -> BoxStream<Result<Vec<u8>>> {
         self.0.export_container(id)
+    }
+    fn list_images(
+        &self,
+        label_filters: &[String],
+    ) -> impl Future<Output = Result<Vec<ImageSummary>>> + Send {
+        self.0.list_images(label_filters)
     }
 }
 

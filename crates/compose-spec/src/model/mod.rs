@@ -63,6 +63,7 @@ mod fields;
 mod resources;
 mod service;
 mod to_yaml;
+pub(crate) use to_yaml::key_cmp;
 mod values;
 
 use std::collections::BTreeMap;

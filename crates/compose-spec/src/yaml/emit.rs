@@ -78,7 +78,57 @@ const MAX_SIMPLE_KEY_LEN: usize = 128;
 /// );
 /// ```
 pub fn to_yaml(value: &Value) -> String {
-    let mut e = Emitter::new();
+    to_yaml_indented(value, BEST_INDENT)
+}
+
+/// What go-yaml v3's `yaml.Marshal` writes for a Go value that holds only
+/// maps (`map[string]any`): every mapping's keys sorted as go-yaml sorts Go
+/// map keys, and v3's default indentation of 4. This is what a program gets
+/// when it reads YAML into a generic map and writes it back (compose's
+/// `bridge convert` model).
+///
+/// ```
+/// use compose_spec::yaml::emit::marshal_sorted;
+/// use serde_json::json;
+///
+/// let v = json!({"services": {"web": {"environment": {"B10": "x", "B9": "y"},
+///     "command": ["sh", "-c"]}}, "name": "demo"});
+/// assert_eq!(marshal_sorted(&v), "name: demo
+/// services:
+///     web:
+///         command:
+///             - sh
+///             - -c
+///         environment:
+///             B9: \"y\"
+///             B10: x
+/// ");
+/// ```
+pub fn marshal_sorted(value: &Value) -> String {
+    to_yaml_indented(&sorted(value), 4)
+}
+
+/// A copy of `value` with every mapping's keys in go-yaml's order of Go map keys.
+fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| crate::model::key_cmp(a.0, b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+        v => v.clone(),
+    }
+}
+
+/// [`to_yaml`] with go-yaml's `SetIndent(indent)`.
+fn to_yaml_indented(value: &Value, indent: i64) -> String {
+    let mut e = Emitter::new(indent);
     e.node(value, false);
     // DOCUMENT-END (implicit): go-yaml only ends the last line.
     e.write_indent();
@@ -269,11 +319,14 @@ struct Emitter {
     indention: bool,
     indent: i64,
     indents: Vec<i64>,
+    /// go-yaml's `best_indent` (`SetIndent`).
+    best_indent: i64,
 }
 
 impl Emitter {
-    fn new() -> Self {
+    fn new(best_indent: i64) -> Self {
         Emitter {
+            best_indent,
             out: String::new(),
             column: 0,
             whitespace: true,
@@ -368,11 +421,12 @@ impl Emitter {
     fn increase_indent(&mut self, flow: bool, in_seq_item: bool) {
         self.indents.push(self.indent);
         if self.indent < 0 {
-            self.indent = if flow { BEST_INDENT } else { 0 };
+            self.indent = if flow { self.best_indent } else { 0 };
         } else if in_seq_item {
             self.indent += 2;
         } else {
-            self.indent = BEST_INDENT * ((self.indent + BEST_INDENT) / BEST_INDENT);
+            let best = self.best_indent;
+            self.indent = best * ((self.indent + best) / best);
         }
     }
 
@@ -555,7 +609,8 @@ impl Emitter {
     /// Indentation and chomping indicators of a block scalar.
     fn write_block_scalar_hints(&mut self, value: &str) {
         if value.starts_with(' ') || value.chars().next().is_some_and(is_break) {
-            self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
+            let hint = self.best_indent.to_string();
+            self.write_indicator(&hint, false, false, false);
         }
         let mut rev = value.chars().rev();
         let chomp = match (rev.next(), rev.next()) {
