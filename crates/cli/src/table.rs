@@ -110,23 +110,7 @@ pub fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
-/// The UTC calendar date and time of `secs` since the Unix epoch:
-/// (year, month, day, hour, minute, second), by Howard Hinnant's
-/// `civil_from_days` (hoist reads no time-zone database).
-pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
-}
+pub use compose_engine::clock::civil;
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@
 pub mod apply;
 pub mod bridge;
 pub mod build;
+pub mod clock;
 pub mod convert;
 pub mod copy;
 pub mod desired;

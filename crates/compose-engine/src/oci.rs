@@ -286,29 +286,6 @@ pub fn app_index(manifests: &[Descriptor], subject: &Descriptor) -> Descriptor {
     d
 }
 
-/// `secs` after the Unix epoch as RFC 3339 in UTC (`2026-12-03T11:17:50Z`),
-/// as Go's `time.Now().Format(time.RFC3339)` writes it in UTC.
-pub fn rfc3339_utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 /// Where an artifact goes: `REPOSITORY[:TAG]` as distribution's
 /// `ParseDockerRef` reads it (Docker Hub made explicit, `latest` by default).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1326,13 +1303,6 @@ mod tests {
                 "{image}"
             );
         }
-    }
-
-    #[test]
-    fn times_in_rfc3339() {
-        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339_utc(1_796_296_642), "2026-12-03T11:17:22Z");
     }
 
     /// A request the mock registry received.

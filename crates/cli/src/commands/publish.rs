@@ -83,7 +83,7 @@ pub fn run(global: &Global, args: &PublishArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let created = compose_engine::oci::rfc3339_utc(
+    let created = compose_engine::clock::rfc3339_utc(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
