@@ -834,27 +834,11 @@ impl AuthRegistry {
 
     /// `docker login` with this case's configuration (and helper, when configured).
     fn login(&self, case: &Case) {
-        let mut cmd = case.command("docker");
-        cmd.args(["login", "-u", &self.user, "--password-stdin", &self.host()]);
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(self.password.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "docker login: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        test_support::docker_login(
+            case.command("docker"),
+            &self.host(),
+            &self.user,
+            &self.password,
         );
     }
 

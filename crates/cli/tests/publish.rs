@@ -147,31 +147,11 @@ impl Case {
     }
 
     fn login(&self) {
-        let mut cmd = self.command("docker");
-        cmd.args([
-            "login",
-            "-u",
-            &self.user,
-            "--password-stdin",
+        test_support::docker_login(
+            self.command("docker"),
             &self.registry.host(),
-        ]);
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(self.password.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "docker login: {}",
-            String::from_utf8_lossy(&out.stderr)
+            &self.user,
+            &self.password,
         );
     }
 

@@ -23,7 +23,7 @@ pub use command::{run, wait_for, Out};
 pub use docker::{
     compose_down, docker_stdout, docker_up, engine_ready, ensure_image, skip_or_fail, which, IMAGE,
 };
-pub use registry::Registry;
+pub use registry::{docker_login, Registry};
 
 /// The root of the checkout.
 pub fn repo_root() -> PathBuf {

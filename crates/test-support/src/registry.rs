@@ -90,3 +90,31 @@ impl Drop for Registry {
             .output();
     }
 }
+
+/// `docker login -u USER --password-stdin HOST` through `docker` (a `docker` command already
+/// carrying the case's environment: its `DOCKER_CONFIG`, a credential helper on `PATH`), the
+/// password written to its standard input; panics, with the output, when the login fails.
+pub fn docker_login(mut docker: Command, host: &str, user: &str, password: &str) {
+    use std::io::Write;
+    use std::process::Stdio;
+    docker.args(["login", "-u", user, "--password-stdin", host]);
+    let mut child = docker
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("docker login");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(password.as_bytes())
+        .expect("the password to docker login");
+    let out = child.wait_with_output().expect("docker login");
+    assert!(
+        out.status.success(),
+        "docker login: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
