@@ -406,6 +406,19 @@ pub struct Artifact {
 }
 
 impl Artifact {
+    /// The digest of the manifest a push would put first (OCI 1.1 unless a
+    /// version is asked for): what the runtimes that push nothing (dry run,
+    /// fake) answer.
+    pub fn manifest_digest(&self) -> String {
+        manifest(
+            &self.layers,
+            self.version.unwrap_or(OciVersion::V1_1),
+            &self.created,
+        )
+        .descriptor
+        .digest
+    }
+
     /// The registries whose credentials the push needs: the artifact's, then
     /// those of the `--app` images.
     pub fn domains(&self) -> Vec<String> {

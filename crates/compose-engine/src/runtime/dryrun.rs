@@ -437,12 +437,7 @@ impl<O: Observe> Runtime for DryRun<O> {
             artifact.reference,
             artifact.layers.len()
         ));
-        let m = crate::oci::manifest(
-            &artifact.layers,
-            artifact.version.unwrap_or(crate::oci::OciVersion::V1_1),
-            &artifact.created,
-        );
-        Ok(m.descriptor.digest)
+        Ok(artifact.manifest_digest())
     }
 
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {

@@ -915,12 +915,7 @@ impl Runtime for Fake {
                 artifact.layers.len()
             ),
         );
-        let m = crate::oci::manifest(
-            &artifact.layers,
-            artifact.version.unwrap_or(crate::oci::OciVersion::V1_1),
-            &artifact.created,
-        );
-        Ok(m.descriptor.digest)
+        Ok(artifact.manifest_digest())
     }
 
     async fn tag_image(&self, source: &str, target: &str) -> Result<()> {
