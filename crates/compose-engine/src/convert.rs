@@ -1169,7 +1169,7 @@ fn volume_requires_mount_api(v: &ServiceVolumeConfig) -> bool {
 }
 
 /// compose's `toBindString`: `source:target:rw|ro[,selinux][,propagation][,nocopy]`.
-fn bind_string(source: &str, v: &ServiceVolumeConfig) -> String {
+pub(crate) fn bind_string(source: &str, v: &ServiceVolumeConfig) -> String {
     let mut opts = vec![if v.read_only { "ro" } else { "rw" }.to_string()];
     if let Some(b) = &v.bind {
         if !b.selinux.is_empty() {

@@ -135,24 +135,9 @@ pub fn prechecks(project: &Project, o: &PublishOptions) -> Vec<Check> {
         }
         binds.push_str(name);
         for v in mounts {
-            let mut options = vec![if v.read_only { "ro" } else { "rw" }.to_string()];
-            if let Some(b) = &v.bind {
-                if !b.selinux.is_empty() {
-                    options.push(b.selinux.clone());
-                }
-                if !b.propagation.is_empty() {
-                    options.push(b.propagation.clone());
-                }
-            }
-            if v.volume.as_ref().is_some_and(|vol| vol.nocopy) {
-                options.push("nocopy".into());
-            }
-            binds.push_str(&format!(
-                "{}:{}:{}\n",
-                v.source,
-                v.target,
-                options.join(",")
-            ));
+            // compose-go's ServiceVolumeConfig.String(), which is compose's toBindString
+            binds.push_str(&crate::convert::bind_string(&v.source, v));
+            binds.push('\n');
         }
     }
     if !binds.is_empty() {
