@@ -131,25 +131,8 @@ impl Case {
     fn new() -> Case {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("docker-config");
-        std::fs::create_dir_all(config.join("cli-plugins")).unwrap();
         // `docker compose` is a plugin of the user's configuration directory.
-        let home = std::env::var("HOME").unwrap_or_default();
-        let plugin = [
-            format!("{home}/.docker/cli-plugins/docker-compose"),
-            "/usr/local/lib/docker/cli-plugins/docker-compose".to_string(),
-            "/usr/libexec/docker/cli-plugins/docker-compose".to_string(),
-            "/usr/lib/docker/cli-plugins/docker-compose".to_string(),
-        ]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-        let compose = match plugin {
-            Some(p) => {
-                std::os::unix::fs::symlink(p, config.join("cli-plugins/docker-compose")).unwrap();
-                true
-            }
-            None => false,
-        };
+        let compose = test_support::docker_config_with_compose(&config);
         Case {
             dir,
             config,
@@ -806,12 +789,8 @@ impl AuthRegistry {
         let user = format!("hoist{}", std::process::id());
         // Characters that standard base64 of the auth JSON would turn into '+' and '/'.
         let password = format!("pw-{}>?~+/=", test_support::serial());
-        let mut cmd = Command::new("htpasswd");
-        cmd.args(["-Bbn", &user, &password]);
-        let entry = run(cmd, "htpasswd -Bbn".to_string()).expect_ok();
-        std::fs::write(dir.join("htpasswd"), entry.stdout).unwrap();
         AuthRegistry {
-            registry: Registry::start(&dir, Some(&dir.join("htpasswd"))),
+            registry: Registry::start_with_login(&dir, &user, &password),
             user,
             password,
         }

@@ -89,29 +89,12 @@ impl Case {
     fn new() -> Case {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("docker-config");
-        std::fs::create_dir_all(config.join("cli-plugins")).unwrap();
-        let home = std::env::var("HOME").unwrap_or_default();
-        if let Some(p) = [
-            format!("{home}/.docker/cli-plugins/docker-compose"),
-            "/usr/local/lib/docker/cli-plugins/docker-compose".to_string(),
-            "/usr/libexec/docker/cli-plugins/docker-compose".to_string(),
-            "/usr/lib/docker/cli-plugins/docker-compose".to_string(),
-        ]
-        .into_iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        {
-            std::os::unix::fs::symlink(p, config.join("cli-plugins/docker-compose")).unwrap();
-        }
+        test_support::docker_config_with_compose(&config);
         let reg_dir = dir.path().join("registry");
         std::fs::create_dir_all(&reg_dir).unwrap();
         let user = format!("pub{}", std::process::id());
         let password = format!("pw-{}>?~+/=", test_support::serial());
-        let mut cmd = Command::new("htpasswd");
-        cmd.args(["-Bbn", &user, &password]);
-        let entry = run(cmd, "htpasswd -Bbn".to_string()).expect_ok();
-        std::fs::write(reg_dir.join("htpasswd"), entry.stdout).unwrap();
-        let registry = Registry::start(&reg_dir, Some(&reg_dir.join("htpasswd")));
+        let registry = Registry::start_with_login(&reg_dir, &user, &password);
         let image = format!("{}/hoist-pub/busybox:v1", registry.host());
         let case = Case {
             dir,

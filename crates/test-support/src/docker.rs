@@ -152,3 +152,28 @@ pub fn which(name: &str) -> Option<PathBuf> {
         .map(|d| d.join(name))
         .find(|p| p.is_file())
 }
+
+/// Makes `config` a docker configuration directory of the test's own in which `docker compose`
+/// still works: the reference's plugin, found where the docker CLI looks for it, linked into its
+/// `cli-plugins`. Whether the plugin was found.
+pub fn docker_config_with_compose(config: &Path) -> bool {
+    std::fs::create_dir_all(config.join("cli-plugins")).expect("the cli-plugins directory");
+    let home = std::env::var("HOME").unwrap_or_default();
+    let plugin = [
+        format!("{home}/.docker/cli-plugins/docker-compose"),
+        "/usr/local/lib/docker/cli-plugins/docker-compose".to_string(),
+        "/usr/libexec/docker/cli-plugins/docker-compose".to_string(),
+        "/usr/lib/docker/cli-plugins/docker-compose".to_string(),
+    ]
+    .into_iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists());
+    match plugin {
+        Some(p) => {
+            std::os::unix::fs::symlink(p, config.join("cli-plugins/docker-compose"))
+                .expect("the compose plugin linked");
+            true
+        }
+        None => false,
+    }
+}

@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use command::{run, wait_for, Out};
 pub use docker::{
-    compose_down, docker_stdout, docker_up, engine_ready, ensure_image, skip_or_fail, which, IMAGE,
+    compose_down, docker_config_with_compose, docker_stdout, docker_up, engine_ready, ensure_image,
+    skip_or_fail, which, IMAGE,
 };
 pub use registry::{docker_login, Registry};
 

@@ -43,6 +43,17 @@ impl Registry {
         panic!("no registry: {}", last.expect("five tries").show());
     }
 
+    /// [`Registry::start`] requiring the one login `user`/`password`: its htpasswd entry
+    /// (bcrypt, by `htpasswd -Bbn`) written in `dir`.
+    pub fn start_with_login(dir: &Path, user: &str, password: &str) -> Registry {
+        let mut cmd = Command::new("htpasswd");
+        cmd.args(["-Bbn", user, password]);
+        let entry = run(cmd, "htpasswd -Bbn".to_string()).expect_ok();
+        let htpasswd = dir.join("htpasswd");
+        std::fs::write(&htpasswd, entry.stdout).expect("the htpasswd file");
+        Registry::start(dir, Some(&htpasswd))
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }
