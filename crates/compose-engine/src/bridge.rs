@@ -28,7 +28,6 @@
 //!   `Dockerfile` that builds a new one from them.
 
 use std::path::Path;
-use std::time::Duration;
 
 use futures_util::StreamExt;
 
@@ -94,6 +93,14 @@ fn daemon(e: RuntimeError) -> Error {
             Error::Invalid(format!("Error response from daemon: {m}"))
         }
         e => Error::Runtime(e),
+    }
+}
+
+/// [`daemon`] for an engine error inside a library call's error.
+fn daemon_error(e: Error) -> Error {
+    match e {
+        Error::Runtime(e) => daemon(e),
+        e => e,
     }
 }
 
@@ -284,22 +291,9 @@ async fn run_attached<R: Runtime>(
         logs: false,
         detach_keys: String::new(),
     };
-    let attached = rt.attach_container(id, &attach).await.map_err(daemon)?;
-    // Asked before the start so that the exit is not missed (the container
-    // is gone once it has exited).
-    let wait = rt.wait_container_exit(id, true);
-    tokio::pin!(wait);
-    if let Ok(r) = tokio::time::timeout(Duration::from_millis(100), &mut wait).await {
-        let _ = rt.remove_container(id, true, false).await;
-        r?;
-        return Err(Error::Invalid(format!(
-            "the engine ended the wait for {id} before it started"
-        )));
-    }
-    if let Err(e) = rt.start_container(id).await {
-        let _ = rt.remove_container(id, true, false).await;
-        return Err(daemon(e));
-    }
+    let (attached, wait) = crate::run::attach_and_start(rt, id, id, &attach, true, false)
+        .await
+        .map_err(daemon_error)?;
     let mut stream = attached.output;
     while let Some(chunk) = stream.next().await {
         match chunk {
@@ -396,10 +390,7 @@ pub async fn create_transformation<R: Runtime>(
         .await
     };
     let _ = rt.remove_container(&id, true, false).await;
-    copied.map_err(|e| match e {
-        Error::Runtime(e) => daemon(e),
-        e => e,
-    })?;
+    copied.map_err(daemon_error)?;
     if !dry_run {
         write_file(
             &Path::new(&out).join("Dockerfile").to_string_lossy(),

@@ -3,7 +3,9 @@
 //! `com.docker.compose.oneoff=True` and a slug label, no replica number,
 //! the service's ports only with `--service-ports` — after its dependencies
 //! were started and waited for per their `depends_on` conditions. Starting,
-//! attaching and `--rm` are the caller's (the CLI drives the terminal).
+//! attaching and `--rm` are the caller's (the CLI drives the terminal);
+//! [`attach_and_start`] is the order every attached run keeps (`run`,
+//! `bridge convert`'s transformations).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,8 +19,54 @@ use crate::model::ServiceConfig;
 use crate::observe::observe;
 use crate::plan::{Action, Plan};
 use crate::progress::Sink;
-use crate::runtime::Runtime;
+use crate::runtime::{AttachOptions, Attached, Runtime, RuntimeError};
 use crate::up::{self, UpFlags};
+
+/// The exit code of a container [`attach_and_start`] started, still to come.
+pub type PendingExit<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = std::result::Result<i64, RuntimeError>> + Send + 'a>,
+>;
+
+/// The docker CLI's order for running a created container attached: attached
+/// first, then the wait for its exit asked (with `removed`, for its removal,
+/// as when the engine removes it on exit), and only then started, so that
+/// neither its first output nor its exit is missed. When the attach fails,
+/// the wait ends before the start (the engine refused it: `what` names the
+/// container in the error) or the start fails, the container is removed
+/// (its anonymous volumes too with `remove_volumes`). Returns its streams
+/// and its exit code to come.
+pub async fn attach_and_start<'a, R: Runtime>(
+    rt: &'a R,
+    id: &'a str,
+    what: &str,
+    attach: &AttachOptions,
+    removed: bool,
+    remove_volumes: bool,
+) -> Result<(Attached, PendingExit<'a>)> {
+    let discard = || async {
+        let _ = rt.remove_container(id, true, remove_volumes).await;
+    };
+    let attached = match rt.attach_container(id, attach).await {
+        Ok(a) => a,
+        Err(e) => {
+            discard().await;
+            return Err(e.into());
+        }
+    };
+    let mut wait: PendingExit<'a> = Box::pin(rt.wait_container_exit(id, removed));
+    if let Ok(r) = tokio::time::timeout(std::time::Duration::from_millis(100), &mut wait).await {
+        discard().await;
+        r?;
+        return Err(Error::Invalid(format!(
+            "the engine ended the wait for {what} before it started"
+        )));
+    }
+    if let Err(e) = rt.start_container(id).await {
+        discard().await;
+        return Err(e.into());
+    }
+    Ok((attached, wait))
+}
 
 /// The flags of `run` that shape the container, as compose names them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use clap::{ArgAction, Args};
@@ -248,28 +247,9 @@ async fn attached_run<R: Runtime>(
         logs: false,
         detach_keys: term::detach_keys(None),
     };
-    let attached = match rt.attach_container(&c.id, &attach).await {
-        Ok(a) => a,
-        Err(e) => {
-            discard(rt, &c.id).await;
-            return Err(e.into());
-        }
-    };
-    // Asked before the start so that no exit is missed; with --rm the engine
-    // answers once it has removed the container.
-    let wait = rt.wait_container_exit(&c.id, flags.remove);
-    tokio::pin!(wait);
-    let early = tokio::time::timeout(Duration::from_millis(100), &mut wait).await;
-    if let Ok(r) = early {
-        // The wait ended before the start: the engine refused it.
-        discard(rt, &c.id).await;
-        r?;
-        bail!("the engine ended the wait for {} before it started", c.name);
-    }
-    if let Err(e) = rt.start_container(&c.id).await {
-        discard(rt, &c.id).await;
-        return Err(e.into());
-    }
+    let (attached, wait) =
+        compose_engine::run::attach_and_start(rt, &c.id, &c.name, &attach, flags.remove, true)
+            .await?;
     {
         let _raw = RawMode::enable(c.tty);
         let opts = SessionOptions {
