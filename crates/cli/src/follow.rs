@@ -69,14 +69,6 @@ impl Prefixes {
     }
 }
 
-/// Seconds since the epoch.
-pub fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// Streams one container's output, line by line after `prefix`. With
 /// `opts.follow`, re-attaches when the container restarts; with
 /// `announce_exit`, says when it exits (`web-1 exited with code 0`).

@@ -102,15 +102,7 @@ pub fn human_duration(secs: i64) -> String {
     }
 }
 
-/// Seconds since the epoch, now.
-pub fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-pub use compose_engine::clock::civil;
+pub use compose_engine::clock::{civil, now_secs};
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,14 @@
 //! and `publish`'s creation annotation. hoist reads no time-zone database,
 //! so everything here is UTC; one copy, so the places agree.
 
+/// Seconds since the Unix epoch, now (0 for a clock set before it).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
 /// The UTC calendar date and time of `secs` since the Unix epoch:
 /// (year, month, day, hour, minute, second).
 pub fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {

@@ -64,7 +64,7 @@ pub fn run(global: &Global, args: &LogsArgs) -> anyhow::Result<ExitCode> {
             rt.events(&EventFilter {
                 labels: compose_engine::observe::project_filter(&session.name),
                 kinds: vec!["container".into()],
-                since: Some(follow::now_secs().to_string()),
+                since: Some(crate::table::now_secs().to_string()),
                 until: None,
             })
         });

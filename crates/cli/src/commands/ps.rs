@@ -9,10 +9,10 @@ use compose_engine::labels;
 use compose_engine::runtime::{Container, ContainerState};
 
 use crate::cli::Global;
-use crate::follow::now_secs;
 use crate::gotemplate::{self, Template};
 use crate::output;
 use crate::session::{block_on, Need, Session};
+use crate::table::now_secs;
 
 /// Flags of `ps`.
 #[derive(Debug, Clone, Args)]

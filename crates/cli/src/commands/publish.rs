@@ -83,12 +83,7 @@ pub fn run(global: &Global, args: &PublishArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let created = compose_engine::clock::rfc3339_utc(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default(),
-    );
+    let created = compose_engine::clock::rfc3339_utc(compose_engine::clock::now_secs());
     block_on(async {
         let rt = session.engine()?;
         let sink = output::sink();

@@ -71,7 +71,7 @@ pub fn run(global: &Global, args: &UpArgs) -> anyhow::Result<ExitCode> {
             interrupted().await;
             std::process::exit(130);
         });
-        let started_at = follow::now_secs();
+        let started_at = crate::table::now_secs();
         let result = compose_engine::up::up(
             &rt,
             specs,
